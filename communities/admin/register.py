@@ -1,0 +1,222 @@
+"""The register in the admin: regions, compounds, companies, terms, households."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from communities import models as m
+from communities import resources as r
+from communities.models.companies import current_term_q
+from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+
+from .importexport import RegisterImportExportMixin
+from .scoped import ScopedAdminMixin, ScopedInlineMixin
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+class RegisterAdmin(ScopedAdminMixin, RegisterImportExportMixin, admin.ModelAdmin):
+    """Base of the register's admin classes: scoped, with import and export."""
+
+
+@admin.register(m.District)
+class DistrictAdmin(RegisterAdmin):
+    resource_classes = [r.DistrictResource]
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(m.Street)
+class StreetAdmin(RegisterAdmin):
+    resource_classes = [r.StreetResource]
+    list_display = ["code", "name", "district"]
+    list_select_related = ["district"]
+    list_filter = [("district", RelatedOnly)]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["district"]
+
+
+@admin.register(m.Community)
+class CommunityAdmin(RegisterAdmin):
+    resource_classes = [r.CommunityResource]
+    list_display = ["code", "name", "street"]
+    list_select_related = ["street"]
+    list_filter = [("street", RelatedOnly)]
+    search_fields = ["code", "name", "street__name"]
+    autocomplete_fields = ["street"]
+
+
+class ManagementTermInline(ScopedInlineMixin, admin.TabularInline):
+    model = m.ManagementTerm
+    extra = 0
+    autocomplete_fields = ["company"]
+    fields = ["company", "start", "end", "contract_number"]
+
+
+@admin.register(m.Compound)
+class CompoundAdmin(RegisterAdmin):
+    resource_classes = [r.CompoundResource]
+    list_display = [
+        "code",
+        "name",
+        "community",
+        "street_name",
+        "current_company",
+        "household_count",
+        "building_count",
+        "management_mode",
+        "title_level",
+    ]
+    list_select_related = ["community__street"]
+    list_filter = [
+        "management_mode",
+        "kind",
+        "title_level",
+        "has_owners_committee",
+        ("community__street", RelatedOnly),
+        ("community", RelatedOnly),
+    ]
+    search_fields = ["code", "name", "address"]
+    autocomplete_fields = ["community"]
+    inlines = [ManagementTermInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "community", "address"]}),
+        (
+            _("Buildings and households"),
+            {"fields": ["household_count", "building_count", "year_built", "kind"]},
+        ),
+        (
+            _("Management"),
+            {
+                "fields": [
+                    "management_mode",
+                    "has_owners_committee",
+                    "title_level",
+                    "title_year",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_company()
+
+    @admin.display(description=_("street"), ordering="community__street__name")
+    def street_name(self, obj):
+        return obj.community.street.name
+
+    @admin.display(description=_("current property company"))
+    def current_company(self, obj):
+        return obj.current_company_name or "—"
+
+
+@admin.register(m.PropertyCompany)
+class PropertyCompanyAdmin(RegisterAdmin):
+    resource_classes = [r.PropertyCompanyResource]
+    list_display = ["name", "credit_code", "district", "contact_person", "compounds_managed"]
+    list_select_related = ["district"]
+    list_filter = [("district", RelatedOnly)]
+    search_fields = ["name", "credit_code", "contact_person"]
+    autocomplete_fields = ["district"]
+
+    def get_queryset(self, request):
+        running = current_term_q(prefix="management_terms__")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_compounds=Count("management_terms", filter=running, distinct=True))
+        )
+
+    @admin.display(description=_("compounds managed"), ordering="n_compounds")
+    def compounds_managed(self, obj):
+        return obj.n_compounds
+
+
+@admin.register(m.ManagementTerm)
+class ManagementTermAdmin(RegisterAdmin):
+    resource_classes = [r.ManagementTermResource]
+    list_display = ["compound", "company", "start", "end", "contract_number"]
+    list_select_related = ["compound", "company"]
+    list_filter = [("company", RelatedOnly)]
+    search_fields = ["compound__name", "compound__code", "company__name", "contract_number"]
+    autocomplete_fields = ["compound", "company"]
+    date_hierarchy = "start"
+
+
+PERSONAL_FIELDS = ["head_name", "head_phone", "head_id_number"]
+MASKED_FIELDS = ["head_masked", "phone_masked", "id_number_masked"]
+
+
+@admin.register(m.Household)
+class HouseholdAdmin(RegisterAdmin):
+    """Personal data shows in full only to users with ``view_personal_data``.
+
+    The choice is made per request by picking columns, never by state on this (shared)
+    admin instance.
+    """
+
+    resource_classes = [r.HouseholdResource]
+    list_display = [
+        "compound",
+        "building",
+        "unit",
+        "room",
+        "occupancy",
+        "residents",
+        "floating_residents",
+    ]
+    list_select_related = ["compound"]
+    list_filter = ["occupancy", ("compound", RelatedOnly)]
+    search_fields = ["compound__name", "compound__code", "building", "room"]
+    autocomplete_fields = ["compound"]
+    fields_base = [
+        "compound",
+        "building",
+        "unit",
+        "room",
+        "occupancy",
+        "residents",
+        "floating_residents",
+    ]
+
+    def get_list_display(self, request):
+        personal = (
+            ["head_name", "head_phone"]
+            if can_see_personal_data(request.user)
+            else [
+                "head_masked",
+                "phone_masked",
+            ]
+        )
+        return [*self.list_display, *personal]
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if can_see_personal_data(request.user):
+            fields += PERSONAL_FIELDS
+        return fields
+
+    def _hides_personal_data(self, request, obj) -> bool:
+        # Without the permission a user may type personal data for a new household but
+        # never read it back: on an existing one the fields show masked and read-only.
+        return obj is not None and not can_see_personal_data(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return MASKED_FIELDS if self._hides_personal_data(request, obj) else []
+
+    def get_fields(self, request, obj=None):
+        if self._hides_personal_data(request, obj):
+            return self.fields_base + MASKED_FIELDS
+        return self.fields_base + PERSONAL_FIELDS
+
+    @admin.display(description=_("head of household"))
+    def head_masked(self, obj):
+        return mask_name(obj.head_name)
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.head_phone)
+
+    @admin.display(description=_("ID number"))
+    def id_number_masked(self, obj):
+        return mask_id_number(obj.head_id_number)

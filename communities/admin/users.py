@@ -1,0 +1,178 @@
+"""Organisations, memberships and users: a bureau admin makes users without a superuser.
+
+A user's groups and admin access follow from their memberships (``membership_sync_user``);
+non-superusers never see or set superuser status, groups or single permissions.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from communities import models as m
+from communities.services import membership_set, membership_sync_user
+
+from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
+
+User = get_user_model()
+
+
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+    model = m.Membership
+    extra = 0
+    autocomplete_fields = ["organisation", "user"]
+
+
+class OrganisationMembershipInline(MembershipInline):
+    fields = ["user", "role"]
+
+
+class UserMembershipInline(MembershipInline):
+    fields = ["organisation", "role"]
+
+
+class SyncMembershipsMixin:
+    """After memberships change through the admin, the users' groups follow."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        users = set()
+        for formset in formsets:
+            if formset.model is m.Membership:
+                users |= {f.instance.user for f in formset.forms if f.instance.user_id}
+                users |= {obj.user for obj in formset.deleted_objects}
+        if isinstance(form.instance, User):
+            users.add(form.instance)
+        for user in users:
+            membership_sync_user(user=user)
+
+
+@admin.register(m.Organisation)
+class OrganisationAdmin(SyncMembershipsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "area", "member_count"]
+    list_select_related = ["district", "street", "community", "property_company"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["district", "street", "community", "property_company"]
+    inlines = [OrganisationMembershipInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_members=Count("memberships"))
+
+    @admin.display(description=_("area"))
+    def area(self, obj):
+        return obj.district or obj.street or obj.community or obj.property_company or "—"
+
+    @admin.display(description=_("members"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_select_related = ["user", "organisation"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["user__username", "user__first_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        membership_sync_user(user=obj.user)
+
+    def delete_model(self, request, obj):
+        user = obj.user
+        super().delete_model(request, obj)
+        membership_sync_user(user=user)
+
+    def delete_queryset(self, request, queryset):
+        users = list(User.objects.filter(pk__in=queryset.values("user_id")))
+        super().delete_queryset(request, queryset)
+        for user in users:
+            membership_sync_user(user=user)
+
+
+class UserWithRoleCreationForm(UserCreationForm):
+    """New user together with their first membership, so they are in scope at once."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=m.Organisation.objects.none(), label=_("organisation")
+    )
+    role = forms.ChoiceField(choices=m.Role.choices, label=_("role"), initial=m.Role.STAFF)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
+    add_form = UserWithRoleCreationForm
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role", "memberships__organisation__kind"]
+    inlines = [UserMembershipInline]
+    staff_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    staff_add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "first_name",
+                    "email",
+                    "organisation",
+                    "role",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+
+    def get_queryset(self, request):
+        return scoped_queryset(User, request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.staff_add_fieldsets
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.staff_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["last_login", "date_joined"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and "organisation" in form.base_fields:
+            field = form.base_fields["organisation"]
+            field.queryset = m.Organisation.objects.visible_to(request.user)
+            field.required = not request.user.is_superuser  # operators may make operators
+        return form
+
+    def save_model(self, request, obj, form, change):
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        if not change and form.cleaned_data.get("organisation"):
+            membership_set(
+                user=obj,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        if not self.get_queryset(request).filter(pk=obj.pk).exists():
+            raise PermissionDenied

@@ -1,0 +1,23 @@
+from .companies import ManagementTerm, PropertyCompany
+from .compounds import Compound, CompoundKind, ManagementMode, SafeTitleLevel
+from .households import Household, Occupancy
+from .organisations import Membership, Organisation, OrganisationKind, Role
+from .regions import Community, District, Street
+
+__all__ = [
+    "Community",
+    "Compound",
+    "CompoundKind",
+    "District",
+    "Household",
+    "ManagementMode",
+    "ManagementTerm",
+    "Membership",
+    "Occupancy",
+    "Organisation",
+    "OrganisationKind",
+    "PropertyCompany",
+    "Role",
+    "SafeTitleLevel",
+    "Street",
+]

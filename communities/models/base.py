@@ -1,0 +1,33 @@
+"""The scoped queryset every register model uses: ``Model.objects.visible_to(user)``."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that can narrow itself to what a user may see.
+
+    Subclasses say how a scope becomes a filter (``scope_filter``); the scope itself comes from
+    ``communities.scoping.scope_for`` — the one rule. Denies by default.
+    """
+
+    def visible_to(self, user):
+        from communities.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.is_empty:
+            return self.none()
+        return self.filter(self.scope_filter(scope))
+
+    def scope_filter(self, scope) -> models.Q:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True

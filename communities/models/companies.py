@@ -1,0 +1,142 @@
+"""Property companies and the management terms that say who runs which compound."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.validators import normalize_credit_code, validate_credit_code, validate_phone
+
+from .base import ScopedQuerySet, TimeStamped
+from .compounds import Compound
+from .regions import District
+
+MSG_TERM_ORDER = _("The end date cannot be before the start date.")
+MSG_TERM_OVERLAP = _("This compound already has a management term overlapping these dates.")
+
+
+class PropertyCompanyQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope) -> Q:
+        in_area = Compound.objects.filter(
+            Q(community__street__district_id__in=scope.district_ids)
+            | Q(community__street_id__in=scope.street_ids)
+            | Q(community_id__in=scope.community_ids)
+        )
+        terms = ManagementTerm.objects.filter(compound__in=in_area)
+        return (
+            Q(pk__in=scope.company_ids)
+            | Q(district_id__in=scope.district_ids)
+            | Q(pk__in=terms.values("company_id"))
+        )
+
+
+class PropertyCompany(TimeStamped):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+    )
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        related_name="property_companies",
+        verbose_name=_("registered in district"),
+        help_text=_("The district whose housing bureau keeps this company on its register."),
+    )
+    contact_person = models.CharField(_("contact person"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = PropertyCompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("property company")
+        verbose_name_plural = _("property companies")
+        ordering = ["name"]
+        permissions = [
+            ("import_propertycompany", _("Can import property companies")),
+            ("export_propertycompany", _("Can export property companies")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
+
+def current_term_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Terms running on a day (today by default); ``prefix`` reaches them through a relation."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}start__lte": on}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on})
+    )
+
+
+class ManagementTermQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope) -> Q:
+        return (
+            Q(compound__community__street__district_id__in=scope.district_ids)
+            | Q(compound__community__street_id__in=scope.street_ids)
+            | Q(compound__community_id__in=scope.community_ids)
+            | Q(company_id__in=scope.company_ids)
+        )
+
+    def current(self, on: datetime.date | None = None):
+        return self.filter(current_term_q(on))
+
+
+class ManagementTerm(TimeStamped):
+    compound = models.ForeignKey(
+        Compound, models.CASCADE, related_name="management_terms", verbose_name=_("compound")
+    )
+    company = models.ForeignKey(
+        PropertyCompany,
+        models.PROTECT,
+        related_name="management_terms",
+        verbose_name=_("property company"),
+    )
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"), null=True, blank=True)
+    contract_number = models.CharField(_("contract number"), max_length=50, blank=True)
+
+    objects = ManagementTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("management term")
+        verbose_name_plural = _("management terms")
+        ordering = ["compound__code", "-start"]
+        permissions = [
+            ("import_managementterm", _("Can import management terms")),
+            ("export_managementterm", _("Can export management terms")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="term_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound_id and self.compound} · {self.company_id and self.company}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": MSG_TERM_ORDER})
+        if self.compound_id and self.start and self.overlapping().exists():
+            raise ValidationError(MSG_TERM_OVERLAP)
+
+    def overlapping(self):
+        others = ManagementTerm.objects.filter(compound_id=self.compound_id).exclude(pk=self.pk)
+        others = others.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+        if self.end:
+            others = others.filter(start__lte=self.end)
+        return others

@@ -1,0 +1,79 @@
+"""Households (以房管人): who lives in which room; head-of-household data is personal."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.validators import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+from .base import ScopedQuerySet, TimeStamped
+from .compounds import Compound
+
+
+class Occupancy(models.TextChoices):
+    OWNER = "owner", _("owner-occupied")
+    RENTED = "rented", _("rented")
+    VACANT = "vacant", _("vacant")
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope) -> Q:
+        return (
+            Q(compound__community__street__district_id__in=scope.district_ids)
+            | Q(compound__community__street_id__in=scope.street_ids)
+            | Q(compound__community_id__in=scope.community_ids)
+            | Q(compound_id__in=scope.managed_compounds().values("pk"))
+        )
+
+
+class Household(TimeStamped):
+    compound = models.ForeignKey(
+        Compound, models.CASCADE, related_name="households", verbose_name=_("compound")
+    )
+    building = models.CharField(_("building"), max_length=20)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    room = models.CharField(_("room"), max_length=20)
+    occupancy = models.CharField(
+        _("occupancy"), max_length=10, choices=Occupancy.choices, default=Occupancy.OWNER
+    )
+    residents = models.PositiveSmallIntegerField(_("residents"), default=0)
+    floating_residents = models.PositiveSmallIntegerField(_("floating residents"), default=0)
+    head_name = models.CharField(_("head of household"), max_length=40, blank=True)
+    head_phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    head_id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["compound__code", "building", "unit", "room"]
+        permissions = [
+            ("import_household", _("Can import households")),
+            ("export_household", _("Can export households")),
+            ("view_personal_data", _("Can see names, phones and ID numbers in full")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound", "building", "unit", "room"], name="household_unique_room"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # No personal data here: the admin log stores str(obj).
+        address = "-".join(part for part in (self.building, self.unit, self.room) if part)
+        return f"{self.compound_id and self.compound} {address}"
+
+    def save(self, *args, **kwargs):
+        self.head_phone = normalize_phone(self.head_phone)
+        self.head_id_number = normalize_id_number(self.head_id_number)
+        super().save(*args, **kwargs)

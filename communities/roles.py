@@ -1,0 +1,122 @@
+"""Roles as Django groups: one group per organisation kind and role, with its permissions.
+
+``roles_sync()`` is idempotent; it runs after every ``migrate`` and from the ``sync_roles``
+command. A user's groups follow from their memberships (``services.membership_sync_user``).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import OrganisationKind, Role
+
+REGISTER = [
+    "district",
+    "street",
+    "community",
+    "compound",
+    "propertycompany",
+    "managementterm",
+    "household",
+]
+ORGANISATIONS = ["organisation", "membership"]
+
+
+def _perms(actions, models, app="communities"):
+    return {f"{app}.{action}_{model}" for action in actions for model in models}
+
+
+VIEW_ALL = _perms(["view"], REGISTER)
+EXPORT_ALL = _perms(["export"], REGISTER)
+PERSONAL = {"communities.view_personal_data"}
+HOUSEHOLD_WRITE = _perms(["add", "change", "delete", "import"], ["household"])
+
+ROLE_PERMISSIONS: dict[tuple[str, str], set[str]] = {
+    (OrganisationKind.BUREAU, Role.ADMIN): (
+        _perms(["add", "change", "delete", "view", "import", "export"], REGISTER)
+        | _perms(["add", "change", "delete", "view"], ORGANISATIONS)
+        | _perms(["add", "change", "view"], ["user"], app="auth")
+        | {"auditlog.view_logentry"}
+        | PERSONAL
+    ),
+    (OrganisationKind.BUREAU, Role.STAFF): (
+        _perms(["add", "change", "view", "import", "export"], REGISTER)
+        | _perms(["view"], ORGANISATIONS)
+        | {"auditlog.view_logentry"}
+    ),
+    (OrganisationKind.BUREAU, Role.VIEWER): VIEW_ALL | EXPORT_ALL,
+    (OrganisationKind.STREET_OFFICE, Role.ADMIN): (
+        VIEW_ALL
+        | EXPORT_ALL
+        | _perms(["change", "import"], ["compound", "community"])
+        | HOUSEHOLD_WRITE
+        | _perms(["view"], ORGANISATIONS)
+        | PERSONAL
+    ),
+    (OrganisationKind.STREET_OFFICE, Role.STAFF): (
+        VIEW_ALL | EXPORT_ALL | _perms(["change", "import"], ["compound"]) | HOUSEHOLD_WRITE
+    ),
+    (OrganisationKind.STREET_OFFICE, Role.VIEWER): VIEW_ALL | EXPORT_ALL,
+    (OrganisationKind.COMMUNITY_COMMITTEE, Role.ADMIN): (
+        VIEW_ALL
+        | EXPORT_ALL
+        | _perms(["change"], ["compound"])
+        | HOUSEHOLD_WRITE
+        | _perms(["view"], ORGANISATIONS)
+        | PERSONAL
+    ),
+    (OrganisationKind.COMMUNITY_COMMITTEE, Role.STAFF): VIEW_ALL
+    | EXPORT_ALL
+    | HOUSEHOLD_WRITE
+    | PERSONAL,
+    (OrganisationKind.COMMUNITY_COMMITTEE, Role.VIEWER): VIEW_ALL | EXPORT_ALL,
+    (OrganisationKind.PROPERTY_COMPANY, Role.ADMIN): (
+        _perms(["view"], ["compound", "propertycompany", "managementterm", "household"])
+        | _perms(["export"], ["compound", "household"])
+        | HOUSEHOLD_WRITE
+        | _perms(["view"], ORGANISATIONS)
+        | PERSONAL
+    ),
+    (OrganisationKind.PROPERTY_COMPANY, Role.STAFF): (
+        _perms(["view"], ["compound", "propertycompany", "managementterm", "household"])
+        | _perms(["export"], ["compound", "household"])
+        | _perms(["add", "change", "import"], ["household"])
+    ),
+    (OrganisationKind.PROPERTY_COMPANY, Role.VIEWER): (
+        _perms(["view"], ["compound", "propertycompany", "managementterm", "household"])
+        | _perms(["export"], ["compound", "household"])
+    ),
+}
+
+KIND_LABEL = {
+    OrganisationKind.BUREAU: _("Housing bureau"),
+    OrganisationKind.STREET_OFFICE: _("Street office"),
+    OrganisationKind.COMMUNITY_COMMITTEE: _("Community committee"),
+    OrganisationKind.PROPERTY_COMPANY: _("Property company"),
+}
+
+
+def group_name(kind: str, role: str) -> str:
+    """A stable group name such as ``role:bureau:admin`` (shown translated in the admin)."""
+    return f"role:{kind}:{role}"
+
+
+def role_group_names() -> set[str]:
+    return {group_name(kind, role) for kind, role in ROLE_PERMISSIONS}
+
+
+@transaction.atomic
+def roles_sync() -> int:
+    """Create or update the role groups; returns how many groups exist afterwards."""
+    wanted = set().union(*ROLE_PERMISSIONS.values())
+    by_key = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    missing = sorted(wanted - by_key.keys())
+    if missing:
+        raise RuntimeError(f"Permissions not found (run migrate first): {missing}")
+    for (kind, role), codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name(kind, role))
+        group.permissions.set([by_key[code] for code in codes])
+    return len(ROLE_PERMISSIONS)

@@ -1,0 +1,101 @@
+"""The fixed cast every test can use.
+
+One district with two streets. Street 1 has community 1 (compounds A1, A2 run by company A;
+compound N1 with no company) and community 2 (compound B2 run by company B). Street 2 has
+community 3 with compound B1 (company B).
+
+Users: ``bureau`` (district admin), ``street`` (street 1 admin), ``community`` (community 1
+admin), ``manager_a`` (company A admin), ``manager_b`` (company B admin), ``nobody`` (no
+membership), ``viewer_a`` (company A viewer).
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from communities.models import OrganisationKind, Role
+from communities.services import membership_set
+from tests import factories as f
+
+
+def _member(username, org, role=Role.ADMIN):
+    user = f.UserFactory(username=username)
+    membership_set(user=user, organisation=org, role=role)
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def city(db):
+    district = f.DistrictFactory(code="110105", name="朝阳示范区")
+    street1 = f.StreetFactory(district=district, code="110105001", name="和平街道")
+    street2 = f.StreetFactory(district=district, code="110105002", name="建设街道")
+    community1 = f.CommunityFactory(street=street1, code="110105001001", name="幸福社区")
+    community2 = f.CommunityFactory(street=street1, code="110105001002", name="团结社区")
+    community3 = f.CommunityFactory(street=street2, code="110105002001", name="光明社区")
+    company_a = f.PropertyCompanyFactory(name="甲物业公司", district=district)
+    company_b = f.PropertyCompanyFactory(name="乙物业公司", district=district)
+    a1 = f.CompoundFactory(community=community1, code="A1", name="甲一小区")
+    a2 = f.CompoundFactory(community=community1, code="A2", name="甲二小区")
+    n1 = f.CompoundFactory(community=community1, code="N1", name="无物业小区")
+    b1 = f.CompoundFactory(community=community3, code="B1", name="乙一小区")
+    b2 = f.CompoundFactory(community=community2, code="B2", name="乙二小区")
+    for compound in (a1, a2):
+        f.ManagementTermFactory(compound=compound, company=company_a)
+    for compound in (b1, b2):
+        f.ManagementTermFactory(compound=compound, company=company_b)
+    # A past term: company B ran A1 before company A took over; A must not see B through it.
+    f.ManagementTermFactory(
+        compound=a1,
+        company=company_b,
+        start=datetime.date(2020, 1, 1),
+        end=datetime.date(2023, 12, 31),
+    )
+    org = SimpleNamespace(
+        bureau=f.OrganisationFactory(
+            name="朝阳示范区住建局", kind=OrganisationKind.BUREAU, district=district
+        ),
+        street=f.OrganisationFactory(
+            name="和平街道办事处", kind=OrganisationKind.STREET_OFFICE, street=street1
+        ),
+        community=f.OrganisationFactory(
+            name="幸福社区居委会", kind=OrganisationKind.COMMUNITY_COMMITTEE, community=community1
+        ),
+        company_a=f.OrganisationFactory(
+            name="甲物业公司", kind=OrganisationKind.PROPERTY_COMPANY, property_company=company_a
+        ),
+        company_b=f.OrganisationFactory(
+            name="乙物业公司", kind=OrganisationKind.PROPERTY_COMPANY, property_company=company_b
+        ),
+    )
+    households = {c.code: f.HouseholdFactory(compound=c) for c in (a1, a2, n1, b1, b2)}
+    return SimpleNamespace(
+        district=district,
+        streets=(street1, street2),
+        communities=(community1, community2, community3),
+        company_a=company_a,
+        company_b=company_b,
+        compounds={c.code: c for c in (a1, a2, n1, b1, b2)},
+        households=households,
+        org=org,
+        bureau=_member("bureau", org.bureau),
+        street=_member("street", org.street),
+        community=_member("community", org.community),
+        manager_a=_member("manager_a", org.company_a),
+        manager_b=_member("manager_b", org.company_b),
+        viewer_a=_member("viewer_a", org.company_a, Role.VIEWER),
+        nobody=f.UserFactory(username="nobody"),
+    )
+
+
+# Which compounds each member of the cast may see (codes).
+EXPECTED_COMPOUNDS = {
+    "bureau": {"A1", "A2", "N1", "B1", "B2"},
+    "street": {"A1", "A2", "N1", "B2"},
+    "community": {"A1", "A2", "N1"},
+    "manager_a": {"A1", "A2"},
+    "manager_b": {"B1", "B2"},
+    "viewer_a": {"A1", "A2"},
+    "nobody": set(),
+}
