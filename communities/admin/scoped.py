@@ -35,8 +35,13 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
+    def get_object(self, request, object_id, from_field=None):
+        # Raising here, before Django checks model permissions, makes an id outside the scope
+        # a 404 for everyone: no 403-versus-redirect difference tells that it exists.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", scoped_queryset(db_field.related_model, request.user))
@@ -51,10 +56,6 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
         if not self.get_queryset(request).filter(pk=obj.pk).exists():
             raise PermissionDenied  # rolls back: ATOMIC_REQUESTS
 
-    def auditlog_history_view(self, request, object_id, extra_context=None):
-        if self.get_object(request, object_id) is None:
-            raise Http404
-        return super().auditlog_history_view(request, object_id, extra_context)
 
 
 class ScopedInlineMixin:

@@ -1,0 +1,43 @@
+"""A real Celery worker on the real Redis broker runs a task that writes to the database.
+
+Locally, without REDIS_URL, this is skipped; in CI (CI set) a missing broker is a failure.
+"""
+
+import os
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from communities.models import District
+from config.celery import app
+
+
+@app.task(name="tests.create_district")
+def create_district(code: str, name: str) -> int:
+    return District.objects.create(code=code, name=name).pk
+
+
+@pytest.fixture
+def redis_worker():
+    if not settings.REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run with REDIS_URL pointing at a real Redis")
+        pytest.skip("no REDIS_URL: the real-worker test runs in CI (.ci/run)")
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(
+        task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL
+    )
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_through_redis(redis_worker):
+    result = create_district.delay("330106", "西湖示范区")
+    pk = result.get(timeout=30)
+    assert District.objects.get(pk=pk).name == "西湖示范区"
+    assert result.status == "SUCCESS"
