@@ -36,13 +36,11 @@ ROLE_PERMISSIONS: dict[tuple[str, str], set[str]] = {
         _perms(["add", "change", "delete", "view", "import", "export"], REGISTER)
         | _perms(["add", "change", "delete", "view"], ORGANISATIONS)
         | _perms(["add", "change", "view"], ["user"], app="auth")
-        | {"auditlog.view_logentry"}
         | PERSONAL
     ),
     (OrganisationKind.BUREAU, Role.STAFF): (
         _perms(["add", "change", "view", "import", "export"], REGISTER)
         | _perms(["view"], ORGANISATIONS)
-        | {"auditlog.view_logentry"}
     ),
     (OrganisationKind.BUREAU, Role.VIEWER): VIEW_ALL | EXPORT_ALL,
     (OrganisationKind.STREET_OFFICE, Role.ADMIN): (

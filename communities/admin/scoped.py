@@ -29,7 +29,9 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     """
 
     show_full_result_count = False
-    show_auditlog_history_link = False
+    # The global audit log is for operators (it is not scoped); each object's own history,
+    # reached through its scoped admin, is for everyone who may see the object.
+    show_auditlog_history_link = True
     list_per_page = 50
 
     def get_queryset(self, request):

@@ -91,3 +91,8 @@ def test_audit_history_page_is_scoped(client, city):
     assert client.get(url).status_code == 404
     client.force_login(city.manager_b)
     assert client.get(url).status_code == 200
+
+
+def test_the_global_audit_log_is_for_operators_only(client, city):
+    client.force_login(city.bureau)
+    assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
