@@ -6,4 +6,5 @@ app_name = "communities"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("compounds/<str:code>/", views.compound_detail, name="compound_detail"),
 ]

@@ -1,9 +1,64 @@
-"""Workbench pages of the register (placeholder; built by the workbench work)."""
+"""Workbench pages of the register: the home list and the compound page.
+
+Views stay thin: they read parameters, call selectors (``communities.selectors``) and render.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from communities import selectors
+
+HOME_PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+
+
+def _chosen_id(raw: str | None, allowed: set[int]) -> int | None:
+    """An id from the query string if it is one of the offered choices, else no filter."""
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if value in allowed else None
 
 
 @login_required
+@require_GET
 def home(request):
-    return HttpResponse("SafeCompound")
+    user = request.user
+    streets = selectors.streets_for_filter(user=user)
+    communities = selectors.communities_for_filter(user=user)
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    street_id = _chosen_id(request.GET.get("street"), {s.pk for s in streets})
+    community_id = _chosen_id(request.GET.get("community"), {c.pk for c in communities})
+    compounds = selectors.compounds_for_home(
+        user=user, search=search, street_id=street_id, community_id=community_id
+    )
+    page = Paginator(compounds, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "compounds": page.object_list,
+        "has_scope": selectors.user_has_scope(user=user),
+        "is_filtered": bool(search or street_id or community_id),
+        "search": search,
+        "streets": streets,
+        "communities": communities,
+        "street_id": street_id,
+        "community_id": community_id,
+    }
+    return render(request, "communities/home.html", context)
+
+
+@login_required
+@require_GET
+def compound_detail(request, code: str):
+    user = request.user
+    compound = get_object_or_404(selectors.compounds_for_detail(user=user), code=code)
+    context = {
+        "compound": compound,
+        "terms": selectors.compound_management_terms(user=user, compound=compound),
+        "terms_own_company_only": selectors.user_sees_own_company_terms_only(user=user),
+        "households": selectors.compound_household_summary(user=user, compound=compound),
+    }
+    return render(request, "communities/compound_detail.html", context)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from communities.models import OrganisationKind, Role
+from communities.models import ManagementMode, OrganisationKind, Role
 from communities.services import membership_set
 from tests import factories as f
 
@@ -38,7 +38,9 @@ def city(db):
     company_b = f.PropertyCompanyFactory(name="乙物业公司", district=district)
     a1 = f.CompoundFactory(community=community1, code="A1", name="甲一小区")
     a2 = f.CompoundFactory(community=community1, code="A2", name="甲二小区")
-    n1 = f.CompoundFactory(community=community1, code="N1", name="无物业小区")
+    n1 = f.CompoundFactory(
+        community=community1, code="N1", name="无物业小区", management_mode=ManagementMode.QUASI
+    )
     b1 = f.CompoundFactory(community=community3, code="B1", name="乙一小区")
     b2 = f.CompoundFactory(community=community2, code="B2", name="乙二小区")
     for compound in (a1, a2):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communities.services import membership_set
 from tests import factories as f
 
 # Pinned per page for the bureau admin (session, user, scope, permissions, savepoints, count,
@@ -32,7 +33,7 @@ def _count(client, url) -> int:
 
 def _grow(city, n=40):
     community = city.communities[0]
-    for i in range(n):
+    for _ in range(n):
         compound = f.CompoundFactory(community=community)
         f.ManagementTermFactory(compound=compound, company=city.company_a)
         f.HouseholdFactory(compound=compound)
@@ -57,9 +58,7 @@ def test_user_changelist_queries_do_not_grow(client, city):
     client.force_login(city.bureau)
     url = reverse("admin:auth_user_changelist")
     small = _count(client, url)
-    for i in range(20):
-        from communities.services import membership_set
-
+    for _ in range(20):
         membership_set(user=f.UserFactory(), organisation=city.org.company_a)
     assert _count(client, url) == small <= 9
 

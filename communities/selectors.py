@@ -1,0 +1,121 @@
+"""Reads of the register for the workbench pages.
+
+Every function starts from ``visible_to(user)``: what a user may not see is never read, and an
+object outside their scope is not found (the views turn that into a 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+
+from communities.models import Community, Compound, Household, ManagementTerm, Occupancy, Street
+from communities.models.companies import current_term_q
+from communities.scoping import scope_for
+
+
+def compounds_for_home(
+    *,
+    user,
+    search: str = "",
+    street_id: int | None = None,
+    community_id: int | None = None,
+) -> QuerySet[Compound]:
+    """The user's compounds for the home list: one query for any number of rows.
+
+    ``search`` matches the code or the name (case-insensitive, contained). ``street_id`` and
+    ``community_id`` narrow the list further; they never widen it beyond the user's scope.
+    """
+    compounds = (
+        Compound.objects.visible_to(user)
+        .with_current_company()
+        .select_related("community__street")
+        .order_by("code")
+    )
+    search = search.strip()
+    if search:
+        compounds = compounds.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if street_id is not None:
+        compounds = compounds.filter(community__street_id=street_id)
+    if community_id is not None:
+        compounds = compounds.filter(community_id=community_id)
+    return compounds
+
+
+def streets_for_filter(*, user) -> list[Street]:
+    """The streets a user may filter the home list by (those of their scope)."""
+    return list(Street.objects.visible_to(user).order_by("code"))
+
+
+def communities_for_filter(*, user) -> list[Community]:
+    """The communities a user may filter the home list by, street by street."""
+    return list(
+        Community.objects.visible_to(user).select_related("street").order_by("street__code", "code")
+    )
+
+
+def user_has_scope(*, user) -> bool:
+    """Whether the user belongs to any organisation (or is an operator); no query when cached."""
+    return not scope_for(user).is_empty
+
+
+def user_sees_own_company_terms_only(*, user) -> bool:
+    """True for users whose only scope is a property company: they see their own terms only."""
+    scope = scope_for(user)
+    return bool(scope.company_ids) and not (
+        scope.everything or scope.district_ids or scope.street_ids or scope.community_ids
+    )
+
+
+def compounds_for_detail(*, user) -> QuerySet[Compound]:
+    """The compounds whose page the user may open, with region and current company.
+
+    The view looks one up with ``get_object_or_404``: a compound outside the scope is a 404.
+    """
+    return (
+        Compound.objects.visible_to(user)
+        .with_current_company()
+        .select_related("community__street__district")
+    )
+
+
+def compound_management_terms(*, user, compound: Compound) -> QuerySet[ManagementTerm]:
+    """The compound's management terms the user may see, newest first.
+
+    A property company's users see only their own company's terms, not who ran it before.
+    """
+    return (
+        ManagementTerm.objects.visible_to(user)
+        .filter(compound=compound)
+        .select_related("company")
+        .annotate(is_current=ExpressionWrapper(current_term_q(), output_field=BooleanField()))
+        .order_by("-start")
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdSummary:
+    registered: int
+    owner_occupied: int
+    rented: int
+    vacant: int
+    residents: int
+    floating_residents: int
+
+
+def compound_household_summary(*, user, compound: Compound) -> HouseholdSummary:
+    """Figures of the compound's registered households, in one aggregate query."""
+    figures = (
+        Household.objects.visible_to(user)
+        .filter(compound=compound)
+        .aggregate(
+            registered=Count("pk"),
+            owner_occupied=Count("pk", filter=Q(occupancy=Occupancy.OWNER)),
+            rented=Count("pk", filter=Q(occupancy=Occupancy.RENTED)),
+            vacant=Count("pk", filter=Q(occupancy=Occupancy.VACANT)),
+            residents=Sum("residents", default=0),
+            floating_residents=Sum("floating_residents", default=0),
+        )
+    )
+    return HouseholdSummary(**figures)

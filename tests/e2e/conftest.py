@@ -1,0 +1,93 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live
+server. Never ``playwright install``: the browser is /usr/bin/chromium.
+
+If Chromium cannot start, the tests fail when ``CI`` is set (a broken browser must not pass
+unnoticed) and are skipped with the reason otherwise.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 860}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "user-guide" / "img"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"Chromium is required in CI: {reason}", pytrace=False)
+    pytest.skip(f"Chromium cannot start, browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session.
+
+    Playwright's sync API runs an event loop in this thread, so Django's ORM would refuse
+    to run here; DJANGO_ALLOW_ASYNC_UNSAFE is set only while the browser lives.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
+        _unavailable(f"playwright is not installed ({exc})")
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"{CHROMIUM} does not exist (apt-get install chromium)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as exc:
+            _unavailable(f"launch failed: {exc}")
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _context(browser, viewport, **options):
+    # zh-CN makes Django's LocaleMiddleware pick zh-hans, as a phone in China would.
+    return browser.new_context(viewport=viewport, locale="zh-CN", **options)
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a 375 × 812 phone."""
+    context = _context(browser, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = _context(browser, DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
