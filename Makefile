@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint messages worker beat clean
+.PHONY: install run test lint messages screenshots worker beat production-local clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+screenshots: install  # refresh the user guide's screenshots from the browser tests
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
+
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
@@ -36,6 +39,9 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+production-local: install  # gunicorn + Celery worker + beat, production settings (see docs/operations.md)
+	scripts/production-local.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media
