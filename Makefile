@@ -31,7 +31,7 @@ lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=docs
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install

@@ -1,21 +1,283 @@
-"""django-import-export resources of the register (placeholder)."""
+"""The register's import/export files: Chinese column headers, rows that refer to each other
+by code, existing rows found by their natural key. See ``communities.importing.base``."""
 
-from import_export import resources
+from import_export.fields import Field
 
 from communities import models as m
+from communities.importing.base import RegisterResource, column
+from communities.importing.widgets import (
+    ChoiceWidget,
+    CodeWidget,
+    DateWidget,
+    IntegerWidget,
+    ScopedLookupWidget,
+    YesNoWidget,
+)
+from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.validators import credit_code_check_char, id_number_check_char
+
+from .importing import messages as msg
+
+# Column headers: the file format, hence literal Chinese.
+DISTRICT_CODE = "区县代码"
+STREET_CODE = "街道代码"
+COMMUNITY_CODE = "社区代码"
+COMPOUND_CODE = "小区编码"
+CREDIT_CODE = "统一社会信用代码"
+NAME = "名称"
+ADDRESS = "地址"
+
+# Choices as written in the files (the stored value is accepted on import too).
+KIND_WORDS = {
+    m.CompoundKind.COMMODITY: "商品房",
+    m.CompoundKind.RESETTLEMENT: "安置房",
+    m.CompoundKind.OLD: "老旧小区",
+    m.CompoundKind.WORK_UNIT: "单位自建房",
+    m.CompoundKind.OTHER: "其他",
+}
+MODE_WORDS = {
+    m.ManagementMode.PROPERTY_COMPANY: "物业公司",
+    m.ManagementMode.QUASI: "准物业",
+    m.ManagementMode.SELF: "自管",
+    m.ManagementMode.NONE: "无物业",
+}
+TITLE_WORDS = {
+    m.SafeTitleLevel.NONE: "无",
+    m.SafeTitleLevel.COUNTY: "县级",
+    m.SafeTitleLevel.CITY: "市级",
+    m.SafeTitleLevel.PROVINCE: "省级",
+}
+OCCUPANCY_WORDS = {
+    m.Occupancy.OWNER: "自住",
+    m.Occupancy.RENTED: "出租",
+    m.Occupancy.VACANT: "空置",
+}
+
+EXAMPLE_CREDIT_CODE = "91110105000000001" + credit_code_check_char("91110105000000001")
+EXAMPLE_ID_NUMBER = "11010119900307123" + id_number_check_char("11010119900307123")
 
 
-def _resource(model_cls):
+class DistrictResource(RegisterResource):
+    code = column("code", DISTRICT_CODE, CodeWidget())
+    name = column("name", NAME)
+    example_row = {DISTRICT_CODE: "110105", NAME: "朝阳区"}
+
     class Meta:
-        model = model_cls
+        model = m.District
+        fields = ["code", "name"]
+        import_id_fields = ["code"]
+        name = "区县"
 
-    return type(f"{model_cls.__name__}Resource", (resources.ModelResource,), {"Meta": Meta})
+
+class StreetResource(RegisterResource):
+    code = column("code", STREET_CODE, CodeWidget())
+    name = column("name", NAME)
+    district = column("district", DISTRICT_CODE, ScopedLookupWidget(m.District))
+    select_related = ("district",)
+    example_row = {STREET_CODE: "110105001", NAME: "和平街道", DISTRICT_CODE: "110105"}
+
+    class Meta:
+        model = m.Street
+        fields = ["code", "name", "district"]
+        import_id_fields = ["code"]
+        name = "街道"
 
 
-DistrictResource = _resource(m.District)
-StreetResource = _resource(m.Street)
-CommunityResource = _resource(m.Community)
-CompoundResource = _resource(m.Compound)
-PropertyCompanyResource = _resource(m.PropertyCompany)
-ManagementTermResource = _resource(m.ManagementTerm)
-HouseholdResource = _resource(m.Household)
+class CommunityResource(RegisterResource):
+    code = column("code", COMMUNITY_CODE, CodeWidget())
+    name = column("name", NAME)
+    street = column("street", STREET_CODE, ScopedLookupWidget(m.Street))
+    select_related = ("street",)
+    example_row = {COMMUNITY_CODE: "110105001001", NAME: "幸福社区", STREET_CODE: "110105001"}
+
+    class Meta:
+        model = m.Community
+        fields = ["code", "name", "street"]
+        import_id_fields = ["code"]
+        name = "社区"
+
+
+class CompoundResource(RegisterResource):
+    code = column("code", COMPOUND_CODE, CodeWidget())
+    name = column("name", NAME)
+    community = column("community", COMMUNITY_CODE, ScopedLookupWidget(m.Community))
+    address = column("address", ADDRESS)
+    household_count = column("household_count", "户数", IntegerWidget())
+    building_count = column("building_count", "楼栋数", IntegerWidget())
+    year_built = column("year_built", "建成年份", IntegerWidget())
+    kind = column("kind", "小区类型", ChoiceWidget(KIND_WORDS))
+    has_owners_committee = column("has_owners_committee", "业主委员会", YesNoWidget())
+    management_mode = column("management_mode", "管理模式", ChoiceWidget(MODE_WORDS))
+    title_level = column("title_level", "平安小区称号", ChoiceWidget(TITLE_WORDS))
+    title_year = column("title_year", "称号年份", IntegerWidget())
+    select_related = ("community",)
+    example_row = {
+        COMPOUND_CODE: "XQ0001",
+        NAME: "阳光小区",
+        COMMUNITY_CODE: "110105001001",
+        ADDRESS: "和平路1号",
+        "户数": 480,
+        "楼栋数": 12,
+        "建成年份": 2005,
+        "小区类型": "商品房",
+        "业主委员会": "是",
+        "管理模式": "物业公司",
+        "平安小区称号": "县级",
+        "称号年份": 2024,
+    }
+
+    class Meta:
+        model = m.Compound
+        fields = [
+            "code",
+            "name",
+            "community",
+            "address",
+            "household_count",
+            "building_count",
+            "year_built",
+            "kind",
+            "has_owners_committee",
+            "management_mode",
+            "title_level",
+            "title_year",
+        ]
+        import_id_fields = ["code"]
+        name = "小区"
+
+
+class PropertyCompanyResource(RegisterResource):
+    credit_code = column("credit_code", CREDIT_CODE, CodeWidget(upper=True))
+    name = column("name", NAME)
+    district = column("district", DISTRICT_CODE, ScopedLookupWidget(m.District))
+    contact_person = column("contact_person", "联系人")
+    contact_phone = column("contact_phone", "联系电话")
+    address = column("address", ADDRESS)
+    select_related = ("district",)
+    example_row = {
+        CREDIT_CODE: EXAMPLE_CREDIT_CODE,
+        NAME: "安居物业服务有限公司",
+        DISTRICT_CODE: "110105",
+        "联系人": "王经理",
+        "联系电话": "13800000000",
+        ADDRESS: "和平路2号",
+    }
+
+    class Meta:
+        model = m.PropertyCompany
+        fields = ["credit_code", "name", "district", "contact_person", "contact_phone", "address"]
+        import_id_fields = ["credit_code"]
+        name = "物业公司"
+
+
+class ManagementTermResource(RegisterResource):
+    compound = column("compound", COMPOUND_CODE, ScopedLookupWidget(m.Compound))
+    company = column(
+        "company", CREDIT_CODE, ScopedLookupWidget(m.PropertyCompany, "credit_code", upper=True)
+    )
+    start = column("start", "开始日期", DateWidget())
+    end = column("end", "结束日期", DateWidget())
+    contract_number = column("contract_number", "合同编号")
+    select_related = ("compound", "company")
+    example_row = {
+        COMPOUND_CODE: "XQ0001",
+        CREDIT_CODE: EXAMPLE_CREDIT_CODE,
+        "开始日期": "2024-01-01",
+        "结束日期": "",
+        "合同编号": "WY-2024-001",
+    }
+
+    class Meta:
+        model = m.ManagementTerm
+        fields = ["compound", "company", "start", "end", "contract_number"]
+        import_id_fields = ["compound", "company", "start"]
+        name = "物业服务期"
+
+
+PERSONAL_MASKS = {
+    "head_name": mask_name,
+    "head_phone": mask_phone,
+    "head_id_number": mask_id_number,
+}
+
+
+class HouseholdResource(RegisterResource):
+    """Personal data is exported masked unless the user may see it; a masked value in an
+    import leaves the stored one unchanged, and only users who may see personal data change
+    it on existing households (as in the admin)."""
+
+    compound = column("compound", COMPOUND_CODE, ScopedLookupWidget(m.Compound))
+    building = column("building", "楼栋")
+    unit = column("unit", "单元")
+    room = column("room", "房号")
+    occupancy = column("occupancy", "居住状态", ChoiceWidget(OCCUPANCY_WORDS))
+    residents = column("residents", "居住人数", IntegerWidget())
+    floating_residents = column("floating_residents", "流动人口数", IntegerWidget())
+    head_name = column("head_name", "户主姓名")
+    head_phone = column("head_phone", "户主电话")
+    head_id_number = column("head_id_number", "户主身份证号")
+    select_related = ("compound",)
+    example_row = {
+        COMPOUND_CODE: "XQ0001",
+        "楼栋": "1",
+        "单元": "2",
+        "房号": "301",
+        "居住状态": "自住",
+        "居住人数": 3,
+        "流动人口数": 0,
+        "户主姓名": "李四",
+        "户主电话": "13800000000",
+        "户主身份证号": EXAMPLE_ID_NUMBER,
+    }
+
+    class Meta:
+        model = m.Household
+        fields = [
+            "compound",
+            "building",
+            "unit",
+            "room",
+            "occupancy",
+            "residents",
+            "floating_residents",
+            "head_name",
+            "head_phone",
+            "head_id_number",
+        ]
+        import_id_fields = ["compound", "building", "unit", "room"]
+        name = "住户"
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.shows_personal_data = can_see_personal_data(user)
+
+    def _personal(self, obj, name: str) -> str:
+        value = getattr(obj, name) or ""
+        return value if self.shows_personal_data else PERSONAL_MASKS[name](value)
+
+    def dehydrate_head_name(self, obj) -> str:
+        return self._personal(obj, "head_name")
+
+    def dehydrate_head_phone(self, obj) -> str:
+        return self._personal(obj, "head_phone")
+
+    def dehydrate_head_id_number(self, obj) -> str:
+        return self._personal(obj, "head_id_number")
+
+    def import_field(self, field: Field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute in PERSONAL_MASKS and field.column_name in row:
+            self._import_personal(field, instance, row)
+        else:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _import_personal(self, field: Field, instance, row) -> None:
+        value = field.clean(row)
+        if not instance._state.adding:
+            current = getattr(instance, field.attribute) or ""
+            if value == PERSONAL_MASKS[field.attribute](current):
+                return  # as exported: unchanged
+            if not self.shows_personal_data:
+                raise ValueError(msg.MSG_PERSONAL_READ_ONLY)
+        if "*" in value:
+            raise ValueError(msg.MSG_MASKED_VALUE)
+        setattr(instance, field.attribute, value)

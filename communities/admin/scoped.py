@@ -59,7 +59,6 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
             raise PermissionDenied  # rolls back: ATOMIC_REQUESTS
 
 
-
 class ScopedInlineMixin:
     """Inlines: rows and foreign-key choices from the user's scope too."""
 

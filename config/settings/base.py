@@ -158,3 +158,10 @@ LOGGING = {
 # Labels shown by the language switcher and in the admin header.
 SITE_TITLE = _("平安小区")
 AUDITLOG_MASK_CALLABLE = "communities.privacy.mask_for_audit_log"
+
+# Import files (communities.importing): how much an .xlsx may unpack to, where an uploaded file
+# waits between preview and confirmation ("" = a private folder in the system temp directory),
+# and after how long a file nobody confirmed is purged.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+IMPORT_TMP_DIR = env("IMPORT_TMP_DIR", default="")
+IMPORT_TMP_MAX_AGE_SECONDS = env.int("IMPORT_TMP_MAX_AGE_SECONDS", default=6 * 3600)

@@ -1,0 +1,169 @@
+"""Widgets that turn spreadsheet cells into model values and back, with readable errors.
+
+Every ``clean`` raises ``ValueError`` with a text meant for the person who filled in the file;
+django-import-export files it under the cell's column (never ``decimal.InvalidOperation``).
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from import_export import widgets
+
+from . import messages as msg
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+YES = ("是", "有", "1", "true", "yes", "y")
+NO = ("否", "无", "0", "false", "no", "n")
+MAX_INTEGER_DIGITS = 12
+
+
+def cell_text(value) -> str:
+    """A cell as text: Excel's numbers lose their ``.0``; an export's ``'=`` loses the ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs) -> str:
+        return cell_text(value)
+
+
+class CodeWidget(TextWidget):
+    """A code: no inner spaces, optionally upper case (credit codes)."""
+
+    def __init__(self, upper: bool = False, **kwargs):
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = "".join(cell_text(value).split())
+        return text.upper() if self.upper else text
+
+
+class IntegerWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs) -> int | None:
+        if self.is_empty(value):
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = cell_text(value).replace(",", "")
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=text)) from None
+        digits_ok = number.is_finite() and number.adjusted() < MAX_INTEGER_DIGITS
+        if not digits_ok or number != number.to_integral_value():
+            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=text))
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class DateWidget(widgets.DateWidget):
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        for date_format in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(msg.MSG_NOT_A_DATE.format(value=text))
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value.isoformat() if isinstance(value, datetime.date) else ""
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    def clean(self, value, row=None, **kwargs) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).lower()
+        if not text:
+            return None
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(msg.MSG_NOT_YES_NO.format(value=text))
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        if value is None:
+            return ""
+        return "是" if value else "否"
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written with the file's Chinese word; the stored value is accepted too."""
+
+    def __init__(self, words: dict[str, str], **kwargs):
+        self.words = words  # stored value → word in the file
+        self.values = {word: value for value, word in words.items()}
+        self.values.update({value: value for value in words})
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs) -> str | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        found = self.values.get(text, self.values.get(text.lower()))
+        if found is None:
+            choices = ", ".join(word for word in self.words.values() if word)
+            raise ValueError(msg.MSG_NOT_A_CHOICE.format(value=text, choices=choices))
+        return found
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return self.words.get(value, value or "")
+
+
+class ScopedLookupWidget(widgets.Widget):
+    """A foreign key by code, looked up among the rows the importing user may see.
+
+    The lookup table is read once per import (one query), from ``visible_to(user)``; a code
+    outside the user's scope is as unknown as one that does not exist.
+    """
+
+    def __init__(self, model, field: str = "code", upper: bool = False, **kwargs):
+        self.model = model
+        self.field = field
+        self.code_widget = CodeWidget(upper=upper)
+        self.user = None
+        self._table: dict[str, object] | None = None
+        super().__init__(**kwargs)
+
+    def bind(self, user) -> None:
+        self.user = user
+        self._table = None
+
+    def table(self) -> dict[str, object]:
+        if self._table is None:
+            rows = self.model.objects.visible_to(self.user) if self.user else []
+            self._table = {str(getattr(obj, self.field)): obj for obj in rows}
+        return self._table
+
+    def clean(self, value, row=None, **kwargs):
+        code = self.code_widget.clean(value)
+        if not code:
+            return None
+        obj = self.table().get(code)
+        if obj is None:
+            raise ValueError(msg.MSG_UNKNOWN_CODE.format(code=code))
+        return obj
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "" if value is None else str(getattr(value, self.field))
