@@ -74,8 +74,8 @@ class Compound(TimeStamped):
     )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    household_count = models.PositiveIntegerField(_("households"), default=0)
-    building_count = models.PositiveIntegerField(_("buildings"), default=0)
+    household_count = models.PositiveIntegerField(_("number of households"), default=0)
+    building_count = models.PositiveIntegerField(_("number of buildings"), default=0)
     year_built = models.PositiveSmallIntegerField(
         _("year built"),
         null=True,
