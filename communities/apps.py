@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs) -> None:
+    """After migrate, once every app's permissions exist: post_migrate is sent per app with
+    models, in INSTALLED_APPS order, and permissions are created by each app's own signal."""
+    from django.apps import apps
+
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is not last:
+        return
     from communities.roles import roles_sync
 
     roles_sync()
@@ -32,6 +39,4 @@ class CommunitiesConfig(AppConfig):
         ):
             auditlog.register(model)
         auditlog.register(m.Household, mask_fields=personal)
-        # Role groups need the permissions that post_migrate creates; the auth app's
-        # handler runs first because django.contrib.auth is installed before us.
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="communities_sync_roles")
+        post_migrate.connect(_sync_roles, dispatch_uid="communities_sync_roles")

@@ -94,6 +94,26 @@ KIND_LABEL = {
 }
 
 
+# Permissions that other apps add to the role groups (``extend_role_permissions`` in their
+# AppConfig.ready): communities does not import them, they register here.
+_EXTENSIONS: list[dict[tuple[str, str], set[str]]] = []
+
+
+def extend_role_permissions(mapping: dict[tuple[str, str], set[str]]) -> None:
+    """Add an app's permissions to role groups; called from the app's ``ready()``."""
+    if mapping not in _EXTENSIONS:
+        _EXTENSIONS.append(mapping)
+
+
+def role_permissions() -> dict[tuple[str, str], set[str]]:
+    """Every role's permissions: the register's plus those the other apps registered."""
+    merged = {key: set(codes) for key, codes in ROLE_PERMISSIONS.items()}
+    for mapping in _EXTENSIONS:
+        for key, codes in mapping.items():
+            merged.setdefault(key, set()).update(codes)
+    return merged
+
+
 def group_name(kind: str, role: str) -> str:
     """A stable group name such as ``role:bureau:admin`` (shown translated in the admin)."""
     return f"role:{kind}:{role}"
@@ -106,7 +126,8 @@ def role_group_names() -> set[str]:
 @transaction.atomic
 def roles_sync() -> int:
     """Create or update the role groups; returns how many groups exist afterwards."""
-    wanted = set().union(*ROLE_PERMISSIONS.values())
+    roles = role_permissions()
+    wanted = set().union(*roles.values())
     by_key = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -114,7 +135,7 @@ def roles_sync() -> int:
     missing = sorted(wanted - by_key.keys())
     if missing:
         raise RuntimeError(f"Permissions not found (run migrate first): {missing}")
-    for (kind, role), codes in ROLE_PERMISSIONS.items():
+    for (kind, role), codes in roles.items():
         group, _created = Group.objects.get_or_create(name=group_name(kind, role))
         group.permissions.set([by_key[code] for code in codes])
-    return len(ROLE_PERMISSIONS)
+    return len(roles)

@@ -119,3 +119,10 @@ def compound_household_summary(*, user, compound: Compound) -> HouseholdSummary:
         )
     )
     return HouseholdSummary(**figures)
+
+
+def notifications_for(*, user):
+    """A user's own notifications, newest first."""
+    from communities.models import Notification
+
+    return Notification.objects.for_user(user).order_by("-created_at", "-pk")

@@ -5,8 +5,8 @@ Views stay thin: they read parameters, call selectors (``communities.selectors``
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import selectors
 
@@ -62,3 +62,20 @@ def compound_detail(request, code: str):
         "households": selectors.compound_household_summary(user=user, compound=compound),
     }
     return render(request, "communities/compound_detail.html", context)
+
+
+NOTIFICATIONS_PAGE_SIZE = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The user's own notifications; POST marks them all read."""
+    from communities.notifications import notifications_mark_read
+
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("communities:notifications")
+    rows = selectors.notifications_for(user=request.user)
+    page = Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "communities/notifications.html", {"page": page})

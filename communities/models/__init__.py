@@ -1,6 +1,7 @@
 from .companies import ManagementTerm, PropertyCompany
 from .compounds import Compound, CompoundKind, ManagementMode, SafeTitleLevel
 from .households import Household, Occupancy
+from .notifications import Notification
 from .organisations import Membership, Organisation, OrganisationKind, Role
 from .regions import Community, District, Street
 
@@ -13,6 +14,7 @@ __all__ = [
     "ManagementMode",
     "ManagementTerm",
     "Membership",
+    "Notification",
     "Occupancy",
     "Organisation",
     "OrganisationKind",

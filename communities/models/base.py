@@ -25,6 +25,25 @@ class ScopedQuerySet(models.QuerySet):
         raise NotImplementedError
 
 
+class CompoundScopedQuerySet(ScopedQuerySet):
+    """For any model that hangs off a compound: visible when its compound is.
+
+    ``compound_path`` is the lookup from the model to its compound (``"compound"`` for a
+    direct foreign key, ``"inspection__compound"`` through another model).
+    """
+
+    compound_path = "compound"
+
+    def scope_filter(self, scope) -> models.Q:
+        p = self.compound_path
+        return (
+            models.Q(**{f"{p}__community__street__district_id__in": scope.district_ids})
+            | models.Q(**{f"{p}__community__street_id__in": scope.street_ids})
+            | models.Q(**{f"{p}__community_id__in": scope.community_ids})
+            | models.Q(**{f"{p}_id__in": scope.managed_compounds().values("pk")})
+        )
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,7 +1,6 @@
 """Households (以房管人): who lives in which room; head-of-household data is personal."""
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.validators import (
@@ -11,7 +10,7 @@ from communities.validators import (
     validate_phone,
 )
 
-from .base import ScopedQuerySet, TimeStamped
+from .base import CompoundScopedQuerySet, TimeStamped
 from .compounds import Compound
 
 
@@ -21,14 +20,8 @@ class Occupancy(models.TextChoices):
     VACANT = "vacant", _("vacant")
 
 
-class HouseholdQuerySet(ScopedQuerySet):
-    def scope_filter(self, scope) -> Q:
-        return (
-            Q(compound__community__street__district_id__in=scope.district_ids)
-            | Q(compound__community__street_id__in=scope.street_ids)
-            | Q(compound__community_id__in=scope.community_ids)
-            | Q(compound_id__in=scope.managed_compounds().values("pk"))
-        )
+class HouseholdQuerySet(CompoundScopedQuerySet):
+    compound_path = "compound"
 
 
 class Household(TimeStamped):

@@ -36,6 +36,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "communities",
+    "inspections",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "communities.context_processors.notifications",
             ],
         },
     },
@@ -165,3 +167,29 @@ AUDITLOG_MASK_CALLABLE = "communities.privacy.mask_for_audit_log"
 IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 IMPORT_TMP_DIR = env("IMPORT_TMP_DIR", default="")
 IMPORT_TMP_MAX_AGE_SECONDS = env.int("IMPORT_TMP_MAX_AGE_SECONDS", default=6 * 3600)
+
+# Inspections (三有/六好): when a month's self-check counts as overdue, and the key-management
+# rule (shared/standard-sanyou-liuhao.md). All can be set from the environment.
+INSPECTION_DUE_DAY = env.int("INSPECTION_DUE_DAY", default=10)
+KEY_MANAGEMENT_FAIL_MONTHS = env.int("KEY_MANAGEMENT_FAIL_MONTHS", default=2)
+KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS = env.int("KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS", default=15)
+KEY_MANAGEMENT_PASS_MONTHS = env.int("KEY_MANAGEMENT_PASS_MONTHS", default=2)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The beat schedule (django-celery-beat copies it into the database at start).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "open-monthly-self-checks": {
+        "task": "inspections.open_monthly_self_checks",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+    },
+    "apply-key-management": {
+        "task": "inspections.apply_key_management",
+        "schedule": crontab(minute=30, hour=1, day_of_month=env.int("KEY_MANAGEMENT_DAY", 20)),
+    },
+    "notify-overdue-hazards": {
+        "task": "inspections.notify_overdue_hazards",
+        "schedule": crontab(minute=0, hour=8),
+    },
+}

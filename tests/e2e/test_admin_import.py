@@ -68,6 +68,7 @@ def test_bureau_imports_households_all_or_nothing(desktop_admin, live_server, sc
     page.click("input[name=confirm]")
     page.wait_for_load_state()
     assert m.Household.objects.count() == before + 2
-    assert set(
-        m.Household.objects.filter(building="7").values_list("room", "occupancy")
-    ) == {("701", "owner"), ("702", "rented")}
+    assert set(m.Household.objects.filter(building="7").values_list("room", "occupancy")) == {
+        ("701", "owner"),
+        ("702", "rented"),
+    }

@@ -1,0 +1,388 @@
+"""Self-checks and supervision inspections: open, answer, submit, review, reopen."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from communities.models import Compound, Organisation, OrganisationKind
+from communities.notifications import notify
+from inspections import errors as e
+from inspections.errors import WorkflowError
+from inspections.models import (
+    Answer,
+    AnswerType,
+    ChecklistItem,
+    ChecklistTemplate,
+    Evidence,
+    Inspection,
+    InspectionEvent,
+    InspectionKind,
+    InspectionStatus,
+)
+from inspections.scoring import answer_is_given, score_answers
+
+from .common import previous_month, require
+
+S = InspectionStatus
+
+
+def _event(inspection, action: str, actor, from_status: str, note: str = "") -> InspectionEvent:
+    return InspectionEvent.objects.create(
+        inspection=inspection,
+        action=action,
+        from_status=from_status,
+        to_status=inspection.status,
+        actor=actor,
+        note=note,
+    )
+
+
+def _lock(inspection: Inspection) -> Inspection:
+    """Re-read the row under a lock so two requests cannot both move it."""
+    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+
+
+def _require_status(inspection: Inspection, *allowed: str) -> None:
+    if inspection.status not in allowed:
+        raise WorkflowError(e.MSG_WRONG_STATE.format(status=inspection.get_status_display()))
+
+
+def _items(template: ChecklistTemplate):
+    return list(ChecklistItem.objects.filter(section__template=template).select_related("section"))
+
+
+def _company_organisation(compound: Compound) -> Organisation | None:
+    term = compound.current_term()
+    if term is None:
+        return None
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PROPERTY_COMPANY, property_company=term.company
+    ).first()
+
+
+def _prefill(inspection: Inspection) -> None:
+    """Answers of last month's self-check of the compound, matched by item code (no evidence)."""
+    last = (
+        Inspection.objects.filter(
+            compound=inspection.compound,
+            kind=InspectionKind.SELF_CHECK,
+            period=previous_month(inspection.period),
+        )
+        .exclude(pk=inspection.pk)
+        .first()
+    )
+    previous = {}
+    if last is not None:
+        previous = {a.item.code: a for a in last.answers.select_related("item")}
+    answers = []
+    for item in _items(inspection.template):
+        old = previous.get(item.code)
+        answer = Answer(inspection=inspection, item=item)
+        if old is not None and old.item.answer_type == item.answer_type:
+            for field in ("not_applicable", "value_bool", "value_score", "value_number"):
+                setattr(answer, field, getattr(old, field))
+            answer.value_text, answer.comment = old.value_text, old.comment
+        answers.append(answer)
+    Answer.objects.bulk_create(answers)
+
+
+@transaction.atomic
+def inspection_open(
+    *, compound: Compound, period: datetime.date, actor=None, kind: str = InspectionKind.SELF_CHECK
+) -> Inspection:
+    """Open a draft (self-check by default) for the compound and month, prefilled."""
+    period = period.replace(day=1)
+    if kind == InspectionKind.SELF_CHECK:
+        require(actor, "inspections.add_inspection", compound)
+        organisation = _company_organisation(compound)
+        if organisation is None:
+            raise WorkflowError(e.MSG_NO_COMPANY)
+    else:
+        require(actor, "inspections.supervise_inspection", compound)
+        organisation = _actor_organisation(actor)
+    template = ChecklistTemplate.objects.current()
+    if template is None:
+        raise WorkflowError(e.MSG_NO_TEMPLATE)
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(
+                compound=compound,
+                template=template,
+                period=period,
+                kind=kind,
+                organisation=organisation,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise WorkflowError(e.MSG_ALREADY_OPEN.format(period=f"{period:%Y-%m}")) from None
+    _prefill(inspection)
+    inspection_rescore(inspection=inspection)
+    _event(inspection, "open", actor, "")
+    return inspection
+
+
+def _actor_organisation(actor) -> Organisation | None:
+    if actor is None:
+        return None
+    membership = (
+        actor.memberships.select_related("organisation")
+        .exclude(organisation__kind=OrganisationKind.PROPERTY_COMPANY)
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+def supervision_open(*, compound: Compound, period: datetime.date, actor) -> Inspection:
+    """A supervision inspection (督导检查) by a street office or bureau inspector."""
+    return inspection_open(
+        compound=compound, period=period, actor=actor, kind=InspectionKind.SUPERVISION
+    )
+
+
+def self_checks_open_month(*, period: datetime.date) -> int:
+    """Open the month's draft self-check for every compound run by a company; idempotent."""
+    compounds = (
+        Compound.objects.managed_by(
+            Organisation.objects.filter(kind=OrganisationKind.PROPERTY_COMPANY).values(
+                "property_company_id"
+            ),
+            on=period,
+        )
+        .exclude(inspections__kind=InspectionKind.SELF_CHECK, inspections__period=period)
+        .order_by("pk")
+    )
+    opened = 0
+    for compound in compounds:
+        try:
+            inspection = inspection_open(compound=compound, period=period, actor=None)
+        except WorkflowError:
+            continue  # opened meanwhile, or no company organisation: nothing to do
+        opened += 1
+        message = gettext("The %(month)s self-check of %(compound)s is open.") % {
+            "month": f"{inspection.period:%Y-%m}",
+            "compound": inspection.compound.name,
+        }
+        _notify_company(inspection, "check_due", message, key=f"check_due:{inspection.pk}")
+    return opened
+
+
+def _notify_company(inspection: Inspection, kind: str, message: str, *, key: str) -> None:
+    """Tell the members of the company that does the self-check."""
+    if inspection.organisation is None:
+        return
+    users = [m.user for m in inspection.organisation.memberships.select_related("user")]
+    notify(
+        users=users,
+        kind=kind,
+        message=message,
+        url=reverse("inspections:inspection_detail", args=[inspection.pk]),
+        dedup_key=key,
+    )
+
+
+def _editable(inspection: Inspection, actor) -> None:
+    perm = (
+        "inspections.change_inspection"
+        if inspection.kind == InspectionKind.SELF_CHECK
+        else "inspections.supervise_inspection"
+    )
+    require(actor, perm, inspection.compound)
+    if inspection.status not in (S.DRAFT, S.RETURNED):
+        raise WorkflowError(e.MSG_LOCKED)
+
+
+def _clean_value(item: ChecklistItem, raw) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise WorkflowError(e.MSG_SCORE_RANGE.format(points=item.points)) from None
+    if item.answer_type == AnswerType.SCORE and not (0 <= value <= item.points):
+        raise WorkflowError(e.MSG_SCORE_RANGE.format(points=item.points))
+    return value
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    answer: Answer,
+    actor,
+    not_applicable: bool = False,
+    value_bool: bool | None = None,
+    value_score=None,
+    value_number=None,
+    value_text: str = "",
+    comment: str = "",
+) -> Answer:
+    """Save one item's answer on a draft or returned inspection and rescore it."""
+    inspection = _lock(answer.inspection)
+    _editable(inspection, actor)
+    item = answer.item
+    answer.not_applicable = not_applicable
+    answer.value_bool = value_bool if item.answer_type == AnswerType.YES_NO else None
+    answer.value_score = (
+        _clean_value(item, value_score) if item.answer_type == AnswerType.SCORE else None
+    )
+    answer.value_number = (
+        _clean_value(item, value_number) if item.answer_type == AnswerType.NUMBER else None
+    )
+    answer.value_text = value_text if item.answer_type == AnswerType.TEXT else ""
+    answer.comment = comment
+    answer.save()
+    inspection_rescore(inspection=inspection)
+    return answer
+
+
+@transaction.atomic
+def evidence_add(*, answer: Answer, actor, upload, content_type: str) -> Evidence:
+    """Attach a checked upload (see inspections.uploads) to an answer."""
+    inspection = _lock(answer.inspection)
+    _editable(inspection, actor)
+    from inspections.uploads import make_thumbnail
+
+    evidence = Evidence(
+        answer=answer,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    thumbnail = make_thumbnail(evidence.file, content_type)
+    if thumbnail is not None:
+        evidence.thumbnail.save(f"thumb-{upload.name}.jpg", thumbnail, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> None:
+    inspection = _lock(evidence.answer.inspection)
+    _editable(inspection, actor)
+    files = [f for f in (evidence.file, evidence.thumbnail) if f]
+    evidence.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+
+def inspection_rescore(*, inspection: Inspection) -> Inspection:
+    """Recompute and store the score and result from the answers (the one scoring service)."""
+    answers = {a.item_id: a for a in inspection.answers.select_related("item")}
+    score = score_answers(inspection.template, _items(inspection.template), answers)
+    Inspection.objects.filter(pk=inspection.pk).update(score=score.percent, result=score.result)
+    inspection.score, inspection.result = score.percent, score.result
+    return inspection
+
+
+def submission_problems(inspection: Inspection) -> list[str]:
+    """What stops a submission: unanswered items, then missing evidence (empty: none)."""
+    answers = list(
+        inspection.answers.select_related("item")
+        .prefetch_related("evidence")
+        .order_by("item__section__order", "item__order")
+    )
+    missing = [a.item.code for a in answers if not answer_is_given(a)]
+    problems = []
+    if missing:
+        problems.append(str(e.MSG_MISSING.format(items="、".join(missing))))
+    needs_evidence = [
+        a.item.code
+        for a in answers
+        if a.item.evidence_required
+        and not a.not_applicable
+        and (a.value_bool or a.value_score)
+        and not a.evidence.all()
+    ]
+    if needs_evidence:
+        problems.append(str(e.MSG_EVIDENCE_MISSING.format(items="、".join(needs_evidence))))
+    return problems
+
+
+@transaction.atomic
+def inspection_submit(*, inspection: Inspection, actor) -> Inspection:
+    """Submit a draft or returned check. A supervision inspection is final when submitted."""
+    inspection = _lock(inspection)
+    _editable(inspection, actor)
+    problems = submission_problems(inspection)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    before = inspection.status
+    inspection_rescore(inspection=inspection)
+    now = timezone.now()
+    inspection.submitted_at, inspection.submitted_by = now, actor
+    if inspection.kind == InspectionKind.SUPERVISION:
+        inspection.status = S.APPROVED
+        inspection.reviewed_at, inspection.reviewed_by = now, actor
+    else:
+        inspection.status = S.SUBMITTED
+    inspection.save()
+    _event(inspection, "submit", actor, before)
+    return inspection
+
+
+def _require_reviewer(inspection: Inspection, actor) -> None:
+    require(actor, "inspections.review_inspection", inspection.compound)
+    if inspection.kind != InspectionKind.SELF_CHECK:
+        raise WorkflowError(e.MSG_NOT_ALLOWED)
+    if actor is not None and inspection.submitted_by_id == actor.pk:
+        raise WorkflowError(e.MSG_OWN_REVIEW)
+    _require_status(inspection, S.SUBMITTED)
+
+
+@transaction.atomic
+def inspection_approve(*, inspection: Inspection, actor, comment: str = "") -> Inspection:
+    inspection = _lock(inspection)
+    _require_reviewer(inspection, actor)
+    inspection.status = S.APPROVED
+    inspection.reviewed_at, inspection.reviewed_by = timezone.now(), actor
+    inspection.review_comment = comment
+    inspection.save()
+    _event(inspection, "approve", actor, S.SUBMITTED, comment)
+    return inspection
+
+
+@transaction.atomic
+def inspection_return(
+    *, inspection: Inspection, actor, item_comments: dict[int, str], comment: str = ""
+) -> Inspection:
+    """Send a submitted self-check back, with a comment on each item that needs changing."""
+    inspection = _lock(inspection)
+    _require_reviewer(inspection, actor)
+    item_comments = {pk: text.strip() for pk, text in item_comments.items() if text.strip()}
+    if not item_comments:
+        raise WorkflowError(e.MSG_RETURN_NEEDS_COMMENT)
+    inspection.answers.update(review_comment="")
+    for answer in inspection.answers.filter(pk__in=item_comments):
+        answer.review_comment = item_comments[answer.pk]
+        answer.save(update_fields=["review_comment"])
+    inspection.status = S.RETURNED
+    inspection.reviewed_at, inspection.reviewed_by = timezone.now(), actor
+    inspection.review_comment = comment
+    inspection.save()
+    event = _event(inspection, "return", actor, S.SUBMITTED, comment)
+    _notify_company(
+        inspection,
+        "check_returned",
+        gettext("The %(month)s self-check of %(compound)s was returned.")
+        % {"month": f"{inspection.period:%Y-%m}", "compound": inspection.compound.name},
+        key=f"check_returned:{event.pk}",
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_reopen(*, inspection: Inspection, actor, reason: str) -> Inspection:
+    """Reopen an approved inspection (back to returned), with a recorded reason."""
+    inspection = _lock(inspection)
+    require(actor, "inspections.reopen_inspection", inspection.compound)
+    _require_status(inspection, S.APPROVED)
+    if not reason.strip():
+        raise WorkflowError(e.MSG_REASON_REQUIRED)
+    inspection.status = S.RETURNED if inspection.kind == InspectionKind.SELF_CHECK else S.DRAFT
+    inspection.save()
+    _event(inspection, "reopen", actor, S.APPROVED, reason.strip())
+    return inspection

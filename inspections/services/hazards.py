@@ -1,0 +1,187 @@
+"""Hazards: raise, start, rectify (property company), verify or reject (another role)."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from communities.models import Compound, Organisation, OrganisationKind
+from communities.notifications import notify
+from inspections import errors as e
+from inspections.errors import WorkflowError
+from inspections.models import Answer, Hazard, HazardEvent, HazardSource, HazardStatus, Inspection
+
+from .common import require
+
+H = HazardStatus
+
+
+def _event(hazard: Hazard, action: str, actor, before: str, note: str = "") -> HazardEvent:
+    return HazardEvent.objects.create(
+        hazard=hazard,
+        action=action,
+        from_status=before,
+        to_status=hazard.status,
+        actor=actor,
+        note=note,
+        deadline=hazard.deadline,
+    )
+
+
+def _lock(hazard: Hazard) -> Hazard:
+    return Hazard.objects.select_for_update().get(pk=hazard.pk)
+
+
+def _require_status(hazard: Hazard, *allowed: str) -> None:
+    if hazard.status not in allowed:
+        raise WorkflowError(e.MSG_HAZARD_WRONG_STATE.format(status=hazard.get_status_display()))
+
+
+def company_users(compound: Compound) -> list:
+    """Members of the company that runs the compound today (who must rectify)."""
+    term = compound.current_term()
+    if term is None:
+        return []
+    orgs = Organisation.objects.filter(
+        kind=OrganisationKind.PROPERTY_COMPANY, property_company=term.company
+    )
+    return [m.user for org in orgs for m in org.memberships.select_related("user")]
+
+
+@transaction.atomic
+def hazard_raise(
+    *,
+    compound: Compound,
+    actor,
+    category: str,
+    description: str,
+    responsible_party: str,
+    deadline: datetime.date,
+    severity: str = "medium",
+    source: str = HazardSource.OTHER,
+    inspection: Inspection | None = None,
+    answer: Answer | None = None,
+    photo=None,
+) -> Hazard:
+    """Record a hazard, on its own or from a failed item of an inspection, and tell the company."""
+    require(actor, "inspections.add_hazard", compound)
+    if inspection is not None:
+        source = inspection.kind  # self_check or supervision
+    hazard = Hazard(
+        compound=compound,
+        source=source,
+        inspection=inspection,
+        answer=answer,
+        category=category,
+        severity=severity,
+        description=description,
+        responsible_party=responsible_party,
+        deadline=deadline,
+        raised_by=actor,
+    )
+    if photo:
+        hazard.photo.save(photo.name, photo, save=False)
+    hazard.full_clean(exclude=["photo", "after_photo"])
+    hazard.save()
+    _event(hazard, "raise", actor, "")
+    notify(
+        users=company_users(compound),
+        kind="hazard_assigned",
+        message=gettext("A hazard to rectify in %(compound)s by %(deadline)s.")
+        % {"compound": compound.name, "deadline": deadline.isoformat()},
+        url=reverse("inspections:hazard_detail", args=[hazard.pk]),
+        dedup_key=f"hazard_assigned:{hazard.pk}",
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_start(*, hazard: Hazard, actor) -> Hazard:
+    """The company starts rectifying an open hazard."""
+    hazard = _lock(hazard)
+    require(actor, "inspections.rectify_hazard", hazard.compound)
+    _require_status(hazard, H.OPEN)
+    hazard.status = H.RECTIFYING
+    hazard.save()
+    _event(hazard, "start", actor, H.OPEN)
+    return hazard
+
+
+@transaction.atomic
+def hazard_rectify(*, hazard: Hazard, actor, note: str, after_photo=None) -> Hazard:
+    """The company reports the hazard rectified, with an explanation and an after-photo."""
+    hazard = _lock(hazard)
+    require(actor, "inspections.rectify_hazard", hazard.compound)
+    _require_status(hazard, H.OPEN, H.RECTIFYING)
+    if not note.strip():
+        raise WorkflowError(e.MSG_RECTIFY_NEEDS_NOTE)
+    before = hazard.status
+    hazard.rectification_note = note.strip()
+    if after_photo:
+        hazard.after_photo.save(after_photo.name, after_photo, save=False)
+    hazard.status = H.RECTIFIED
+    hazard.rectified_at, hazard.rectified_by = timezone.now(), actor
+    hazard.save()
+    _event(hazard, "rectify", actor, before, hazard.rectification_note)
+    return hazard
+
+
+def _require_verifier(hazard: Hazard, actor) -> None:
+    require(actor, "inspections.verify_hazard", hazard.compound)
+    if actor is not None and hazard.rectified_by_id == actor.pk:
+        raise WorkflowError(e.MSG_OWN_VERIFY)
+    _require_status(hazard, H.RECTIFIED)
+
+
+@transaction.atomic
+def hazard_verify(*, hazard: Hazard, actor, note: str = "") -> Hazard:
+    hazard = _lock(hazard)
+    _require_verifier(hazard, actor)
+    hazard.status = H.VERIFIED
+    hazard.verified_at, hazard.verified_by = timezone.now(), actor
+    hazard.save()
+    _event(hazard, "verify", actor, H.RECTIFIED, note)
+    return hazard
+
+
+@transaction.atomic
+def hazard_reject(*, hazard: Hazard, actor, reason: str, deadline: datetime.date) -> Hazard:
+    """The rectification is not good enough: back to rectifying with a new deadline."""
+    hazard = _lock(hazard)
+    _require_verifier(hazard, actor)
+    if not reason.strip():
+        raise WorkflowError(e.MSG_REASON_REQUIRED)
+    if deadline <= timezone.localdate():
+        raise WorkflowError(e.MSG_DEADLINE_PAST)
+    hazard.status = H.RECTIFYING
+    hazard.deadline = deadline
+    hazard.save()
+    _event(hazard, "reject", actor, H.RECTIFIED, reason.strip())
+    notify(
+        users=company_users(hazard.compound),
+        kind="hazard_assigned",
+        message=gettext("A rectification in %(compound)s was rejected; new deadline %(deadline)s.")
+        % {"compound": hazard.compound.name, "deadline": deadline.isoformat()},
+        url=reverse("inspections:hazard_detail", args=[hazard.pk]),
+        dedup_key=f"hazard_rejected:{hazard.pk}:{deadline.isoformat()}",
+    )
+    return hazard
+
+
+def hazards_notify_overdue(*, today: datetime.date | None = None) -> int:
+    """Tell the company (once per hazard and deadline) of each overdue hazard."""
+    today = today or timezone.localdate()
+    sent = 0
+    for hazard in Hazard.objects.overdue(today).select_related("compound"):
+        created = notify(
+            users=company_users(hazard.compound),
+            kind="hazard_overdue",
+            message=gettext("A hazard in %(compound)s is past its deadline %(deadline)s.")
+            % {"compound": hazard.compound.name, "deadline": hazard.deadline.isoformat()},
+            url=reverse("inspections:hazard_detail", args=[hazard.pk]),
+            dedup_key=f"hazard_overdue:{hazard.pk}:{hazard.deadline.isoformat()}",
+        )
+        sent += len(created)
+    return sent

@@ -1,0 +1,80 @@
+"""Evidence and photo uploads: images and PDF only, size-limited, checked by content."""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MSG_FILE_TYPE = _("Only photos (JPEG, PNG, WebP) and PDF files can be uploaded.")
+MSG_FILE_SIZE = _("The file is larger than {limit}.")
+MSG_FILE_BROKEN = _("The file could not be read as an image.")
+
+# Magic numbers: the file's content decides its type, never its name.
+_SIGNATURES = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+]
+THUMBNAIL_SIZE = (320, 320)
+
+
+def sniff_content_type(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check_upload(upload) -> str:
+    """Return the upload's real content type, or raise a ValidationError saying what is wrong."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(MSG_FILE_SIZE.format(limit=filesizeformat(limit)))
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise forms.ValidationError(MSG_FILE_TYPE)
+    if content_type.startswith("image/"):
+        from PIL import Image
+
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except Exception:
+            raise forms.ValidationError(MSG_FILE_BROKEN) from None
+        finally:
+            upload.seek(0)
+    return content_type
+
+
+def make_thumbnail(field_file, content_type: str) -> ContentFile | None:
+    """A small JPEG of an image (None for a PDF)."""
+    if not content_type.startswith("image/"):
+        return None
+    from PIL import Image, ImageOps
+
+    field_file.seek(0)
+    with Image.open(field_file) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=80)
+    field_file.seek(0)
+    return ContentFile(out.getvalue())
+
+
+class UploadField(forms.FileField):
+    """A file field that accepts only what ``check_upload`` accepts."""
+
+    def clean(self, data, initial=None):
+        data = super().clean(data, initial)
+        if data:
+            data.checked_content_type = check_upload(data)
+        return data

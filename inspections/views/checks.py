@@ -1,0 +1,14 @@
+"""Workbench pages of self-checks and supervision (placeholder: built next)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+
+@login_required
+def check_list(request):
+    return HttpResponse("checks")
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    return HttpResponse("check")
