@@ -12,3 +12,11 @@ def check_list(request):
 @login_required
 def inspection_detail(request, pk: int):
     return HttpResponse("check")
+
+
+from django.urls import path  # noqa: E402
+
+urlpatterns = [
+    path("inspections/", check_list, name="check_list"),
+    path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
+]

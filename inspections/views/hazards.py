@@ -12,3 +12,11 @@ def hazard_list(request):
 @login_required
 def hazard_detail(request, pk: int):
     return HttpResponse("hazard")
+
+
+from django.urls import path  # noqa: E402
+
+urlpatterns = [
+    path("hazards/", hazard_list, name="hazard_list"),
+    path("hazards/<int:pk>/", hazard_detail, name="hazard_detail"),
+]

@@ -1,0 +1,3 @@
+"""Workbench pages of key management (placeholder: built next)."""
+
+urlpatterns: list = []
