@@ -163,6 +163,10 @@ class PropertyCompanyResource(RegisterResource):
         ADDRESS: "和平路2号",
     }
 
+    def get_queryset(self):
+        # Updates only to companies on the user's own register (see PropertyCompany.editable_by).
+        return super().get_queryset().editable_by(self.user)
+
     class Meta:
         model = m.PropertyCompany
         fields = ["credit_code", "name", "district", "contact_person", "contact_phone", "address"]

@@ -126,3 +126,32 @@ def notifications_for(*, user):
     from communities.models import Notification
 
     return Notification.objects.for_user(user).order_by("-created_at", "-pk")
+
+
+def users_manageable_by(actor):
+    """Users an admin may see and change: every one of their memberships is in an organisation
+    the admin could grant, they hold no operator groups or single permissions, and they are not
+    the admin (nobody edits their own memberships). Operators manage everyone."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from communities.models import Membership, Organisation
+    from communities.roles import role_group_names
+
+    User = get_user_model()
+    if actor.is_superuser:
+        return User.objects.all()
+    grantable = Organisation.objects.grantable_by(actor).values("pk")
+    operator_groups = Group.objects.exclude(name__in=role_group_names())
+    return (
+        User.objects.filter(
+            is_superuser=False,
+            pk__in=Membership.objects.filter(organisation__in=grantable).values("user_id"),
+        )
+        .exclude(pk__in=Membership.objects.exclude(organisation__in=grantable).values("user_id"))
+        .exclude(
+            pk__in=User.groups.through.objects.filter(group__in=operator_groups).values("user_id")
+        )
+        .exclude(pk__in=User.user_permissions.through.objects.values("user_id"))
+        .exclude(pk=actor.pk)
+    )

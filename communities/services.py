@@ -2,13 +2,20 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership, Organisation, Role
 from communities.roles import group_name, role_group_names
 from communities.scoping import forget_scope
 
 User = get_user_model()
+
+MSG_OWN_MEMBERSHIP = _("You cannot change your own memberships.")
+MSG_NOT_GRANTABLE = _(
+    "You may only give memberships of organisations whose whole area lies within yours."
+)
 
 
 @transaction.atomic
@@ -35,9 +42,24 @@ def membership_sync_user(*, user) -> None:
     forget_scope(user)
 
 
+def membership_grant_check(*, actor, user, organisation: Organisation) -> None:
+    """Refuse a membership that the actor may not grant: one for themselves, or in an
+    organisation whose area is not wholly inside the actor's scope. ``actor=None`` is the
+    system (seeding, commands)."""
+    if actor is None or actor.is_superuser:
+        return
+    if user is not None and user.pk == actor.pk:
+        raise PermissionDenied(MSG_OWN_MEMBERSHIP)
+    if not Organisation.objects.grantable_by(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(MSG_NOT_GRANTABLE)
+
+
 @transaction.atomic
-def membership_set(*, user, organisation: Organisation, role: str = Role.STAFF) -> Membership:
+def membership_set(
+    *, user, organisation: Organisation, role: str = Role.STAFF, actor=None
+) -> Membership:
     """Give a user a role in an organisation (or change it) and sync their groups."""
+    membership_grant_check(actor=actor, user=user, organisation=organisation)
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -46,7 +68,8 @@ def membership_set(*, user, organisation: Organisation, role: str = Role.STAFF) 
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor=None) -> None:
+    membership_grant_check(actor=actor, user=membership.user, organisation=membership.organisation)
     user = membership.user
     membership.delete()
     membership_sync_user(user=user)

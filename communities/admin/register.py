@@ -1,11 +1,12 @@
 """The register in the admin: regions, compounds, companies, terms, households."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from communities import models as m
 from communities import resources as r
+from communities.forms import ManagementTermFormSet
 from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
 
@@ -48,6 +49,7 @@ class CommunityAdmin(RegisterAdmin):
 
 class ManagementTermInline(ScopedInlineMixin, admin.TabularInline):
     model = m.ManagementTerm
+    formset = ManagementTermFormSet
     extra = 0
     autocomplete_fields = ["company"]
     fields = ["company", "start", "end", "contract_number"]
@@ -120,12 +122,26 @@ class PropertyCompanyAdmin(RegisterAdmin):
     autocomplete_fields = ["district"]
 
     def get_queryset(self, request):
-        running = current_term_q(prefix="management_terms__")
+        # Count only the compounds this user can see: a company's work elsewhere is not theirs.
+        running = current_term_q(prefix="management_terms__") & Q(
+            management_terms__compound__in=m.Compound.objects.visible_to(request.user)
+        )
         return (
             super()
             .get_queryset(request)
             .annotate(n_compounds=Count("management_terms", filter=running, distinct=True))
         )
+
+    def _editable(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        return m.PropertyCompany.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
     @admin.display(description=_("compounds managed"), ordering="n_compounds")
     def compounds_managed(self, obj):
@@ -156,6 +172,7 @@ class HouseholdAdmin(RegisterAdmin):
     """
 
     resource_classes = [r.HouseholdResource]
+    personal_fields = tuple(PERSONAL_FIELDS)
     list_display = [
         "compound",
         "building",

@@ -1,24 +1,55 @@
 """The admin side of the scoping rule: one mixin every admin class of every app uses."""
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import router
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from communities.privacy import can_see_personal_data
+
+
+def router_db(objs) -> str:
+    first = next(iter(objs), None)
+    return router.db_for_write(type(first)) if first is not None else "default"
 
 
 def scoped_queryset(model, user):
-    """The model's rows visible to the user; users are visible through their memberships."""
+    """The model's rows visible to the user; users: those the user may manage."""
     if model is get_user_model():
-        from communities.models import Membership
+        from communities.selectors import users_manageable_by
 
-        if user.is_superuser:
-            return model.objects.all()
-        members = Membership.objects.visible_to(user).values("user_id")
-        return model.objects.filter(pk__in=members, is_superuser=False)
+        return users_manageable_by(user)
     manager = model._default_manager
     if hasattr(manager, "visible_to"):
         return manager.visible_to(user)
     return manager.all() if user.is_superuser else manager.none()
+
+
+MSG_HIDDEN_RELATED = _(
+    "Other records outside your area depend on this one; ask the housing bureau to delete it."
+)
+
+
+def _hidden_related(objs, request, using: str) -> bool:
+    """Whether deleting ``objs`` would touch (cascade or be blocked by) rows the user cannot
+    see: then the delete page must neither list them nor go ahead."""
+    collector = NestedObjects(using=using)
+    collector.collect(objs)
+    related = list(collector.data.items()) + [
+        (type(obj), [obj]) for obj in getattr(collector, "protected", ())
+    ]
+    for model, instances in related:
+        pks = {obj.pk for obj in instances}
+        if model._meta.auto_created or model is get_user_model() or not pks:
+            continue
+        visible = scoped_queryset(model, request.user).filter(pk__in=pks).count()
+        if visible != len(pks):
+            return True
+    return False
 
 
 class ScopedAdminMixin(AuditlogHistoryAdminMixin):
@@ -28,6 +59,9 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     that the id exists). Writes are re-checked: a saved object must still be in scope.
     """
 
+    # Fields holding personal data: never filtered on (a URL filter could confirm guesses)
+    # by users who may not see them.
+    personal_fields: tuple[str, ...] = ()
     show_full_result_count = False
     # The global audit log is for operators (it is not scoped); each object's own history,
     # reached through its scoped admin, is for everyone who may see the object.
@@ -44,6 +78,18 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
         if obj is None:
             raise Http404
         return obj
+
+    def lookup_allowed(self, lookup, value, request):
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        if field in self.personal_fields and not can_see_personal_data(request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not request.user.is_superuser and _hidden_related(objs, request, router_db(objs)):
+            return [], {}, perms_needed, [str(MSG_HIDDEN_RELATED)]
+        return deleted, counts, perms_needed, protected
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", scoped_queryset(db_field.related_model, request.user))

@@ -13,17 +13,33 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from communities import models as m
-from communities.services import membership_set, membership_sync_user
+from communities.services import (
+    membership_grant_check,
+    membership_remove,
+    membership_set,
+    membership_sync_user,
+)
 
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
 
 User = get_user_model()
 
 
+def _grantable_choices(db_field, request, kwargs) -> dict:
+    """Organisation choices on membership forms: only those the admin may grant."""
+    if db_field.name == "organisation":
+        kwargs["queryset"] = m.Organisation.objects.grantable_by(request.user)
+    return kwargs
+
+
 class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = m.Membership
     extra = 0
     autocomplete_fields = ["organisation", "user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _grantable_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OrganisationMembershipInline(MembershipInline):
@@ -35,7 +51,22 @@ class UserMembershipInline(MembershipInline):
 
 
 class SyncMembershipsMixin:
-    """After memberships change through the admin, the users' groups follow."""
+    """Membership rows edited inline pass the service's grant check (refused: the request
+    rolls back), and afterwards the users' groups follow."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is m.Membership:
+            touched = [f.instance for f in formset.forms if f.has_changed()]
+            touched += list(getattr(formset, "deleted_objects", []))
+            touched += [f.instance for f in formset.deleted_forms if f.instance.pk]
+            for membership in touched:
+                if membership.organisation_id:
+                    membership_grant_check(
+                        actor=request.user,
+                        user=membership.user if membership.user_id else None,
+                        organisation=membership.organisation,
+                    )
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -81,20 +112,21 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _grantable_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        membership_grant_check(actor=request.user, user=obj.user, organisation=obj.organisation)
         super().save_model(request, obj, form, change)
         membership_sync_user(user=obj.user)
 
     def delete_model(self, request, obj):
-        user = obj.user
-        super().delete_model(request, obj)
-        membership_sync_user(user=user)
+        membership_remove(membership=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        users = list(User.objects.filter(pk__in=queryset.values("user_id")))
-        super().delete_queryset(request, queryset)
-        for user in users:
-            membership_sync_user(user=user)
+        for membership in queryset.select_related("user", "organisation"):
+            membership_remove(membership=membership, actor=request.user)
 
 
 class UserWithRoleCreationForm(UserCreationForm):
@@ -160,11 +192,19 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if obj is None and "organisation" in form.base_fields:
-            field = form.base_fields["organisation"]
-            field.queryset = m.Organisation.objects.visible_to(request.user)
-            field.required = not request.user.is_superuser  # operators may make operators
-        return form
+        if obj is not None or "organisation" not in form.base_fields:
+            return form
+        actor = request.user
+
+        class AddForm(form):
+            # Set per instance: the class is shared by every request, its fields are not.
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                field = self.fields["organisation"]
+                field.queryset = m.Organisation.objects.grantable_by(actor)
+                field.required = not actor.is_superuser  # operators may make operators
+
+        return AddForm
 
     def save_model(self, request, obj, form, change):
         admin.ModelAdmin.save_model(self, request, obj, form, change)
@@ -173,6 +213,7 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
                 user=obj,
                 organisation=form.cleaned_data["organisation"],
                 role=form.cleaned_data["role"],
+                actor=request.user,
             )
         if not self.get_queryset(request).filter(pk=obj.pk).exists():
             raise PermissionDenied

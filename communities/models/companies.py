@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.validators import normalize_credit_code, validate_credit_code, validate_phone
+from communities.validators import (
+    normalize_credit_code,
+    normalize_phone,
+    validate_credit_code,
+    validate_phone,
+)
 
 from .base import ScopedQuerySet, TimeStamped
 from .compounds import Compound
@@ -19,6 +24,19 @@ MSG_TERM_OVERLAP = _("This compound already has a management term overlapping th
 
 
 class PropertyCompanyQuerySet(ScopedQuerySet):
+    def editable_by(self, user):
+        """Companies a user may change or delete: those on their own district's register.
+
+        Narrower than ``visible_to``: a bureau sees a company of another district that runs a
+        compound in its area, but only the registering district's bureau edits it.
+        """
+        from communities.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        return self.filter(district_id__in=scope.district_ids)
+
     def scope_filter(self, scope) -> Q:
         in_area = Compound.objects.filter(
             Q(community__street__district_id__in=scope.district_ids)
@@ -68,9 +86,29 @@ class PropertyCompany(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
         self.credit_code = normalize_credit_code(self.credit_code)
+        if self.contact_phone:
+            self.contact_phone = normalize_phone(self.contact_phone)
+
+    def clean_fields(self, exclude=None):
+        # Before validation, so the uniqueness check sees the stored form of the code.
+        self.normalise()
+        super().clean_fields(exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
+
+
+def terms_overlap(
+    start: datetime.date,
+    end: datetime.date | None,
+    other_start: datetime.date,
+    other_end: datetime.date | None,
+) -> bool:
+    """Whether two terms share a day (an open end runs for ever)."""
+    return (end is None or other_start <= end) and (other_end is None or start <= other_end)
 
 
 def current_term_q(on: datetime.date | None = None, prefix: str = "") -> Q:

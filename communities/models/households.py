@@ -66,7 +66,14 @@ class Household(TimeStamped):
         address = "-".join(part for part in (self.building, self.unit, self.room) if part)
         return f"{self.compound_id and self.compound} {address}"
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
         self.head_phone = normalize_phone(self.head_phone)
         self.head_id_number = normalize_id_number(self.head_id_number)
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import ScopedQuerySet, TimeStamped
-from .companies import PropertyCompany
+from .companies import ManagementTerm, PropertyCompany
 from .regions import Community, District, Street
 
 MSG_ORG_AREA = _("A {kind} needs its {field} and nothing else.")
@@ -36,6 +36,38 @@ AREA_FIELD = {
 
 
 class OrganisationQuerySet(ScopedQuerySet):
+    def grantable_by(self, user):
+        """Organisations a user may give someone a membership of: their whole area must lie
+        inside the user's own scope. A property company counts only if it is on the user's
+        district register and runs no compound today that the user cannot see — else a
+        membership would open compounds of another area."""
+        from communities.scoping import scope_for
+
+        from .compounds import Compound
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        d, s, c = scope.district_ids, scope.street_ids, scope.community_ids
+        hidden = Compound.objects.exclude(pk__in=Compound.objects.visible_to(user).values("pk"))
+        runs_hidden = Exists(
+            ManagementTerm.objects.current().filter(
+                company_id=OuterRef("property_company_id"), compound__in=hidden
+            )
+        )
+        return self.filter(
+            Q(kind=OrganisationKind.BUREAU, district_id__in=d)
+            | Q(kind=OrganisationKind.STREET_OFFICE, street__district_id__in=d)
+            | Q(kind=OrganisationKind.STREET_OFFICE, street_id__in=s)
+            | Q(kind=OrganisationKind.COMMUNITY_COMMITTEE, community__street__district_id__in=d)
+            | Q(kind=OrganisationKind.COMMUNITY_COMMITTEE, community__street_id__in=s)
+            | Q(kind=OrganisationKind.COMMUNITY_COMMITTEE, community_id__in=c)
+            | (
+                Q(kind=OrganisationKind.PROPERTY_COMPANY, property_company__district_id__in=d)
+                & ~Q(runs_hidden)
+            )
+        )
+
     def scope_filter(self, scope) -> Q:
         return (
             Q(district_id__in=scope.district_ids)
