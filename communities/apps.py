@@ -39,4 +39,8 @@ class CommunitiesConfig(AppConfig):
         ):
             auditlog.register(model)
         auditlog.register(m.Household, mask_fields=personal)
+        from django.contrib.auth import get_user_model
+
+        # Who changed whose account (never the password hash itself).
+        auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
         post_migrate.connect(_sync_roles, dispatch_uid="communities_sync_roles")

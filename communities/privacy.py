@@ -29,6 +29,8 @@ def mask_name(value: str) -> str:
     """``张三丰`` → ``张**``: a surname is enough to talk about a household."""
     if not value:
         return ""
+    if len(value) == 1:
+        return "*"
     return value[0] + "*" * (len(value) - 1)
 
 

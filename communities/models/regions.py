@@ -16,6 +16,18 @@ from .base import ScopedQuerySet
 MSG_CODE_PREFIX = _("The code must start with the code of its parent ({parent}).")
 
 
+MSG_CODE_HAS_CHILDREN = _("The code cannot change while records below it carry it as their prefix.")
+
+
+def _check_code_kept(obj, children) -> None:
+    """A region's code is the prefix of its children's codes: it cannot change under them."""
+    if obj.pk is None:
+        return
+    old = type(obj).objects.filter(pk=obj.pk).values_list("code", flat=True).first()
+    if old is not None and old != obj.code and children.exists():
+        raise ValidationError({"code": MSG_CODE_HAS_CHILDREN})
+
+
 def _check_prefix(code: str, parent_code: str | None) -> None:
     if code and parent_code and not code.startswith(parent_code):
         raise ValidationError({"code": MSG_CODE_PREFIX.format(parent=parent_code)})
@@ -55,6 +67,9 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        _check_code_kept(self, Street.objects.filter(district_id=self.pk))
+
 
 class StreetQuerySet(ScopedQuerySet):
     def scope_filter(self, scope) -> Q:
@@ -91,6 +106,7 @@ class Street(models.Model):
 
     def clean(self) -> None:
         _check_prefix(self.code, self.district.code if self.district_id else None)
+        _check_code_kept(self, Community.objects.filter(street_id=self.pk))
 
 
 class CommunityQuerySet(ScopedQuerySet):

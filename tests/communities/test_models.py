@@ -110,3 +110,33 @@ def test_credit_code_is_stored_in_capitals(city):
     company = f.PropertyCompanyFactory(credit_code="91350100m000100y43")
     company.refresh_from_db()
     assert company.credit_code == "91350100M000100Y43"
+
+
+def test_a_district_code_cannot_change_under_its_streets(city):
+    district = city.district
+    district.code = "110106"
+    with pytest.raises(ValidationError) as err:
+        district.full_clean()
+    assert "code" in err.value.message_dict
+    empty = m.District.objects.create(code="130101", name="空区")
+    empty.code = "130102"
+    empty.full_clean()  # no streets yet: the code may still be corrected
+
+
+def test_a_street_code_cannot_change_under_its_communities(city):
+    street = city.streets[0]
+    street.code = "110105009"
+    with pytest.raises(ValidationError) as err:
+        street.full_clean()
+    assert "code" in err.value.message_dict
+
+
+def test_account_changes_are_audited_without_the_password(client, city):
+    from auditlog.models import LogEntry
+
+    city.street.first_name = "张"
+    city.street.set_password("Changed-2026-pass")
+    city.street.save()
+    entry = LogEntry.objects.get_for_object(city.street).latest("timestamp")
+    assert "first_name" in entry.changes_dict
+    assert "password" not in entry.changes_dict

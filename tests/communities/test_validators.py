@@ -118,4 +118,5 @@ def test_masks_keep_only_what_identifies_nobody():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("010-12345678") == "010-****5678"
     assert mask_name("张三丰") == "张**"
+    assert mask_name("王") == "*"
     assert mask_id_number("") == mask_phone("") == mask_name("") == ""
