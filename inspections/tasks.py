@@ -30,3 +30,11 @@ def apply_key_management(day: str | None = None) -> dict:
 @shared_task(name="inspections.notify_overdue_hazards")
 def notify_overdue_hazards(day: str | None = None) -> int:
     return hazards_notify_overdue(today=_day(day))
+
+
+@shared_task(name="inspections.remind_self_checks")
+def remind_self_checks(day: str | None = None) -> int:
+    """Daily: remind companies of this month's self-check when due soon, then when overdue."""
+    from inspections.services.reminders import self_checks_remind
+
+    return self_checks_remind(today=_day(day))

@@ -192,4 +192,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.notify_overdue_hazards",
         "schedule": crontab(minute=0, hour=8),
     },
+    "remind-self-checks": {
+        "task": "inspections.remind_self_checks",
+        "schedule": crontab(minute=10, hour=8),
+    },
 }

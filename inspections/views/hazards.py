@@ -1,22 +1,331 @@
-"""Workbench pages of hazards (placeholder: built next)."""
+"""Workbench pages of hazards (隐患) and their rectification (整改).
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+Views stay thin: they check the permission to use the page, read through
+``inspections.selectors`` (so anything outside the user's scope is a 404), call one service per
+action and render. A refused action shows the service's message and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections import services
+from inspections.errors import WorkflowError
+from inspections.forms.hazards import (
+    HazardFilterForm,
+    HazardRaiseForm,
+    HazardRectifyForm,
+    HazardRejectForm,
+    HazardVerifyForm,
+)
+from inspections.models import HazardStatus
+from inspections.selectors import hazards as selectors
+from inspections.selectors.key_management import compound_ids_under_key_management
+from inspections.uploads import sniff_content_type
+
+HAZARD_PAGE_SIZE = 25
+DEFAULT_DEADLINE_DAYS = 7
+
+EVENT_LABELS = {
+    "raise": _("raised"),
+    "start": _("rectification started"),
+    "rectify": _("reported rectified"),
+    "verify": _("rectification verified"),
+    "reject": _("rectification rejected"),
+}
+SUCCESS = {
+    selectors.ACTION_START: _("Rectification started."),
+    selectors.ACTION_RECTIFY: _("Reported as rectified; the street office will verify it."),
+    selectors.ACTION_VERIFY: _("The rectification is verified."),
+    selectors.ACTION_REJECT: _("The rectification was rejected; the company has a new deadline."),
+}
+
+
+# The list ------------------------------------------------------------------------------------
 
 
 @login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+@require_GET
 def hazard_list(request):
-    return HttpResponse("hazards")
+    user = request.user
+    today = timezone.localdate()
+    compounds = selectors.compounds_for_hazard_filter(user=user)
+    filter_form = HazardFilterForm(request.GET, compounds=compounds)
+    filters = filter_form.filters()
+    hazards = selectors.hazards_for_list(user=user, filters=filters, today=today)
+    page = Paginator(hazards, HAZARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for hazard in rows:
+        hazard.overdue = hazard.is_overdue(today)
+    context = {
+        "page": page,
+        "hazards": rows,
+        "filter_form": filter_form,
+        "filters": filters,
+        "show_compound_filter": len(compounds) > 1,
+        "key_management_ids": compound_ids_under_key_management(user=user),
+        "can_raise": user.has_perm("inspections.add_hazard"),
+        "today": today,
+    }
+    return render(request, "inspections/hazard_list.html", context)
+
+
+# Raising a hazard ----------------------------------------------------------------------------
+
+
+def _answer_from_query(request):
+    """The failed item (``?answer=<id>``) the hazard is raised from; 404 if not the user's."""
+    raw = request.GET.get("answer")
+    if raw is None:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404 from None
+    answer = selectors.answer_for_hazard(user=request.user, pk=pk)
+    if answer is None:
+        raise Http404
+    return answer
+
+
+def _raise_initial(request, compounds: list, answer) -> dict:
+    today = timezone.localdate()
+    initial = {"deadline": today + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)}
+    chosen = None
+    if answer is not None:
+        chosen = answer.inspection.compound
+        item = answer.item
+        initial["description"] = f"{item.code} {item.title}：{answer.comment}".rstrip("：")
+    else:
+        wanted = request.GET.get("compound", "")
+        chosen = next((c for c in compounds if str(c.pk) == wanted), None)
+        if chosen is None and len(compounds) == 1:
+            chosen = compounds[0]
+        if chosen is not None:
+            initial["compound"] = chosen.pk
+    if chosen is not None:
+        initial["responsible_party"] = selectors.current_company_name(compound=chosen)
+    return initial
 
 
 @login_required
+@permission_required("inspections.add_hazard", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def hazard_new(request):
+    """Raise a hazard on its own, or from a failed item of an inspection (``?answer=<id>``)."""
+    user = request.user
+    answer = _answer_from_query(request)
+    fixed_compound = answer.inspection.compound if answer is not None else None
+    compounds = list(selectors.compounds_for_hazard_raise(user=user))
+    queryset = selectors.compounds_for_hazard_raise(user=user)
+    if request.method == "POST":
+        form = HazardRaiseForm(
+            request.POST, request.FILES, compounds=queryset, fixed_compound=fixed_compound
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                hazard = services.hazard_raise(
+                    compound=fixed_compound or data["compound"],
+                    actor=user,
+                    category=data["category"],
+                    severity=data["severity"],
+                    description=data["description"],
+                    responsible_party=data["responsible_party"],
+                    deadline=data["deadline"],
+                    inspection=answer.inspection if answer is not None else None,
+                    answer=answer,
+                    photo=data["photo"],
+                )
+            except WorkflowError as err:
+                form.add_error(None, err.message)
+            else:
+                messages.success(request, _("The hazard is recorded and the company is told."))
+                return redirect("inspections:hazard_detail", pk=hazard.pk)
+    else:
+        form = HazardRaiseForm(
+            initial=_raise_initial(request, compounds, answer),
+            compounds=queryset,
+            fixed_compound=fixed_compound,
+        )
+    company_names = {str(c.pk): c.current_company_name or "" for c in compounds}
+    context = {
+        "form": form,
+        "answer": answer,
+        "fixed_compound": fixed_compound,
+        "company_names": company_names,
+    }
+    return render(request, "inspections/hazard_form.html", context)
+
+
+# The hazard's page and its actions -------------------------------------------------------------
+
+
+def _hazard_or_404(request, pk: int):
+    return get_object_or_404(selectors.hazards_for_detail(user=request.user), pk=pk)
+
+
+def _render_detail(request, hazard, *, bound: dict | None = None, error=None):
+    user = request.user
+    today = timezone.localdate()
+    action_forms = {
+        selectors.ACTION_START: forms.Form(),
+        selectors.ACTION_RECTIFY: HazardRectifyForm(auto_id="id_rectify_%s"),
+        selectors.ACTION_VERIFY: HazardVerifyForm(auto_id="id_verify_%s"),
+        selectors.ACTION_REJECT: HazardRejectForm(
+            auto_id="id_reject_%s",
+            initial={"deadline": today + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)},
+        ),
+        **(bound or {}),
+    }
+    events = list(selectors.hazard_events(user=user, hazard=hazard))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.to_label = HazardStatus(event.to_status).label if event.to_status else ""
+    context = {
+        "hazard": hazard,
+        "overdue": hazard.is_overdue(today),
+        "events": events,
+        "actions": selectors.hazard_actions_for(user=user, hazard=hazard),
+        "action_forms": action_forms,
+        "error": error,
+        "under_key_management": hazard.compound_id in compound_ids_under_key_management(user=user),
+    }
+    return render(request, "inspections/hazard_detail.html", context)
+
+
+@login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+@require_GET
 def hazard_detail(request, pk: int):
-    return HttpResponse("hazard")
+    return _render_detail(request, _hazard_or_404(request, pk))
 
 
-from django.urls import path  # noqa: E402
+def _act(request, pk: int, *, action: str, perm: str, form_class, run):
+    """Check the permission, find the hazard in scope, check the form, call one service."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    hazard = _hazard_or_404(request, pk)
+    form_kwargs = {} if form_class is forms.Form else {"auto_id": f"id_{action}_%s"}
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    error = None
+    if form.is_valid():
+        try:
+            run(hazard, form.cleaned_data)
+        except WorkflowError as err:
+            error = err.message
+        else:
+            messages.success(request, SUCCESS[action])
+            return redirect("inspections:hazard_detail", pk=hazard.pk)
+    return _render_detail(request, hazard, bound={action: form}, error=error)
+
+
+@login_required
+@require_POST
+def hazard_start(request, pk: int):
+    return _act(
+        request,
+        pk,
+        action=selectors.ACTION_START,
+        perm="inspections.rectify_hazard",
+        form_class=forms.Form,
+        run=lambda hazard, data: services.hazard_start(hazard=hazard, actor=request.user),
+    )
+
+
+@login_required
+@require_POST
+def hazard_rectify(request, pk: int):
+    return _act(
+        request,
+        pk,
+        action=selectors.ACTION_RECTIFY,
+        perm="inspections.rectify_hazard",
+        form_class=HazardRectifyForm,
+        run=lambda hazard, data: services.hazard_rectify(
+            hazard=hazard, actor=request.user, note=data["note"], after_photo=data["after_photo"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def hazard_verify(request, pk: int):
+    return _act(
+        request,
+        pk,
+        action=selectors.ACTION_VERIFY,
+        perm="inspections.verify_hazard",
+        form_class=HazardVerifyForm,
+        run=lambda hazard, data: services.hazard_verify(
+            hazard=hazard, actor=request.user, note=data["note"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def hazard_reject(request, pk: int):
+    return _act(
+        request,
+        pk,
+        action=selectors.ACTION_REJECT,
+        perm="inspections.verify_hazard",
+        form_class=HazardRejectForm,
+        run=lambda hazard, data: services.hazard_reject(
+            hazard=hazard, actor=request.user, reason=data["reason"], deadline=data["deadline"]
+        ),
+    )
+
+
+# Photos: served through the scope check, never from a public media URL -------------------------
+
+PHOTO_FIELDS = {"before": "photo", "after": "after_photo"}
+
+
+@login_required
+@permission_required("inspections.view_hazard", raise_exception=True)
+@require_GET
+def hazard_photo(request, pk: int, which: str):
+    if which not in PHOTO_FIELDS:
+        raise Http404
+    hazard = get_object_or_404(selectors.hazards_for_photo(user=request.user), pk=pk)
+    field = getattr(hazard, PHOTO_FIELDS[which])
+    if not field:
+        raise Http404
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = sniff_content_type(handle)
+    if content_type is None or not content_type.startswith("image/"):
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
 
 urlpatterns = [
     path("hazards/", hazard_list, name="hazard_list"),
+    path("hazards/new/", hazard_new, name="hazard_new"),
     path("hazards/<int:pk>/", hazard_detail, name="hazard_detail"),
+    path("hazards/<int:pk>/start/", hazard_start, name="hazard_start"),
+    path("hazards/<int:pk>/rectify/", hazard_rectify, name="hazard_rectify"),
+    path("hazards/<int:pk>/verify/", hazard_verify, name="hazard_verify"),
+    path("hazards/<int:pk>/reject/", hazard_reject, name="hazard_reject"),
+    path("hazards/<int:pk>/photo/<slug:which>/", hazard_photo, name="hazard_photo"),
 ]

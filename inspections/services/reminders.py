@@ -1,0 +1,86 @@
+"""Reminders of the month's self-checks: "due" in the last days before the due day, "overdue"
+after it. Each is sent once per check (a dedup key), however often the daily job runs."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from communities.notifications import notify
+from inspections.models import Inspection, InspectionStatus
+
+from .common import month_start
+
+DUE_SOON_DAYS = 3
+KIND_DUE = "check_due"
+KIND_OVERDUE = "check_overdue"
+
+
+def self_check_due_date(period: datetime.date) -> datetime.date:
+    """The day by which the month's self-check must be submitted (``INSPECTION_DUE_DAY``, or
+    the month's last day in a shorter month)."""
+    last_day = calendar.monthrange(period.year, period.month)[1]
+    return period.replace(day=min(settings.INSPECTION_DUE_DAY, last_day))
+
+
+def _stage(today: datetime.date, due: datetime.date) -> str | None:
+    if today > due:
+        return KIND_OVERDUE
+    if today >= due - datetime.timedelta(days=DUE_SOON_DAYS):
+        return KIND_DUE
+    return None
+
+
+def _message(kind: str, inspection: Inspection, due: datetime.date) -> str:
+    values = {
+        "month": f"{inspection.period:%Y-%m}",
+        "compound": inspection.compound.name,
+        "due": due.isoformat(),
+    }
+    if kind == KIND_OVERDUE:
+        return (
+            gettext("The %(month)s self-check of %(compound)s is overdue: it was due by %(due)s.")
+            % values
+        )
+    return gettext("The %(month)s self-check of %(compound)s is due by %(due)s.") % values
+
+
+def self_checks_remind(*, today: datetime.date | None = None) -> int:
+    """Remind the company members of each of this month's self-checks still draft or returned.
+
+    From ``DUE_SOON_DAYS`` days before ``settings.INSPECTION_DUE_DAY`` up to that day: "due";
+    after it: "overdue". Each reminder goes to each member once. Returns how many were sent.
+    """
+    today = today or timezone.localdate()
+    period = month_start(today)
+    due = self_check_due_date(period)
+    kind = _stage(today, due)
+    if kind is None:
+        return 0
+    checks = (
+        Inspection.objects.self_checks()
+        .for_period(period)
+        .filter(status__in=(InspectionStatus.DRAFT, InspectionStatus.RETURNED))
+        .exclude(organisation=None)
+        .select_related("compound", "organisation")
+        .prefetch_related("organisation__memberships__user")
+        .order_by("pk")
+    )
+    sent = 0
+    for inspection in checks:
+        users = [m.user for m in inspection.organisation.memberships.all()]
+        created = notify(
+            users=users,
+            kind=kind,
+            message=_message(kind, inspection, due),
+            url=reverse("inspections:inspection_detail", args=[inspection.pk]),
+            # Not "check_due:<pk>": that key is the notice that the check was opened.
+            dedup_key=f"{kind}_reminder:{inspection.pk}",
+        )
+        sent += len(created)
+    return sent
