@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Compound, Organisation, OrganisationKind
+from communities.models import Compound, Organisation, OrganisationKind, Role
 from communities.notifications import notify
 from inspections import errors as e
 from inspections.errors import WorkflowError
@@ -174,7 +174,8 @@ def _notify_company(inspection: Inspection, kind: str, message: str, *, key: str
     """Tell the members of the company that does the self-check."""
     if inspection.organisation is None:
         return
-    users = [m.user for m in inspection.organisation.memberships.select_related("user")]
+    memberships = inspection.organisation.memberships.exclude(role=Role.VIEWER)
+    users = [m.user for m in memberships.select_related("user")]
     notify(
         users=users,
         kind=kind,

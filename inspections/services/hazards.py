@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Compound, Organisation, OrganisationKind
+from communities.models import Compound, Membership, OrganisationKind, Role
 from communities.notifications import notify
 from inspections import errors as e
 from inspections.errors import WorkflowError
@@ -40,14 +40,15 @@ def _require_status(hazard: Hazard, *allowed: str) -> None:
 
 
 def company_users(compound: Compound) -> list:
-    """Members of the company that runs the compound today (who must rectify)."""
+    """Members who act for the company that runs the compound today (viewers only look)."""
     term = compound.current_term()
     if term is None:
         return []
-    orgs = Organisation.objects.filter(
-        kind=OrganisationKind.PROPERTY_COMPANY, property_company=term.company
-    )
-    return [m.user for org in orgs for m in org.memberships.select_related("user")]
+    memberships = Membership.objects.filter(
+        organisation__kind=OrganisationKind.PROPERTY_COMPANY,
+        organisation__property_company=term.company,
+    ).exclude(role=Role.VIEWER)
+    return [m.user for m in memberships.select_related("user")]
 
 
 @transaction.atomic
@@ -67,8 +68,14 @@ def hazard_raise(
 ) -> Hazard:
     """Record a hazard, on its own or from a failed item of an inspection, and tell the company."""
     require(actor, "inspections.add_hazard", compound)
+    if answer is not None:
+        inspection = answer.inspection
     if inspection is not None:
+        if inspection.compound_id != compound.pk:
+            raise WorkflowError(e.MSG_NOT_ALLOWED)
         source = inspection.kind  # self_check or supervision
+    if actor is not None and deadline < timezone.localdate():
+        raise WorkflowError(e.MSG_DEADLINE_PAST)
     hazard = Hazard(
         compound=compound,
         source=source,
@@ -81,9 +88,9 @@ def hazard_raise(
         deadline=deadline,
         raised_by=actor,
     )
-    if photo:
-        hazard.photo.save(photo.name, photo, save=False)
     hazard.full_clean(exclude=["photo", "after_photo"])
+    if photo:  # stored only once the rest is valid: no orphan files
+        hazard.photo.save(photo.name, photo, save=False)
     hazard.save()
     _event(hazard, "raise", actor, "")
     notify(

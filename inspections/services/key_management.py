@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -93,14 +93,16 @@ def key_management_enter(*, compound: Compound, actor, reason: str) -> KeyManage
     require(actor, "inspections.manage_keymanagement", compound)
     if not reason.strip():
         raise WorkflowError(e.MSG_REASON_REQUIRED)
-    if KeyManagement.objects.active().filter(compound=compound).exists():
-        raise WorkflowError(e.MSG_ALREADY_KEY)
-    return KeyManagement.objects.create(
-        compound=compound,
-        started_on=timezone.localdate(),
-        start_reason=reason.strip(),
-        started_by=actor,
-    )
+    try:
+        with transaction.atomic():  # the unique constraint decides between two at once
+            return KeyManagement.objects.create(
+                compound=compound,
+                started_on=timezone.localdate(),
+                start_reason=reason.strip(),
+                started_by=actor,
+            )
+    except IntegrityError:
+        raise WorkflowError(e.MSG_ALREADY_KEY) from None
 
 
 @transaction.atomic

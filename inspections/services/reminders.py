@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from communities.models import Role
 from communities.notifications import notify
 from inspections.models import Inspection, InspectionStatus
 
@@ -73,7 +74,8 @@ def self_checks_remind(*, today: datetime.date | None = None) -> int:
     )
     sent = 0
     for inspection in checks:
-        users = [m.user for m in inspection.organisation.memberships.all()]
+        # Those who act for the company; viewers only look.
+        users = [m.user for m in inspection.organisation.memberships.all() if m.role != Role.VIEWER]
         created = notify(
             users=users,
             kind=kind,

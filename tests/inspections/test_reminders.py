@@ -69,10 +69,9 @@ def test_due_reminders_go_to_the_company_of_each_unsubmitted_check_once(city, ch
     expected = [
         ("manager_a", f"check_due_reminder:{a1}"),
         ("manager_b", f"check_due_reminder:{b1}"),
-        ("viewer_a", f"check_due_reminder:{a1}"),
-    ]
+    ]  # not viewer_a: viewers only look
     with at(7):
-        assert self_checks_remind() == 3
+        assert self_checks_remind() == 2
         assert self_checks_remind() == 0  # run twice: nothing new
     for day in (8, 9, 10):
         with at(day):
@@ -86,7 +85,7 @@ def test_due_reminders_go_to_the_company_of_each_unsubmitted_check_once(city, ch
 
 def test_overdue_reminders_follow_the_due_day_once(city, checks):
     with at(11):
-        assert self_checks_remind() == 3
+        assert self_checks_remind() == 2
     with at(12):
         assert self_checks_remind() == 0
     with at(25):
@@ -120,8 +119,8 @@ def test_the_due_day_is_a_setting(checks, settings):
     with at(11):
         assert self_checks_remind() == 0
     with at(17):
-        assert self_checks_remind() == 3
-    assert len(notified("check_due")) == 3
+        assert self_checks_remind() == 2
+    assert len(notified("check_due")) == 2
     assert "2026-11-20" in Notification.objects.filter(kind="check_due").first().message
 
 
@@ -142,9 +141,9 @@ def test_a_reminder_is_also_an_email(city, checks, django_capture_on_commit_call
 
 def test_the_task_runs_the_reminders_for_today_and_is_on_the_beat(checks):
     with at(7):
-        assert remind_self_checks.delay().get() == 3
+        assert remind_self_checks.delay().get() == 2
         assert remind_self_checks.delay().get() == 0
-    assert remind_self_checks.delay("2026-11-11").get() == 3
+    assert remind_self_checks.delay("2026-11-11").get() == 2
     entry = settings.CELERY_BEAT_SCHEDULE["remind-self-checks"]
     assert entry["task"] == "inspections.remind_self_checks"
     assert entry["schedule"] == crontab(minute=10, hour=8)
@@ -176,14 +175,13 @@ def test_overdue_hazards_are_notified_once_per_deadline(city):
     with at(20):
         assert hazards_notify_overdue() == 0  # the deadline day itself is not late
     with at(21):
-        assert notify_overdue_hazards.delay().get() == 3
+        assert notify_overdue_hazards.delay().get() == 2
         assert notify_overdue_hazards.delay().get() == 0
     with at(28):
         assert hazards_notify_overdue() == 0
     assert notified("hazard_overdue") == [
         ("manager_a", f"hazard_overdue:{a1.pk}:2026-11-20"),
         ("manager_b", f"hazard_overdue:{b1.pk}:2026-11-20"),
-        ("viewer_a", f"hazard_overdue:{a1.pk}:2026-11-20"),
     ]
     note = Notification.objects.get(user=city.manager_b, kind="hazard_overdue")
     assert note.url == reverse("inspections:hazard_detail", args=[b1.pk])
@@ -193,7 +191,7 @@ def test_a_rejected_rectification_is_notified_again_when_its_new_deadline_passes
     with at(15):
         hazard = _raise(city, "A1", datetime.date(2026, 11, 20))
     with at(21):
-        assert hazards_notify_overdue() == 2
+        assert hazards_notify_overdue() == 1
         services.hazard_rectify(hazard=hazard, actor=city.manager_a, note="已清理")
         services.hazard_reject(
             hazard=hazard,
@@ -203,5 +201,5 @@ def test_a_rejected_rectification_is_notified_again_when_its_new_deadline_passes
         )
         assert hazards_notify_overdue() == 0
     with at(26):
-        assert hazards_notify_overdue() == 2
-    assert len(notified("hazard_overdue")) == 4
+        assert hazards_notify_overdue() == 1
+    assert len(notified("hazard_overdue")) == 2

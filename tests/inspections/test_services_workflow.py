@@ -433,3 +433,36 @@ def test_a_hazard_from_a_failed_item_keeps_its_source(city, submitted):
     )
     assert (hazard.source, hazard.answer, hazard.inspection) == ("self_check", answer, submitted)
     assert Hazard.objects.visible_to(city.manager_b).count() == 0
+
+
+def test_a_users_hazard_deadline_cannot_be_in_the_past(city):
+    refused(
+        e.MSG_DEADLINE_PAST,
+        services.hazard_raise,
+        compound=city.compounds["A1"],
+        actor=city.street,
+        category="fire",
+        description="x",
+        responsible_party="甲",
+        deadline=datetime.date(2020, 1, 1),
+    )
+    assert not Hazard.objects.exists()
+
+
+def test_a_failed_item_must_belong_to_the_hazards_compound(city, submitted):
+    answer = submitted.answers.get(item__code="LH-6b")
+    refused(
+        e.MSG_NOT_ALLOWED,
+        services.hazard_raise,
+        compound=city.compounds["A2"],
+        actor=city.street,
+        category="fire",
+        description="x",
+        responsible_party="甲",
+        deadline=datetime.date(2026, 12, 1),
+        answer=answer,
+    )
+
+
+def test_viewers_get_no_rectify_notices(city, hazard):
+    assert not Notification.objects.filter(user=city.viewer_a).exists()
