@@ -11,12 +11,16 @@ is missing. Rows that exist are found by their natural keys (codes, names, usern
 and left as they are, so a second run writes nothing; households are registered only in demo
 compounds that have none yet. They are inserted with ``bulk_create`` for speed, so
 django-auditlog does not log those rows.
+
+Other apps add their own demo data as *steps* (``register_demo_step``), which ``seed_demo`` runs
+after the city: communities never imports them (imports point one way).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -546,3 +550,32 @@ def demo_city_counts() -> dict[str, int]:
             compound__community__street__district__code=DISTRICT_CODE
         ).count(),
     }
+
+
+@dataclass
+class DemoStepReport:
+    """What a demo step reports: a title, counts of what the demo holds, and how many rows it
+    wrote this run (0 on a second run)."""
+
+    title: str
+    counts: dict[str, int]
+    created: int
+
+
+DemoStep = Callable[..., DemoStepReport]
+
+#: Steps other apps registered (from their ``AppConfig.ready``), run in order after the city.
+DEMO_STEPS: list[DemoStep] = []
+
+
+def register_demo_step(step: DemoStep) -> DemoStep:
+    """Add a step ``step(*, seed: int) -> DemoStepReport`` to ``seed_demo``; registering the same
+    step twice keeps one. A step must be idempotent and find the city by its natural keys."""
+    if step not in DEMO_STEPS:
+        DEMO_STEPS.append(step)
+    return step
+
+
+def demo_steps_run(*, seed: int = DEFAULT_SEED) -> list[DemoStepReport]:
+    """Run the registered steps on the demo city, in order (each in its own transaction)."""
+    return [step(seed=seed) for step in DEMO_STEPS]

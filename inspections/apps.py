@@ -25,3 +25,4 @@ class InspectionsConfig(AppConfig):
             m.KeyManagement,
         ):
             auditlog.register(model)
+        import inspections.demo  # noqa: F401  (registers its step of manage.py seed_demo)

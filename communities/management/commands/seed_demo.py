@@ -9,6 +9,7 @@ from communities.demo import (
     DISTRICT_CODE,
     DISTRICT_NAME,
     demo_city_seed,
+    demo_steps_run,
 )
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         f"community, manager, manager2; password {DEMO_PASSWORD}). Idempotent: rows that "
         "exist are found by their codes, names or usernames and left as they are, and "
         "households are only added to demo compounds that have none, so a second run writes "
-        "nothing. Households are bulk-inserted, so the audit log has no entries for them."
+        "nothing. Households are bulk-inserted, so the audit log has no entries for them. "
+        "Then the other apps' demo steps run on the city (for example six months of "
+        "三有/六好 self-checks, reviews, hazards and key management); each is idempotent too."
     )
 
     def add_arguments(self, parser):
@@ -45,8 +48,13 @@ class Command(BaseCommand):
                 "Meant for a fresh database."
             ),
         )
+        parser.add_argument(
+            "--city-only",
+            action="store_true",
+            help="Load the city only, without the other apps' demo steps (faster; for tests).",
+        )
 
-    def handle(self, *args, households_per_compound: int, seed: int, **options):
+    def handle(self, *args, households_per_compound: int, seed: int, city_only: bool, **options):
         if households_per_compound < 1:
             raise CommandError("--households-per-compound must be at least 1.")
         summary = demo_city_seed(seed=seed, households_per_compound=households_per_compound)
@@ -61,3 +69,10 @@ class Command(BaseCommand):
         width = max(len(username) for username, _org, _sees in summary.users)
         for username, organisation, sees in summary.users:
             self.stdout.write(f"  {username:<{width}}  {organisation} — {sees}")
+        if city_only:
+            return
+        for report in demo_steps_run(seed=seed):
+            self.stdout.write(f"{report.title}:")
+            for label, n in report.counts.items():
+                self.stdout.write(f"  {label:<20}{n:>6}")
+            self.stdout.write(f"  {'created this run':<20}{report.created:>6}")
