@@ -19,6 +19,8 @@ MSG_DEADLINE_PAST = _("The new deadline must be after today.")
 MSG_RECTIFY_NEEDS_NOTE = _("Explain what was done.")
 MSG_SCORE_RANGE = _("A score must be between 0 and {points}.")
 MSG_TEMPLATE_IN_USE = _("This version has been used and cannot be changed; make a new version.")
+MSG_PUBLISH_DRAFT_ONLY = _("Only a draft version can be published.")
+MSG_PUBLISH_EMPTY = _("A version without items cannot be published.")
 MSG_ALREADY_KEY = _("This compound is already under key management.")
 MSG_NOT_KEY = _("This compound is not under key management.")
 

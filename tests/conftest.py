@@ -26,6 +26,13 @@ def _member(username, org, role=Role.ADMIN):
     return user
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads, evidence and demo photos go to a temporary folder, never the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def city(db):
     district = f.DistrictFactory(code="110105", name="朝阳示范区")

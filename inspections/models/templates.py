@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communities.models.base import TimeStamped
 
+MSG_THRESHOLDS = _("The 基本达标 threshold cannot be above the 达标 threshold.")
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -77,6 +79,14 @@ class ChecklistTemplate(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+    def clean(self) -> None:
+        if (
+            self.basic_threshold is not None
+            and self.pass_threshold is not None
+            and self.basic_threshold > self.pass_threshold
+        ):
+            raise ValidationError({"basic_threshold": MSG_THRESHOLDS})
 
     @property
     def is_used(self) -> bool:

@@ -4,7 +4,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from inspections.errors import MSG_NOT_ALLOWED, WorkflowError
+from inspections.errors import (
+    MSG_NOT_ALLOWED,
+    MSG_PUBLISH_DRAFT_ONLY,
+    MSG_PUBLISH_EMPTY,
+    WorkflowError,
+)
 from inspections.models import ChecklistItem, ChecklistTemplate, TemplateStatus
 
 
@@ -38,6 +43,12 @@ def template_publish(*, template: ChecklistTemplate, actor=None) -> ChecklistTem
     """Publish a draft; older published versions retire (their inspections keep them)."""
     if actor is not None and not actor.has_perm("inspections.change_checklisttemplate"):
         raise WorkflowError(MSG_NOT_ALLOWED)
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.status != TemplateStatus.DRAFT:
+        raise WorkflowError(MSG_PUBLISH_DRAFT_ONLY)
+    if not ChecklistItem.objects.filter(section__template=template).exists():
+        raise WorkflowError(MSG_PUBLISH_EMPTY)
+    template.full_clean()
     ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).exclude(
         pk=template.pk
     ).update(status=TemplateStatus.RETIRED)

@@ -35,6 +35,9 @@ USERNAMES = ["bureau", "street", "community", "manager", "manager2"]
 
 
 def _seed(**options) -> str:
+    """The city only, unless a test asks for the whole demo: the other apps' demo steps have
+    their own tests (tests/inspections/test_demo.py) and take seconds each."""
+    options.setdefault("city_only", True)
     out = StringIO()
     call_command("seed_demo", stdout=out, **options)
     return out.getvalue()
@@ -80,14 +83,14 @@ def test_seed_demo_loads_a_city_of_the_promised_size(db):
 
 
 def test_running_seed_demo_twice_changes_nothing(db):
-    _seed()
+    _seed(city_only=False)
     counts = demo_city_counts()
     log_entries = LogEntry.objects.count()
     stamps = set(Compound.objects.values_list("pk", "updated_at"))
     users = set(User.objects.values_list("pk", "password", "is_staff"))
     memberships = set(User.objects.values_list("pk", "memberships__pk", "groups__name"))
 
-    output = _seed()
+    output = _seed(city_only=False)
 
     assert demo_city_counts() == counts
     assert LogEntry.objects.count() == log_entries

@@ -12,13 +12,6 @@ from inspections.models import AnswerType, ChecklistTemplate
 PERIOD = datetime.date(2026, 10, 1)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded evidence and photos go to a temporary folder, never the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def png_bytes(size=(40, 30), color=(200, 30, 40)) -> bytes:
     from PIL import Image
 

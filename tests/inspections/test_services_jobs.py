@@ -158,3 +158,33 @@ def test_only_bureau_template_managers_make_versions(city, template):
     with pytest.raises(WorkflowError):
         services.template_new_version(template=template, actor=city.street)
     assert ChecklistTemplate.objects.count() == 1
+
+
+def test_only_a_draft_with_items_is_published(city, template):
+    with pytest.raises(WorkflowError, match=str(e.MSG_PUBLISH_DRAFT_ONLY)):
+        services.template_publish(template=template, actor=city.bureau)
+    empty = ChecklistTemplate.objects.create(name="空", version=9)
+    with pytest.raises(WorkflowError, match=str(e.MSG_PUBLISH_EMPTY)):
+        services.template_publish(template=empty, actor=city.bureau)
+    assert ChecklistTemplate.objects.current() == template
+
+
+def test_the_basic_threshold_cannot_exceed_the_pass_threshold(template):
+    from django.core.exceptions import ValidationError
+
+    template.basic_threshold = 90
+    with pytest.raises(ValidationError) as err:
+        template.full_clean()
+    assert "basic_threshold" in err.value.message_dict
+
+
+def test_the_system_may_raise_a_hazard(city):
+    hazard = services.hazard_raise(
+        compound=city.compounds["A1"],
+        actor=None,
+        category="fire",
+        description="巡查发现",
+        responsible_party="甲物业公司",
+        deadline=datetime.date(2026, 12, 1),
+    )
+    assert hazard.raised_by is None
