@@ -1,0 +1,233 @@
+"""Forms of the check pages: they read and check input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import Answer, AnswerType
+from inspections.uploads import UploadField
+
+TEXT_MAX_LENGTH = 2000
+EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+MONTH_FORMAT = "%Y-%m"
+
+YES, NO, NOT_APPLICABLE = "yes", "no", "na"
+YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No")), (NOT_APPLICABLE, _("Not applicable"))]
+
+
+def _textarea(rows: int = 2, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+class MonthField(forms.DateField):
+    """A month as ``YYYY-MM`` (``<input type="month">``), cleaned to its first day."""
+
+    input_formats = [MONTH_FORMAT, "%Y-%m-%d"]
+    widget = forms.DateInput(attrs={"type": "month"}, format=MONTH_FORMAT)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if isinstance(day, datetime.date) else day
+
+
+# Answering -----------------------------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    """One item's answer. Its fields follow the item's answer type; ``prefix`` keeps the
+    forms of one page apart (``a<answer id>``)."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
+
+    def __init__(self, *args, answer: Answer, **kwargs):
+        kwargs.setdefault("prefix", f"a{answer.pk}")
+        kwargs.setdefault("initial", self.initial_for(answer))
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+        item = answer.item
+        kind = item.answer_type
+        if kind == AnswerType.YES_NO:
+            self.fields["choice"] = forms.ChoiceField(
+                label=_("Answer"),
+                choices=YES_NO_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        else:
+            if kind == AnswerType.SCORE:
+                self.fields["value"] = forms.DecimalField(
+                    label=_("Score (0 to %(points)s)") % {"points": _plain(item.points)},
+                    required=False,
+                    min_value=Decimal("0"),
+                    max_value=item.points,
+                    decimal_places=1,
+                    max_digits=5,
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.5", "inputmode": "decimal", "min": 0}
+                    ),
+                )
+            elif kind == AnswerType.NUMBER:
+                self.fields["value"] = forms.DecimalField(
+                    label=_("Number"),
+                    required=False,
+                    decimal_places=1,
+                    max_digits=9,
+                    widget=forms.NumberInput(attrs={"step": "1", "inputmode": "decimal"}),
+                )
+            else:
+                self.fields["value"] = forms.CharField(
+                    label=_("Answer"),
+                    required=False,
+                    max_length=TEXT_MAX_LENGTH,
+                    widget=_textarea(3),
+                )
+            self.fields["not_applicable"] = forms.BooleanField(
+                label=_("Not applicable"), required=False
+            )
+        self.order_fields(["choice", "value", "not_applicable", "comment"])
+
+    @staticmethod
+    def initial_for(answer: Answer) -> dict:
+        kind = answer.item.answer_type
+        initial = {"comment": answer.comment, "not_applicable": answer.not_applicable}
+        if kind == AnswerType.YES_NO:
+            if answer.not_applicable:
+                initial["choice"] = NOT_APPLICABLE
+            elif answer.value_bool is not None:
+                initial["choice"] = YES if answer.value_bool else NO
+        elif kind == AnswerType.SCORE:
+            initial["value"] = _plain(answer.value_score)
+        elif kind == AnswerType.NUMBER:
+            initial["value"] = _plain(answer.value_number)
+        else:
+            initial["value"] = answer.value_text
+        return initial
+
+    def service_kwargs(self) -> dict:
+        """The cleaned answer as ``services.answer_save`` takes it."""
+        data = self.cleaned_data
+        kind = self.answer.item.answer_type
+        kwargs = {"comment": data.get("comment", "").strip()}
+        if kind == AnswerType.YES_NO:
+            choice = data.get("choice") or ""
+            kwargs["not_applicable"] = choice == NOT_APPLICABLE
+            kwargs["value_bool"] = {YES: True, NO: False}.get(choice)
+            return kwargs
+        kwargs["not_applicable"] = bool(data.get("not_applicable"))
+        value = data.get("value")
+        if kind == AnswerType.SCORE:
+            kwargs["value_score"] = value
+        elif kind == AnswerType.NUMBER:
+            kwargs["value_number"] = value
+        else:
+            kwargs["value_text"] = (value or "").strip()
+        return kwargs
+
+
+def _plain(number: Decimal | None) -> str | None:
+    """``10.0`` → ``10``; ``7.5`` stays (never ``1E+1``)."""
+    return None if number is None else f"{number.normalize():f}"
+
+
+class EvidenceForm(forms.Form):
+    """A photo (JPEG, PNG, WebP) or a PDF, checked by its content and size."""
+
+    file = UploadField(
+        label=_("Add a photo or PDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+    )
+
+    def __init__(self, *args, answer: Answer, **kwargs):
+        kwargs.setdefault("prefix", f"e{answer.pk}")
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+
+
+# Review --------------------------------------------------------------------------------------
+
+
+class ApproveForm(forms.Form):
+    prefix = "approve"
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
+
+
+class ReturnForm(forms.Form):
+    """A comment for the check and one per item; the service needs at least one item's."""
+
+    prefix = "return"
+    comment = forms.CharField(
+        label=_("Comment for the whole check (optional)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            self.fields[self.field_name(answer)] = forms.CharField(
+                label=_("What must change in %(code)s") % {"code": answer.item.code},
+                required=False,
+                max_length=TEXT_MAX_LENGTH,
+                widget=_textarea(2, form="return-form"),
+            )
+
+    @staticmethod
+    def field_name(answer: Answer) -> str:
+        return f"item_{answer.pk}"
+
+    def item_comments(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data.get(self.field_name(a), "") for a in self.answers}
+
+    def bound_item_field(self, answer: Answer):
+        return self[self.field_name(answer)]
+
+
+class ReopenForm(forms.Form):
+    prefix = "reopen"
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        required=False,  # the service says when it is missing, in its own words
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
+
+
+# Lists: filter, open by hand -----------------------------------------------------------------
+
+
+class CheckFilterForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False)
+    compound = forms.ModelChoiceField(
+        label=_("Compound"), queryset=None, required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+
+
+class OpenCheckForm(forms.Form):
+    """A compound in scope and a month: for opening a self-check or a supervision by hand."""
+
+    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds

@@ -1,0 +1,314 @@
+"""The monthly self-check in a real Chromium, as the issue asks: the manager of company A fills
+the month's checklist on a phone (with a photo), submits; the street office returns one item;
+the manager fixes it and submits again; the street office approves.
+
+The screenshots illustrate docs/user-guide/self-checks.md (written there with
+UPDATE_SCREENSHOTS=1).
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from inspections import services
+from inspections.default_template import load_default_template
+from inspections.models import (
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    Hazard,
+    Inspection,
+    InspectionStatus,
+    Result,
+)
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "SafeCompound-2026"
+RETURNED_ITEM = "LH-2"
+RETURN_COMMENT = "经费支出凭证不全，请补充本月安保经费支出情况。"
+LEFT_OUT = "LH-6a"  # answered only after the first, refused, submit
+PHOTO_ITEMS = ("SY-1", "SY-2", "LH-1", "LH-3b", "LH-4", "LH-6b")
+PDF_ITEM = "SY-3"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def month_check(transactional_db, city, media):
+    """This month's draft self-check of A1, as the monthly job opens it, and an open hazard."""
+    # A transactional test empties the database afterwards: load the checklist if it is gone.
+    load_default_template(ChecklistTemplate, ChecklistSection, ChecklistItem)
+    period = timezone.localdate().replace(day=1)
+    check = services.inspection_open(compound=city.compounds["A1"], period=period, actor=None)
+    hazard = services.hazard_raise(
+        compound=city.compounds["A1"],
+        actor=city.street,
+        category="fire",
+        description="3号楼消防通道堆放杂物",
+        responsible_party="甲物业公司",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    return check, hazard
+
+
+def _png(path):
+    """A small made-up photo: a building with a red sign by its door."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (186, 214, 235))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 380, 640, 480), fill=(120, 128, 120))
+    draw.rectangle((120, 110, 520, 400), fill=(226, 214, 190), outline=(150, 140, 120), width=4)
+    for x in range(160, 480, 80):
+        for y in range(140, 300, 70):
+            draw.rectangle((x, y, x + 44, y + 40), fill=(90, 130, 170))
+    draw.rectangle((280, 310, 360, 400), fill=(110, 80, 60))
+    draw.rectangle((370, 318, 470, 352), fill=(180, 35, 42))
+    image.save(path, format="PNG")
+    return path
+
+
+def _pdf(path):
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+def _log_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _open_check(page, base, pk):
+    page.goto(f"{base}/inspections/{pk}/")
+    page.wait_for_function("window.htmx !== undefined")
+
+
+def _scroll_to(page, element_id):
+    """Bring an item to the top of the screen, below the sticky score (its scroll margin)."""
+    page.evaluate(f"document.getElementById('{element_id}').scrollIntoView()")
+
+
+def _no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
+
+
+def _answer_ids(check) -> dict[str, int]:
+    return dict(check.answers.values_list("item__code", "pk"))
+
+
+def _settled(page):
+    """htmx has swapped the answer in and bound the new content (it settles after 20 ms)."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
+def _wait_saved(page, pk):
+    page.locator(f"#status-{pk} [data-testid=saved]").wait_for()
+    _settled(page)
+
+
+def _answer_item(page, code, pk, kind, points):
+    item = page.locator(f"#item-{code}")
+    item.scroll_into_view_if_needed()
+    if kind == "yes_no":
+        item.locator(".choice__option--yes").click()
+    else:
+        value = "0" if kind == "number" else str(points)
+        page.fill(f"#id_a{pk}-value", value)
+        page.press(f"#id_a{pk}-value", "Tab")
+    _wait_saved(page, pk)
+
+
+def _upload(page, pk, path, files_after):
+    page.set_input_files(f"#id_e{pk}-file", str(path))
+    page.locator(f"#evidence-{pk} .evidence__file").nth(files_after - 1).wait_for()
+    _settled(page)
+
+
+def _status(page) -> str:
+    return page.locator("[data-testid=status]").get_attribute("data-status")
+
+
+def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
+    live_server, city, month_check, phone, desktop, screenshots, tmp_path
+):
+    base = live_server.url
+    check, hazard = month_check
+    ids = _answer_ids(check)
+    items = {i.code: i for i in ChecklistItem.objects.filter(section__template=check.template)}
+
+    # The manager finds this month's check among the things to do.
+    _log_in(phone, base, "manager_a")
+    phone.goto(f"{base}/inspections/")
+    row = phone.locator(f'.check-row[data-id="{check.pk}"]')
+    assert row.is_visible()
+    assert phone.locator(".tabs__tab[aria-current=page]").get_attribute("data-tab") == "todo"
+    assert "乙" not in phone.locator("main").inner_text()  # company B's compounds stay hidden
+    _no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "checks-list-phone.png"))
+    row.locator("a").click()
+    phone.wait_for_url(f"{base}/inspections/{check.pk}/")
+    phone.wait_for_function("window.htmx !== undefined")
+    assert _status(phone) == "draft"
+    assert phone.locator("[data-testid=score]").inner_text() == "—"
+
+    # The compound's open hazard is listed with a link to it.
+    hazards = phone.locator("[data-testid=hazards]")
+    assert "3号楼消防通道堆放杂物" in hazards.inner_text()
+    assert hazards.locator("a").get_attribute("href") == f"/hazards/{hazard.pk}/"
+
+    # Item by item, each saved as it is answered; photos and a PDF as evidence.
+    photo = _png(tmp_path / "photo.png")
+    for code, item in items.items():
+        if code == LEFT_OUT:
+            continue
+        points = 8 if code == RETURNED_ITEM else int(item.points)
+        _answer_item(phone, code, ids[code], item.answer_type, points)
+        if code in PHOTO_ITEMS:
+            _upload(phone, ids[code], photo, 1)
+        elif code == PDF_ITEM:
+            _upload(phone, ids[code], _pdf(tmp_path / "台账.pdf"), 1)
+    phone.fill(f"#id_a{ids['SY-1']}-comment", "警务室在2号楼一层，标牌完好。")
+    phone.press(f"#id_a{ids['SY-1']}-comment", "Tab")
+    _wait_saved(phone, ids["SY-1"])
+    assert phone.locator(f"#evidence-{ids['SY-1']} img").is_visible()
+    assert (
+        phone.locator(f"#evidence-{ids[PDF_ITEM]} .evidence__doc").inner_text().endswith("台账.pdf")
+    )
+    progress = phone.locator("[data-testid=progress]").inner_text()
+    assert "12" in progress and "13" in progress
+
+    # Submitting with one item unanswered is refused and names it; nothing typed is lost.
+    phone.click("[data-testid=submit]")
+    error = phone.locator("#submit-result [data-testid=submit-error]")
+    error.wait_for()
+    assert LEFT_OUT in error.inner_text()
+    assert _status(phone) == "draft"
+    assert phone.input_value(f"#id_a{ids['SY-1']}-comment") == "警务室在2号楼一层，标牌完好。"
+    _no_horizontal_overflow(phone)
+    error.scroll_into_view_if_needed()
+    phone.screenshot(path=str(screenshots / "self-check-missing-phone.png"))
+
+    _answer_item(phone, LEFT_OUT, ids[LEFT_OUT], "score", int(items[LEFT_OUT].points))
+    _scroll_to(phone, "item-SY-1")
+    assert phone.locator("[data-testid=result]").inner_text() == "达标"
+    _no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "self-check-phone.png"))
+
+    phone.click("[data-testid=submit]")
+    phone.wait_for_load_state()
+    phone.locator('[data-testid=status][data-status="submitted"]').wait_for()
+    assert phone.locator(".answer-form").count() == 0  # locked while it is reviewed
+
+    # The street office finds it waiting for review and returns one item with a comment.
+    _log_in(desktop, base, "street")
+    desktop.goto(f"{base}/inspections/")
+    assert desktop.locator(".tabs__tab[aria-current=page]").get_attribute("data-tab") == "review"
+    desktop.locator(f'.check-row[data-id="{check.pk}"] a').click()
+    desktop.wait_for_url(f"{base}/inspections/{check.pk}/")
+    assert desktop.locator("[data-testid=review]").is_visible()
+    assert desktop.locator("#item-SY-1 .evidence__file img").is_visible()
+    desktop.click(f"#item-{RETURNED_ITEM} .item__return summary")
+    desktop.fill(f"#id_return-item_{ids[RETURNED_ITEM]}", RETURN_COMMENT)
+    _scroll_to(desktop, f"item-{RETURNED_ITEM}")
+    desktop.screenshot(path=str(screenshots / "self-check-review.png"))
+    desktop.click("[data-testid=return]")
+    desktop.wait_for_url(f"{base}/inspections/{check.pk}/")
+    assert _status(desktop) == "returned"
+
+    # The manager sees why, fixes the item and submits again.
+    _open_check(phone, base, check.pk)
+    assert _status(phone) == "returned"
+    assert phone.locator("[data-testid=returned-banner]").is_visible()
+    returned = phone.locator(f"#item-{RETURNED_ITEM} [data-testid=review-comment]")
+    assert RETURN_COMMENT in returned.inner_text()
+    assert phone.input_value(f"#id_a{ids['SY-1']}-comment") == "警务室在2号楼一层，标牌完好。"
+    _scroll_to(phone, f"item-{RETURNED_ITEM}")
+    phone.screenshot(path=str(screenshots / "self-check-returned-phone.png"))
+    _answer_item(phone, RETURNED_ITEM, ids[RETURNED_ITEM], "score", 10)
+    phone.fill(f"#id_a{ids[RETURNED_ITEM]}-comment", "已补充9月安保经费支出凭证。")
+    phone.press(f"#id_a{ids[RETURNED_ITEM]}-comment", "Tab")
+    _wait_saved(phone, ids[RETURNED_ITEM])
+    phone.click("[data-testid=submit]")
+    phone.locator('[data-testid=status][data-status="submitted"]').wait_for()
+
+    # The street office approves; the check is locked and its history complete.
+    desktop.goto(f"{base}/inspections/{check.pk}/")
+    desktop.fill("#id_approve-comment", "材料齐全，同意。")
+    desktop.click("[data-testid=approve]")
+    desktop.wait_for_url(f"{base}/inspections/{check.pk}/")
+    assert _status(desktop) == "approved"
+    assert desktop.locator("[data-testid=review]").count() == 0
+    timeline = desktop.locator(".timeline__event")
+    assert [timeline.nth(i).get_attribute("data-action") for i in range(timeline.count())] == [
+        "open",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+
+    assert phone.goto(f"{base}/inspections/{check.pk}/").status == 200
+    assert _status(phone) == "approved"
+    assert phone.locator(".answer-form").count() == 0
+    assert phone.locator("[data-testid=result]").inner_text() == "达标"
+
+    check.refresh_from_db()
+    assert check.status == InspectionStatus.APPROVED
+    assert check.result == Result.PASS
+    assert check.score == 100
+    assert check.reviewed_by == city.street
+    assert check.review_comment == "材料齐全，同意。"
+    fixed = check.answers.get(item__code=RETURNED_ITEM)
+    assert fixed.value_score == 10
+    assert fixed.comment == "已补充9月安保经费支出凭证。"
+    assert fixed.review_comment == RETURN_COMMENT
+    evidence = {a.item.code: a.evidence.count() for a in check.answers.select_related("item")}
+    assert {code for code, n in evidence.items() if n} == {*PHOTO_ITEMS, PDF_ITEM}
+    assert Inspection.objects.count() == 1
+    assert Hazard.objects.get().status == "open"
+
+
+def test_supervision_shows_last_months_self_check_beside_each_item(
+    live_server, city, media, desktop, screenshots
+):
+    """The street office starts a supervision from the list and compares item by item."""
+    load_default_template(ChecklistTemplate, ChecklistSection, ChecklistItem)
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    last = services.inspection_open(compound=city.compounds["A1"], period=last_month, actor=None)
+    lh2 = last.answers.get(item__code="LH-2")
+    services.answer_save(answer=lh2, actor=city.manager_a, value_score=6, comment="预算待批")
+
+    base = live_server.url
+    _log_in(desktop, base, "street")
+    desktop.goto(f"{base}/inspections/?list=supervision")
+    form = desktop.locator("details.start-form")
+    assert form.get_attribute("open") is not None
+    desktop.select_option("#supervise_compound", label="甲一小区")
+    desktop.fill("#supervise_month", f"{this_month:%Y-%m}")
+    form.locator("button[type=submit]").click()
+    desktop.wait_for_url(f"{base}/inspections/*/")
+    desktop.wait_for_function("window.htmx !== undefined")
+    supervision = Inspection.objects.get(kind="supervision")
+    assert desktop.url.endswith(f"/inspections/{supervision.pk}/")
+
+    previous = desktop.locator("#item-LH-2 [data-testid=previous-answer]")
+    assert "6 / 10" in previous.inner_text()
+    assert "预算待批" in previous.inner_text()
+    assert desktop.locator("[data-testid=previous-answer]").count() == 13
+    _scroll_to(desktop, "item-LH-1")
+    desktop.screenshot(path=str(screenshots / "supervision-desktop.png"))
