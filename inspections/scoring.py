@@ -2,7 +2,8 @@
 
 Rules (shared/standard-sanyou-liuhao.md):
 - yes/no items earn their points on yes, none on no; scored items earn what was given;
-- not-applicable items (and unanswered ones, while a draft) leave the denominator;
+- not-applicable items (and unanswered ones, while a draft) leave the denominator; with
+  nothing left to count there is no score (and no result, unless a critical item failed);
 - number and text items carry no points; a number item fails above its ``fail_above``;
 - a yes/no item fails on no; a scored item fails below ``item_pass_ratio`` % of its points;
 - any failed critical item makes the result 不达标 whatever the total;
@@ -22,8 +23,8 @@ HUNDRED = Decimal("100")
 class Score:
     earned: Decimal
     possible: Decimal
-    percent: Decimal
-    result: str
+    percent: Decimal | None  # None while no pointed item is answered
+    result: str  # "" while there is nothing to judge
     failed_items: tuple[str, ...] = field(default_factory=tuple)
     failed_critical: tuple[str, ...] = field(default_factory=tuple)
 
@@ -40,6 +41,17 @@ def answer_is_given(answer) -> bool:
     if kind == AnswerType.NUMBER:
         return answer.value_number is not None
     return bool(answer.value_text.strip())
+
+
+def evidence_missing(answer) -> bool:
+    """Evidence is required (a yes, or a score above zero, on an item that asks for it) and
+    none is attached. ``answer.evidence.all()`` may come prefetched."""
+    return (
+        answer.item.evidence_required
+        and not answer.not_applicable
+        and bool(answer.value_bool or answer.value_score)
+        and not answer.evidence.all()
+    )
 
 
 def item_earned(item: ChecklistItem, answer) -> Decimal | None:
@@ -65,8 +77,12 @@ def item_failed(item: ChecklistItem, answer, template: ChecklistTemplate) -> boo
     return False
 
 
-def result_for(percent: Decimal, failed_critical: bool, template: ChecklistTemplate) -> str:
-    if failed_critical or percent < template.basic_threshold:
+def result_for(percent: Decimal | None, failed_critical: bool, template: ChecklistTemplate) -> str:
+    if failed_critical:
+        return Result.FAIL
+    if percent is None:
+        return ""
+    if percent < template.basic_threshold:
         return Result.FAIL
     if percent >= template.pass_threshold:
         return Result.PASS
@@ -89,8 +105,9 @@ def score_answers(
             failed.append(item.code)
             if item.critical:
                 failed_critical.append(item.code)
-    percent = (earned / possible * HUNDRED) if possible else HUNDRED
-    percent = percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    percent = None
+    if possible:
+        percent = (earned / possible * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return Score(
         earned=earned,
         possible=possible,

@@ -25,7 +25,7 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
-from inspections.scoring import answer_is_given, item_failed
+from inspections.scoring import answer_is_given, evidence_missing, item_failed
 
 S = InspectionStatus
 OPEN_STATUSES = (S.DRAFT, S.RETURNED)
@@ -225,14 +225,8 @@ def evidence_for(*, user) -> QuerySet[Evidence]:
 
 
 def needs_evidence(answer: Answer) -> bool:
-    """Evidence is required and missing (the rule of ``services.checks.submission_problems``:
-    a yes or a non-zero score on an item that requires evidence)."""
-    return (
-        answer.item.evidence_required
-        and not answer.not_applicable
-        and bool(answer.value_bool or answer.value_score)
-        and not answer.evidence.all()
-    )
+    """Evidence is required and missing: the one rule, ``scoring.evidence_missing``."""
+    return evidence_missing(answer)
 
 
 def check_answers(*, inspection: Inspection) -> list[Answer]:

@@ -23,7 +23,7 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
-from inspections.scoring import answer_is_given, score_answers
+from inspections.scoring import answer_is_given, evidence_missing, score_answers
 
 from .common import previous_month, require
 
@@ -65,7 +65,13 @@ def _company_organisation(compound: Compound) -> Organisation | None:
 
 
 def _prefill(inspection: Inspection) -> None:
-    """Answers of last month's self-check of the compound, matched by item code (no evidence)."""
+    """A self-check starts from last month's self-check of the compound, matched by item code
+    (no evidence); a supervision starts blank — the inspector judges for themself."""
+    if inspection.kind != InspectionKind.SELF_CHECK:
+        Answer.objects.bulk_create(
+            [Answer(inspection=inspection, item=item) for item in _items(inspection.template)]
+        )
+        return
     last = (
         Inspection.objects.filter(
             compound=inspection.compound,
@@ -290,14 +296,7 @@ def submission_problems(inspection: Inspection) -> list[str]:
     problems = []
     if missing:
         problems.append(str(e.MSG_MISSING.format(items="、".join(missing))))
-    needs_evidence = [
-        a.item.code
-        for a in answers
-        if a.item.evidence_required
-        and not a.not_applicable
-        and (a.value_bool or a.value_score)
-        and not a.evidence.all()
-    ]
+    needs_evidence = [a.item.code for a in answers if evidence_missing(a)]
     if needs_evidence:
         problems.append(str(e.MSG_EVIDENCE_MISSING.format(items="、".join(needs_evidence))))
     return problems
@@ -353,7 +352,10 @@ def inspection_return(
     """Send a submitted self-check back, with a comment on each item that needs changing."""
     inspection = _lock(inspection)
     _require_reviewer(inspection, actor)
-    item_comments = {pk: text.strip() for pk, text in item_comments.items() if text.strip()}
+    own = set(inspection.answers.values_list("pk", flat=True))
+    item_comments = {
+        pk: text.strip() for pk, text in item_comments.items() if pk in own and text.strip()
+    }
     if not item_comments:
         raise WorkflowError(e.MSG_RETURN_NEEDS_COMMENT)
     inspection.answers.update(review_comment="")

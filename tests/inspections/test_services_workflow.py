@@ -466,3 +466,33 @@ def test_a_failed_item_must_belong_to_the_hazards_compound(city, submitted):
 
 def test_viewers_get_no_rectify_notices(city, hazard):
     assert not Notification.objects.filter(user=city.viewer_a).exists()
+
+
+def test_a_supervision_starts_blank_not_from_the_companys_answers(city, check):
+    fill_check(check, city.manager_a)
+    supervision = services.supervision_open(
+        compound=city.compounds["A1"], period=datetime.date(2026, 11, 1), actor=city.street
+    )
+    assert supervision.answers.count() == 13
+    assert not supervision.answers.filter(value_bool__isnull=False).exists()
+    assert not supervision.answers.filter(value_score__isnull=False).exists()
+
+
+def test_an_empty_draft_has_no_score_and_no_result(check):
+    assert (check.score, check.result) == (None, "")
+
+
+def test_return_comments_on_another_checks_items_do_not_count(city, submitted, template):
+    other = services.inspection_open(
+        compound=city.compounds["A2"], period=PERIOD, actor=city.manager_a
+    )
+    stray = other.answers.first()
+    refused(
+        e.MSG_RETURN_NEEDS_COMMENT,
+        services.inspection_return,
+        inspection=submitted,
+        actor=city.street,
+        item_comments={stray.pk: "不相关"},
+    )
+    stray.refresh_from_db()
+    assert stray.review_comment == ""
