@@ -68,7 +68,7 @@ from inspections.models import (
     KeyManagement,
     Severity,
 )
-from inspections.scoring import item_failed
+from inspections.scoring import evidence_required_for, item_failed
 from inspections.services.common import month_start, previous_month
 
 MONTHS = 6
@@ -335,15 +335,6 @@ def _fill(rng, cast: Cast, inspection: Inspection, answers: list[Answer], profil
         _answer(rng, answer, quality=quality, failing=failing, na=na)
 
 
-def _needs_evidence(answer: Answer) -> bool:
-    item = answer.item
-    return (
-        item.evidence_required
-        and not answer.not_applicable
-        and bool(answer.value_bool or answer.value_score)
-    )
-
-
 def _evidence(files, answer: Answer, uploader, *, own_copy: bool) -> Evidence:
     key, original = EVIDENCE.get(answer.item.code, ("site", f"{answer.item.code}.jpg"))
     demo = files[key]
@@ -412,7 +403,7 @@ def _answer_month(rng, cast, files, plans: list[dict]) -> None:
         evidence += [
             _evidence(files, a, plan["actor"], own_copy=own_copy)
             for a in rows
-            if _needs_evidence(a)
+            if evidence_required_for(a)
         ]
         plan["answers"] = rows
     _save_answers([a for rows in by_inspection.values() for a in rows])
@@ -458,7 +449,9 @@ def _review(rng, cast: Cast, plan: dict) -> None:
         return  # a supervision inspection is final when submitted
     reviewer = _reviewer(cast, inspection.compound)
     if outcome in ("returned", "returned_fixed"):
-        answer = rng.choice([a for a in plan["answers"] if _needs_evidence(a)] or plan["answers"])
+        answer = rng.choice(
+            [a for a in plan["answers"] if evidence_required_for(a)] or plan["answers"]
+        )
         comment = RETURN_COMMENTS.get(answer.item.answer_type, RETURN_COMMENTS[AnswerType.SCORE])
         services.inspection_return(
             inspection=inspection, actor=reviewer, item_comments={answer.pk: comment}

@@ -43,15 +43,18 @@ def answer_is_given(answer) -> bool:
     return bool(answer.value_text.strip())
 
 
-def evidence_missing(answer) -> bool:
-    """Evidence is required (a yes, or a score above zero, on an item that asks for it) and
-    none is attached. ``answer.evidence.all()`` may come prefetched."""
+def evidence_required_for(answer) -> bool:
+    """An answer needs evidence: a yes, or a score above zero, on an item that asks for it."""
     return (
         answer.item.evidence_required
         and not answer.not_applicable
         and bool(answer.value_bool or answer.value_score)
-        and not answer.evidence.all()
     )
+
+
+def evidence_missing(answer) -> bool:
+    """Evidence is required and none is attached (``answer.evidence`` may be prefetched)."""
+    return evidence_required_for(answer) and not answer.evidence.all()
 
 
 def item_earned(item: ChecklistItem, answer) -> Decimal | None:

@@ -1,0 +1,73 @@
+"""Shared pieces of the inspections admin: read-only scoped bases, export, filters."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from communities.admin import ScopedAdminMixin, ScopedInlineMixin
+from communities.importing.formats import REGISTER_FORMATS
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+class ReadOnlyMixin:
+    """Nothing is added, changed or deleted here: the services do that, from the workbench."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedReadOnlyAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class ExportOnlyMixin(ExportMixin):
+    """Export (no import) through the register's formats, for ``request.user``; the
+    ``export`` permission of the model (``IMPORT_EXPORT_EXPORT_PERMISSION_CODE``) is needed."""
+
+    def get_export_formats(self):
+        return list(REGISTER_FORMATS)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_filename(self, request, queryset, file_format):
+        # The local date (the library's is UTC); ASCII, so every browser keeps the name.
+        name = self.model._meta.model_name
+        return f"{name}s-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+class MonthFilter(admin.SimpleListFilter):
+    title = _("month")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        periods = model_admin.get_queryset(request).order_by("-period").values_list("period")
+        return [(f"{p:%Y-%m}", f"{p:%Y-%m}") for (p,) in periods.distinct()[:36]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            try:
+                year, month = (int(part) for part in self.value().split("-"))
+                return queryset.filter(period__year=year, period__month=month)
+            except ValueError:
+                return queryset.none()
+        return queryset
+
+
+STREET = ("compound__community__street", RelatedOnly)

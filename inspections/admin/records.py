@@ -1,0 +1,165 @@
+"""Inspections, answers, evidence and their timeline: scoped and read-only; export."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from communities.admin import ScopedAdminMixin
+from inspections import models as m
+from inspections import resources as r
+
+from .common import (
+    STREET,
+    ExportOnlyMixin,
+    MonthFilter,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    RelatedOnly,
+    ScopedReadOnlyAdmin,
+)
+
+
+def answer_text(answer: m.Answer):
+    return r.answer_value(
+        answer.item.answer_type,
+        answer.not_applicable,
+        answer.value_bool,
+        answer.value_score,
+        answer.value_number,
+        answer.value_text,
+    )
+
+
+class AnswerInline(ReadOnlyInline):
+    model = m.Answer
+    fields = ["item", "answer", "comment", "review_comment", "evidence_count"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("item")
+            .annotate(n_evidence=Count("evidence"))
+        )
+
+    @admin.display(description=_("answer"))
+    def answer(self, obj):
+        return answer_text(obj)
+
+    @admin.display(description=_("evidence"))
+    def evidence_count(self, obj):
+        return obj.n_evidence
+
+
+class InspectionEventInline(ReadOnlyInline):
+    model = m.InspectionEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(m.Inspection)
+class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
+    resource_classes = [r.InspectionResource]
+    list_display = [
+        "compound",
+        "month",
+        "kind",
+        "status",
+        "score",
+        "result",
+        "organisation",
+        "submitted_at",
+    ]
+    list_select_related = ["compound", "organisation"]
+    list_filter = [
+        MonthFilter,
+        "kind",
+        "status",
+        "result",
+        STREET,
+        ("template", RelatedOnly),
+    ]
+    search_fields = ["compound__name", "compound__code"]
+    inlines = [AnswerInline, InspectionEventInline]
+    fields = [
+        "compound",
+        "period",
+        "kind",
+        "template",
+        "organisation",
+        "status",
+        "score",
+        "result",
+        "created_by",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+        "summary",
+    ]
+
+    @admin.display(description=_("month"), ordering="period")
+    def month(self, obj):
+        return f"{obj.period:%Y-%m}"
+
+
+@admin.register(m.Answer)
+class AnswerAdmin(ScopedReadOnlyAdmin):
+    list_display = ["inspection", "item_code", "answer", "not_applicable", "comment"]
+    list_select_related = ["inspection__compound", "item"]
+    list_filter = ["not_applicable", ("item__section__template", RelatedOnly)]
+    search_fields = ["inspection__compound__name", "inspection__compound__code", "item__code"]
+    fields = [
+        "inspection",
+        "item",
+        "not_applicable",
+        "value_bool",
+        "value_score",
+        "value_number",
+        "value_text",
+        "comment",
+        "review_comment",
+        "updated_at",
+    ]
+
+    @admin.display(description=_("item"), ordering="item__code")
+    def item_code(self, obj):
+        return obj.item.code
+
+    @admin.display(description=_("answer"))
+    def answer(self, obj):
+        return answer_text(obj)
+
+
+@admin.register(m.Evidence)
+class EvidenceAdmin(ScopedReadOnlyAdmin):
+    # File names only, no links: files are served by the workbench's scoped views.
+    list_display = ["original_name", "compound", "month", "item_code", "content_type", "size"]
+    list_select_related = ["answer__inspection__compound", "answer__item"]
+    list_filter = ["content_type", ("answer__inspection__compound__community__street", RelatedOnly)]
+    search_fields = ["original_name", "answer__inspection__compound__name"]
+    fields = ["answer", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("compound"))
+    def compound(self, obj):
+        return obj.answer.inspection.compound
+
+    @admin.display(description=_("month"))
+    def month(self, obj):
+        return f"{obj.answer.inspection.period:%Y-%m}"
+
+    @admin.display(description=_("item"))
+    def item_code(self, obj):
+        return obj.answer.item.code
+
+
+@admin.register(m.InspectionEvent)
+class InspectionEventAdmin(ScopedReadOnlyAdmin):
+    list_display = ["inspection", "action", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["inspection__compound", "actor"]
+    list_filter = ["action"]
+    search_fields = ["inspection__compound__name", "inspection__compound__code", "note"]
+    fields = ["inspection", "action", "from_status", "to_status", "actor", "at", "note"]
