@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Compound
 from communities.models.base import CompoundScopedQuerySet, TimeStamped
@@ -22,7 +23,7 @@ class HazardSource(models.TextChoices):
 class HazardCategory(models.TextChoices):
     FIRE = "fire", _("fire safety")
     PUBLIC_ORDER = "public_order", _("public order")
-    BUILDING = "building", _("building")
+    BUILDING = "building", pgettext_lazy("hazard category", "building")
     ELECTRICAL = "electrical", _("electrical")
     TRAFFIC = "traffic", _("traffic and parking")
     OTHER = "other", _("other")
