@@ -1,5 +1,6 @@
 """The scoped queryset every register model uses: ``Model.objects.visible_to(user)``."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,26 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TimelineEvent(models.Model):
+    """One step in a record's history: what was done, from which status to which, by whom,
+    when and why. Subclasses add the foreign key to their record. Never edited or deleted."""
+
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]

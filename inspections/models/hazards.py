@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.models import Compound
-from communities.models.base import CompoundScopedQuerySet, TimeStamped
+from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
 
 from .inspections import Answer, Inspection
 
@@ -157,31 +157,17 @@ class HazardEventQuerySet(CompoundScopedQuerySet):
     compound_path = "hazard__compound"
 
 
-class HazardEvent(models.Model):
+class HazardEvent(TimelineEvent):
     hazard = models.ForeignKey(
         Hazard, models.CASCADE, related_name="events", verbose_name=_("hazard")
     )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
 
     objects = HazardEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("hazard event")
         verbose_name_plural = _("hazard events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action}"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound, Organisation
-from communities.models.base import CompoundScopedQuerySet, TimeStamped
+from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
 
 from .templates import ChecklistItem, ChecklistTemplate
 
@@ -232,32 +232,18 @@ class InspectionEventQuerySet(CompoundScopedQuerySet):
     compound_path = "inspection__compound"
 
 
-class InspectionEvent(models.Model):
-    """The inspection's timeline: every state change, with who, when and why. Never edited."""
+class InspectionEvent(TimelineEvent):
+    """The inspection's timeline: every state change, with who, when and why."""
 
     inspection = models.ForeignKey(
         Inspection, models.CASCADE, related_name="events", verbose_name=_("inspection")
     )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
     objects = InspectionEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.inspection_id} {self.action}"
