@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.errors import WorkflowError
 from inspections.models import HazardCategory, HazardStatus, Severity
 from inspections.selectors.hazards import STATUS_UNVERIFIED, HazardFilters, current_company_name
+from inspections.services.hazards import hazard_deadline_check
 from inspections.uploads import UploadField
 
 MSG_PHOTO_ONLY = _("Only photos (JPEG, PNG, WebP) can be uploaded here.")
-MSG_DEADLINE_BEFORE_TODAY = _("The deadline cannot be in the past.")
 MSG_NO_RESPONSIBLE_PARTY = _(
     "This compound has no property company; say who is responsible for the rectification."
 )
@@ -119,9 +119,12 @@ class HazardRaiseForm(forms.Form):
             self.fields["compound"].queryset = compounds
 
     def clean_deadline(self):
+        # The service's rule, checked here too so the error sits on the field.
         deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(MSG_DEADLINE_BEFORE_TODAY)
+        try:
+            hazard_deadline_check(deadline)
+        except WorkflowError as refused:
+            raise forms.ValidationError(refused.message) from None
         return deadline
 
     def clean(self):

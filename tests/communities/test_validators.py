@@ -8,7 +8,7 @@ from communities.privacy import mask_id_number, mask_name, mask_phone
 
 # Published examples whose check characters are known to be right.
 VALID_CREDIT_CODES = ["91350100M000100Y43", "91110000600037341L", "11100000000013127D"]
-VALID_ID_NUMBERS = ["11010519491231002X", "11010519491231002x"]
+VALID_ID_NUMBERS = ["11010519491231002X", "11010519491231002x", "440524198001010013"]
 
 
 @pytest.mark.parametrize(
@@ -20,8 +20,10 @@ VALID_ID_NUMBERS = ["11010519491231002X", "11010519491231002x"]
         (v.validate_compound_code, "XQ-0001"),
     ],
 )
-def test_valid_region_codes_pass(validator, value):
-    validator(value)
+def test_valid_region_codes_pass_and_one_digit_more_does_not(validator, value):
+    assert validator(value) is None
+    with pytest.raises(ValidationError):
+        validator(value + "1")
 
 
 @pytest.mark.parametrize(
@@ -43,9 +45,14 @@ def test_invalid_region_codes_are_refused_with_their_message(validator, value, m
 
 
 @pytest.mark.parametrize("code", VALID_CREDIT_CODES)
-def test_valid_credit_codes_pass(code):
-    v.validate_credit_code(code)
-    v.validate_credit_code(code.lower())  # normalised to capitals
+def test_valid_credit_codes_pass_and_a_changed_check_character_does_not(code):
+    assert v.validate_credit_code(code) is None
+    assert v.validate_credit_code(code.lower()) is None  # normalised to capitals
+    assert v.normalize_credit_code(f" {code.lower()} ") == code
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    with pytest.raises(ValidationError) as err:
+        v.validate_credit_code(wrong)
+    assert err.value.messages == [str(v.MSG_CREDIT_CODE_CHECK)]
 
 
 @pytest.mark.parametrize(
@@ -70,9 +77,14 @@ def test_credit_code_check_char_reproduces_known_codes():
 
 
 @pytest.mark.parametrize("number", VALID_ID_NUMBERS)
-def test_valid_id_numbers_pass(number):
-    v.validate_id_number(number)
-    v.validate_id_number(number.lower())
+def test_valid_id_numbers_pass_and_a_changed_check_digit_does_not(number):
+    assert v.validate_id_number(number) is None
+    assert v.normalize_id_number(number) == number.upper()
+    assert v.id_number_check_char(number[:17]) == number[17].upper()
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    with pytest.raises(ValidationError) as err:
+        v.validate_id_number(wrong)
+    assert err.value.messages == [str(v.MSG_ID_CHECK)]
 
 
 @pytest.mark.parametrize(

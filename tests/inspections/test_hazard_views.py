@@ -16,7 +16,6 @@ from communities.services import membership_set
 from inspections import errors as e
 from inspections import services
 from inspections.forms.hazards import (
-    MSG_DEADLINE_BEFORE_TODAY,
     MSG_NO_RESPONSIBLE_PARTY,
     MSG_PHOTO_ONLY,
 )
@@ -402,7 +401,7 @@ def test_the_form_keeps_what_was_typed_on_error(client, city):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert str(MSG_DEADLINE_BEFORE_TODAY) in html
+    assert str(e.MSG_DEADLINE_BEFORE_TODAY) in html
     assert "二号楼消防栓损坏" in html
     assert 'value="2020-01-01"' in html
     assert '<option value="high" selected>' in html

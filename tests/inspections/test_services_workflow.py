@@ -437,7 +437,7 @@ def test_a_hazard_from_a_failed_item_keeps_its_source(city, submitted):
 
 def test_a_users_hazard_deadline_cannot_be_in_the_past(city):
     refused(
-        e.MSG_DEADLINE_PAST,
+        e.MSG_DEADLINE_BEFORE_TODAY,
         services.hazard_raise,
         compound=city.compounds["A1"],
         actor=city.street,
