@@ -12,18 +12,18 @@ VALID_ID_NUMBERS = ["11010519491231002X", "11010519491231002x", "440524198001010
 
 
 @pytest.mark.parametrize(
-    ("validator", "value"),
+    ("validator", "value", "twin"),
     [
-        (v.validate_district_code, "110105"),
-        (v.validate_street_code, "110105001"),
-        (v.validate_community_code, "110105001001"),
-        (v.validate_compound_code, "XQ-0001"),
+        (v.validate_district_code, "110105", "1101051"),  # one digit too many
+        (v.validate_street_code, "110105001", "11010500"),  # one too few
+        (v.validate_community_code, "110105001001", "11010500100A"),
+        (v.validate_compound_code, "XQ-0001", "XQ_0001"),  # underscore not allowed
     ],
 )
-def test_valid_region_codes_pass_and_one_digit_more_does_not(validator, value):
+def test_valid_codes_pass_and_their_invalid_twin_does_not(validator, value, twin):
     assert validator(value) is None
     with pytest.raises(ValidationError):
-        validator(value + "1")
+        validator(twin)
 
 
 @pytest.mark.parametrize(
