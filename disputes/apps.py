@@ -10,15 +10,13 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from communities.models import OrganisationKind, Role
         from communities.roles import extend_role_permissions
-        from disputes.models import CalendarDay
+        from disputes import models as m
+        from disputes.roles import DISPUTE_ROLE_PERMISSIONS
 
-        calendar = {f"disputes.{a}_calendarday" for a in ("add", "change", "delete", "view")}
-        extend_role_permissions(
-            {
-                (OrganisationKind.BUREAU, Role.ADMIN): calendar,
-                (OrganisationKind.BUREAU, Role.STAFF): {"disputes.view_calendarday"},
-            }
-        )
-        auditlog.register(CalendarDay)
+        extend_role_permissions(DISPUTE_ROLE_PERMISSIONS)
+        auditlog.register(m.CalendarDay)
+        auditlog.register(m.DisputeCase)
+        auditlog.register(m.Party, mask_fields=["name", "phone", "id_number"])
+        auditlog.register(m.MediationSession)
+        auditlog.register(m.ReturnVisit)

@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-MSG_NOT_ALLOWED = _("Your role may not do this.")
+from communities.workflow import (  # noqa: F401  (re-exported: the workflow's shared parts)
+    MSG_NOT_ALLOWED,
+    MSG_REASON_REQUIRED,
+    WorkflowError,
+)
+
 MSG_WRONG_STATE = _("This cannot be done while the inspection is “{status}”.")
 MSG_LOCKED = _("This inspection is locked; it can no longer be changed.")
 MSG_OWN_REVIEW = _("You cannot review an inspection you submitted yourself.")
@@ -12,7 +17,6 @@ MSG_EVIDENCE_MISSING = _("Evidence is required for: {items}.")
 MSG_ALREADY_OPEN = _("This compound already has a self-check for {period}.")
 MSG_NO_TEMPLATE = _("No published checklist template.")
 MSG_NO_COMPANY = _("This compound has no property company to do a self-check.")
-MSG_REASON_REQUIRED = _("Give a reason.")
 MSG_RETURN_NEEDS_COMMENT = _("Say, for at least one item, what needs to change.")
 MSG_HAZARD_WRONG_STATE = _("This cannot be done while the hazard is “{status}”.")
 MSG_DEADLINE_PAST = _("The new deadline must be after today.")
@@ -24,11 +28,3 @@ MSG_PUBLISH_DRAFT_ONLY = _("Only a draft version can be published.")
 MSG_PUBLISH_EMPTY = _("A version without items cannot be published.")
 MSG_ALREADY_KEY = _("This compound is already under key management.")
 MSG_NOT_KEY = _("This compound is not under key management.")
-
-
-class WorkflowError(Exception):
-    """A refused transition; its message is safe to show to the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message

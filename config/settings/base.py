@@ -177,6 +177,20 @@ KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS = env.int("KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS
 KEY_MANAGEMENT_PASS_MONTHS = env.int("KEY_MANAGEMENT_PASS_MONTHS", default=2)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
+# Disputes (矛盾纠纷): time limits in working days (disputes/workdays.py counts them). The
+# default per level, and per category where it differs (a law-related petition: 60 days at
+# district level). Auto-escalation: a case at a level named here that has been overdue that many
+# working days is escalated by the daily job; a level not named is never escalated by itself.
+# Each can be set from the environment as JSON, e.g. DISPUTE_AUTO_ESCALATE_AFTER='{"street": 5}'.
+DISPUTE_TIME_LIMITS = env.json(
+    "DISPUTE_TIME_LIMITS", default={"community": 10, "street": 15, "district": 30}
+)
+DISPUTE_CATEGORY_TIME_LIMITS = env.json(
+    "DISPUTE_CATEGORY_TIME_LIMITS", default={"petition": {"street": 30, "district": 60}}
+)
+DISPUTE_REMIND_WORKING_DAYS = env.int("DISPUTE_REMIND_WORKING_DAYS", default=2)
+DISPUTE_AUTO_ESCALATE_AFTER = env.json("DISPUTE_AUTO_ESCALATE_AFTER", default={"community": 5})
+
 # The beat schedule (django-celery-beat copies it into the database at start).
 from celery.schedules import crontab  # noqa: E402
 
@@ -196,5 +210,9 @@ CELERY_BEAT_SCHEDULE = {
     "remind-self-checks": {
         "task": "inspections.remind_self_checks",
         "schedule": crontab(minute=10, hour=8),
+    },
+    "dispute-deadlines": {
+        "task": "disputes.daily_deadlines",
+        "schedule": crontab(minute=20, hour=8),
     },
 }

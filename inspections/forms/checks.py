@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.uploads import UploadField
 from inspections.models import Answer, AnswerType
-from inspections.uploads import UploadField
 
 TEXT_MAX_LENGTH = 2000
 EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"

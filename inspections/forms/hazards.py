@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.uploads import UploadField
 from inspections.errors import WorkflowError
 from inspections.models import HazardCategory, HazardStatus, Severity
 from inspections.selectors.hazards import STATUS_UNVERIFIED, HazardFilters, current_company_name
 from inspections.services.hazards import hazard_deadline_check
-from inspections.uploads import UploadField
 
 MSG_PHOTO_ONLY = _("Only photos (JPEG, PNG, WebP) can be uploaded here.")
 MSG_NO_RESPONSIBLE_PARTY = _(

@@ -247,10 +247,10 @@ def answer_save(
 
 @transaction.atomic
 def evidence_add(*, answer: Answer, actor, upload, content_type: str) -> Evidence:
-    """Attach a checked upload (see inspections.uploads) to an answer."""
+    """Attach a checked upload (see communities.uploads) to an answer."""
     inspection = _lock(answer.inspection)
     _editable(inspection, actor)
-    from inspections.uploads import make_thumbnail
+    from communities.uploads import make_thumbnail
 
     evidence = Evidence(
         answer=answer,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communities.uploads import sniff_content_type
 from inspections import services
 from inspections.errors import WorkflowError
 from inspections.forms.hazards import (
@@ -33,7 +34,6 @@ from inspections.forms.hazards import (
 from inspections.models import HazardStatus
 from inspections.selectors import hazards as selectors
 from inspections.selectors.key_management import compound_ids_under_key_management
-from inspections.uploads import sniff_content_type
 
 HAZARD_PAGE_SIZE = 25
 DEFAULT_DEADLINE_DAYS = 7

@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from communities.uploads import MSG_FILE_SIZE, MSG_FILE_TYPE
 from inspections import errors as e
 from inspections import services
 from inspections.models import (
@@ -23,7 +24,6 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
-from inspections.uploads import MSG_FILE_SIZE, MSG_FILE_TYPE
 from tests.conftest import EXPECTED_COMPOUNDS
 
 from .conftest import PERIOD, fill_check, png_bytes

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from communities.models import Notification, Role
 from communities.services import membership_set
+from communities.uploads import MSG_FILE_SIZE, MSG_FILE_TYPE
 from inspections import errors as e
 from inspections import services
 from inspections.forms.hazards import (
@@ -20,7 +21,6 @@ from inspections.forms.hazards import (
     MSG_PHOTO_ONLY,
 )
 from inspections.models import Hazard, HazardSource, HazardStatus
-from inspections.uploads import MSG_FILE_SIZE, MSG_FILE_TYPE
 from inspections.views.hazards import HAZARD_PAGE_SIZE
 from tests import factories as f
 

@@ -1,4 +1,4 @@
-"""Disputes (矛盾纠纷). First slice: the calendar of holidays and make-up working days."""
+"""The calendar of holidays and make-up working days (调休) that deadlines count."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Evidence and photo uploads: images and PDF only, size-limited, checked by content."""
+"""Uploads (evidence, photos, agreements): images and PDF only, size-limited, checked by content."""
 
 import io
 

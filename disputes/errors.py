@@ -1,0 +1,23 @@
+"""Error texts of the dispute workflow (tests reuse them)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from communities.workflow import (  # noqa: F401  (re-exported: the workflow's shared parts)
+    MSG_NOT_ALLOWED,
+    MSG_REASON_REQUIRED,
+    WorkflowError,
+)
+
+MSG_WRONG_STATE = _("This cannot be done while the case is “{status}”.")
+MSG_FOUR_FIXES = _("Accepting a case needs all four fixes (四定); missing: {missing}.")
+MSG_NOT_AT_LEVEL = _("{user} does not work for an organisation handling this case at its level.")
+MSG_TOP_LEVEL = _("A case at district level cannot be escalated further.")
+MSG_LEVEL_NOT_ALLOWED = _("You cannot register a case at this level.")
+MSG_DEADLINE_PAST = _("The deadline cannot be in the past.")
+MSG_OUTCOME_REQUIRED = _("Describe the outcome.")
+MSG_AGREEMENT_FILE = _("Attach the mediation agreement, or say that none was reached.")
+MSG_AGREED_REQUIRED = _("Say what was agreed (or that nothing was).")
+MSG_SESSION_DATE = _("The session date must lie between the registration and today.")
+MSG_VISIT_DATE = _("The visit date must lie between the resolution and today.")
+MSG_REFERRAL_REQUIRED = _("Say where the case was referred to.")
+MSG_NO_PARTY = _("Name at least one party.")

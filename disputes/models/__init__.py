@@ -1,0 +1,46 @@
+"""Disputes (矛盾纠纷): the calendar deadlines count, and the cases themselves."""
+
+from .calendar import CalendarDay, DayKind
+from .cases import (
+    CLOSED_STATUSES,
+    LEVEL_ORDER,
+    OPEN_STATUSES,
+    SATISFIED,
+    CaseEvent,
+    Category,
+    DisputeCase,
+    Level,
+    MediationSession,
+    Party,
+    PartyRole,
+    ReferredTo,
+    ReturnVisit,
+    Satisfaction,
+    Source,
+    Status,
+    TimelineIsPermanent,
+    level_above,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "LEVEL_ORDER",
+    "OPEN_STATUSES",
+    "SATISFIED",
+    "CalendarDay",
+    "CaseEvent",
+    "Category",
+    "DayKind",
+    "DisputeCase",
+    "Level",
+    "MediationSession",
+    "Party",
+    "PartyRole",
+    "ReferredTo",
+    "ReturnVisit",
+    "Satisfaction",
+    "Source",
+    "Status",
+    "TimelineIsPermanent",
+    "level_above",
+]

@@ -1,0 +1,32 @@
+"""Deadlines of dispute cases: the default time limit per level and category, in working days."""
+
+import datetime
+
+from django.conf import settings
+
+from disputes.workdays import add_working_days
+
+
+def time_limit(level: str, category: str) -> int:
+    """Working days a case of this category gets at this level (settings decide)."""
+    by_category = settings.DISPUTE_CATEGORY_TIME_LIMITS.get(category, {})
+    if level in by_category:
+        return int(by_category[level])
+    return int(settings.DISPUTE_TIME_LIMITS[level])
+
+
+def default_deadline(level: str, category: str, start: datetime.date) -> datetime.date:
+    return add_working_days(start, time_limit(level, category))
+
+
+def due_soon_until(today: datetime.date) -> datetime.date:
+    """The last deadline that counts as "due soon" on ``today`` (reminder window)."""
+    return add_working_days(today, settings.DISPUTE_REMIND_WORKING_DAYS)
+
+
+def auto_escalation_due(level: str, deadline: datetime.date, today: datetime.date) -> bool:
+    """Overdue long enough at a level the settings escalate automatically."""
+    after = settings.DISPUTE_AUTO_ESCALATE_AFTER.get(level)
+    if not after or deadline >= today:
+        return False
+    return add_working_days(deadline, int(after)) <= today

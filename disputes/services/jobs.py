@@ -1,0 +1,64 @@
+"""The daily deadline job: reminders before the deadline, overdue notices, auto-escalation.
+
+Every notice carries a dedup key made of the case and its deadline, so running the job twice
+on a day (or every day) tells each person once per deadline. An automatic escalation gives the
+case a new deadline at the next level, so it happens once.
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from communities.notifications import notify
+from disputes.models import DisputeCase
+
+from .cases import case_escalate
+from .deadlines import auto_escalation_due, due_soon_until
+from .handlers import handlers_for
+
+
+def responsible_users(case: DisputeCase) -> list:
+    """The handler and leader once fixed; before that, whoever handles the case's level."""
+    named = [u for u in (case.handler, case.leader) if u is not None]
+    return named or list(handlers_for(case))
+
+
+def _notify(case: DisputeCase, kind: str, message: str) -> int:
+    created = notify(
+        users=responsible_users(case),
+        kind=kind,
+        message=message % {"number": case.number, "deadline": case.deadline.isoformat()},
+        url=reverse("disputes:case_detail", args=[case.pk]),
+        dedup_key=f"{kind}:{case.pk}:{case.deadline.isoformat()}",
+    )
+    return len(created)
+
+
+def disputes_daily(*, today: datetime.date | None = None) -> dict:
+    """Escalate what the settings say, then remind of cases due soon and of overdue ones."""
+    today = today or timezone.localdate()
+    cases = DisputeCase.objects.open().select_related(
+        "compound__community__street", "handler", "leader"
+    )
+    escalated = 0
+    for case in cases.filter(deadline__lt=today):
+        if auto_escalation_due(case.level, case.deadline, today):
+            case_escalate(
+                case=case,
+                actor=None,
+                reason=gettext("Escalated automatically: overdue since %(deadline)s.")
+                % {"deadline": case.deadline.isoformat()},
+            )
+            escalated += 1
+    due, overdue = 0, 0
+    for case in cases.filter(deadline__gte=today, deadline__lte=due_soon_until(today)):
+        due += _notify(case, "dispute_due", gettext("Dispute %(number)s is due on %(deadline)s."))
+    for case in cases.filter(deadline__lt=today):
+        overdue += _notify(
+            case,
+            "dispute_overdue",
+            gettext("Dispute %(number)s is past its deadline %(deadline)s."),
+        )
+    return {"escalated": escalated, "due_notices": due, "overdue_notices": overdue}
