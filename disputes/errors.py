@@ -1,6 +1,7 @@
 """Error texts of the dispute workflow (tests reuse them)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.workflow import (  # noqa: F401  (re-exported: the workflow's shared parts)
     MSG_NOT_ALLOWED,
@@ -21,3 +22,9 @@ MSG_SESSION_DATE = _("The session date must lie between the registration and tod
 MSG_VISIT_DATE = _("The visit date must lie between the resolution and today.")
 MSG_REFERRAL_REQUIRED = _("Say where the case was referred to.")
 MSG_NO_PARTY = _("Name at least one party.")
+
+# The four fixes (四定), named in MSG_FOUR_FIXES.
+FIX_LEADER = pgettext_lazy("four fixes", "leader")
+FIX_HANDLER = pgettext_lazy("four fixes", "handler")
+FIX_PLAN = pgettext_lazy("four fixes", "plan")
+FIX_DEADLINE = pgettext_lazy("four fixes", "deadline")

@@ -193,15 +193,15 @@ def case_accept(
     missing = [
         label
         for label, value in (
-            (gettext("leader"), leader),
-            (gettext("handler"), handler),
-            (gettext("plan"), _text(plan)),
-            (gettext("deadline"), deadline),
+            (e.FIX_LEADER, leader),
+            (e.FIX_HANDLER, handler),
+            (e.FIX_PLAN, _text(plan)),
+            (e.FIX_DEADLINE, deadline),
         )
         if not value
     ]
     if missing:
-        raise WorkflowError(e.MSG_FOUR_FIXES.format(missing="、".join(missing)))
+        raise WorkflowError(e.MSG_FOUR_FIXES.format(missing="、".join(map(str, missing))))
     _check_deadline(deadline)
     _require_eligible(case, leader, handler)
     before = case.status
@@ -396,7 +396,7 @@ def case_reassign(*, case: DisputeCase, actor, leader, handler, reason: str) -> 
     _require_handler(actor, case)
     _require_status(case, *IN_HAND)
     if leader is None or handler is None:
-        missing = gettext("leader") if leader is None else gettext("handler")
+        missing = e.FIX_LEADER if leader is None else e.FIX_HANDLER
         raise WorkflowError(e.MSG_FOUR_FIXES.format(missing=missing))
     if not _text(reason):
         raise WorkflowError(e.MSG_REASON_REQUIRED)
