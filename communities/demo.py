@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from communities.models import (
     Community,
@@ -579,3 +579,26 @@ def register_demo_step(step: DemoStep) -> DemoStep:
 def demo_steps_run(*, seed: int = DEFAULT_SEED) -> list[DemoStepReport]:
     """Run the registered steps on the demo city, in order (each in its own transaction)."""
     return [step(seed=seed) for step in DEMO_STEPS]
+
+
+def backdate_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """``UPDATE … SET field = value, … WHERE pk = …`` for each row ``(*values, pk)``, as one
+    ``executemany`` (``bulk_update`` builds a CASE per row: far slower for thousands of rows).
+    The demo steps move what the services stamped "now" back into the past with it. Values
+    are prepared by their fields as ``QuerySet.update()`` would (an aware datetime is stored
+    the way Django stores it: in UTC on SQLite)."""
+    if not rows:
+        return
+    opts = model._meta
+    columns = [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name  # names from the model's metadata; values are parameters
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+    table, pk = quote(opts.db_table), quote(opts.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_value(v, connection) for f, v in zip(columns, row[:-1], strict=True)]
+        + [row[-1]]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -20,3 +20,4 @@ class DisputesConfig(AppConfig):
         auditlog.register(m.Party, mask_fields=["name", "phone", "id_number"])
         auditlog.register(m.MediationSession)
         auditlog.register(m.ReturnVisit)
+        import disputes.demo  # noqa: F401  (registers its step of manage.py seed_demo)

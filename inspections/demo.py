@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +48,7 @@ from communities.demo import (
     DEFAULT_SEED,
     DISTRICT_CODE,
     DemoStepReport,
+    backdate_rows,
     register_demo_step,
 )
 from communities.models import Compound, CompoundKind, ManagementTerm, Notification, Organisation
@@ -638,20 +639,6 @@ def _at(day: datetime.date, rng, latest: datetime.datetime) -> datetime.datetime
     return min(timezone.make_aware(moment), latest)
 
 
-def _set(model, field: str, rows: list[tuple]) -> None:
-    """``UPDATE model SET field = value WHERE id = pk`` for each ``(value, pk)``, as one
-    ``executemany`` (``bulk_update`` builds a CASE per row: far slower for thousands of rows)."""
-    if not rows:
-        return
-    opts = model._meta
-    column = opts.get_field(field).column
-    quote = connection.ops.quote_name  # names from the model's metadata; values are parameters
-    table, pk = quote(opts.db_table), quote(opts.pk.column)
-    sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def _backdate(rng, plans: list[dict], hazards: list[Hazard], period: datetime.date) -> None:
     """Move the month's timestamps back into the month (the services stamped them now)."""
     latest = timezone.now() - datetime.timedelta(hours=1)
@@ -690,9 +677,9 @@ def _backdate(rng, plans: list[dict], hazards: list[Hazard], period: datetime.da
             uploaded = (submitted or moment) - datetime.timedelta(hours=2)
             evidence_at.append((uploaded, item.pk))
     for field, rows in columns.items():  # the last value of a pk wins: executemany runs in order
-        _set(Inspection, field, rows)
-    _set(InspectionEvent, "at", event_at)
-    _set(Evidence, "uploaded_at", evidence_at)
+        backdate_rows(Inspection, [field], rows)
+    backdate_rows(InspectionEvent, ["at"], event_at)
+    backdate_rows(Evidence, ["uploaded_at"], evidence_at)
     _backdate_hazards(rng, hazards, latest)
 
 
@@ -727,8 +714,8 @@ def _backdate_hazards(rng, hazards: list[Hazard], latest: datetime.datetime) -> 
                 columns["verified_at"].append((moment, hazard.pk))
         columns["updated_at"].append((moment, hazard.pk))
     for field, rows in columns.items():
-        _set(Hazard, field, rows)
-    _set(HazardEvent, "at", event_at)
+        backdate_rows(Hazard, [field], rows)
+    backdate_rows(HazardEvent, ["at"], event_at)
 
 
 # --- the step ------------------------------------------------------------------------------------
