@@ -9,12 +9,36 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from disputes.models import OPEN_STATUSES, DisputeCase
+from communities.models import Compound
+from disputes.models import (
+    OPEN_STATUSES,
+    CaseEvent,
+    DisputeCase,
+    MediationSession,
+    Party,
+    ReturnVisit,
+    Status,
+    level_above,
+)
+from disputes.services.cases import CAN_ACCEPT, CAN_ESCALATE, IN_HAND
+from disputes.services.handlers import handled_by_q
 
 STATUS_OPEN = "open"  # a pseudo-status for the filter: every status not yet closed
+
+# Actions on a case, by the state they start from (the services check again).
+ACTION_ACCEPT = "accept"
+ACTION_SESSION = "session"
+ACTION_RESOLVE = "resolve"
+ACTION_CLOSE = "close"
+ACTION_WITHDRAW = "withdraw"
+ACTION_ESCALATE = "escalate"
+ACTION_REASSIGN = "reassign"
+ACTION_DEADLINE = "deadline"
+ACTION_VISIT = "visit"
+ACTION_PARTY = "party"
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,7 @@ class CaseFilters:
     mine: bool = False
     query: str = ""  # part of the case number or the description
     year: int | None = None  # year registered
+    awaiting: bool = False  # waiting for my organisation to accept (see ``_awaiting_q``)
 
     @property
     def is_filtered(self) -> bool:
@@ -44,6 +69,7 @@ class CaseFilters:
                 self.mine,
                 self.query,
                 self.year,
+                self.awaiting,
             )
         )
 
@@ -51,6 +77,11 @@ class CaseFilters:
 def _mine_q(user) -> Q:
     """Cases I lead or handle, or that I registered (首问负责制)."""
     return Q(handler_id=user.pk) | Q(leader_id=user.pk) | Q(registered_by_id=user.pk)
+
+
+def _awaiting_q(user) -> Q:
+    """Cases waiting (registered or escalated) for an organisation the user acts for."""
+    return Q(status__in=CAN_ACCEPT) & handled_by_q(user)
 
 
 def cases_for_list(
@@ -78,5 +109,118 @@ def cases_for_list(
         )
     if filters.year:
         cases = cases.filter(year=filters.year)
-    return cases
+    if filters.awaiting:
+        cases = cases.filter(_awaiting_q(user))
+    is_closed = Case(
+        When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    open_deadline = Case(When(status__in=OPEN_STATUSES, then=F("deadline")), default=None)
+    return cases.order_by(
+        is_closed.asc(), open_deadline.asc(nulls_last=True), "-registered_at", "-pk"
+    )
 
+
+def cases_for_page(
+    *, user, filters: CaseFilters | None = None, today: datetime.date | None = None
+) -> QuerySet[DisputeCase]:
+    """``cases_for_list`` with what a row of the workbench list shows (one query a page)."""
+    return cases_for_list(user=user, filters=filters, today=today).select_related(
+        "compound", "handler"
+    )
+
+
+def awaiting_count(*, user) -> int:
+    """How many visible cases wait for the user's organisation to accept them (one query)."""
+    return DisputeCase.objects.visible_to(user).filter(_awaiting_q(user)).count()
+
+
+def compounds_for_case_filter(*, user) -> list[Compound]:
+    """The compounds a user may narrow the case list to (those of their scope)."""
+    return list(Compound.objects.visible_to(user).only("pk", "code", "name").order_by("code"))
+
+
+def compounds_for_case_register(*, user) -> QuerySet[Compound]:
+    """The compounds a user may register a case in."""
+    return Compound.objects.visible_to(user).order_by("code")
+
+
+def cases_for_detail(*, user) -> QuerySet[DisputeCase]:
+    """The cases whose page a user may open, with everything the page shows of them."""
+    return DisputeCase.objects.visible_to(user).select_related(
+        "compound__community__street", "registered_by", "leader", "handler"
+    )
+
+
+def cases_for_agreement(*, user) -> QuerySet[DisputeCase]:
+    """The cases whose agreement file a user may download (only that field is read)."""
+    return DisputeCase.objects.visible_to(user).only("pk", "number", "agreement_file")
+
+
+def case_parties(*, user, case: DisputeCase) -> QuerySet[Party]:
+    return Party.objects.visible_to(user).filter(case=case).order_by("pk")
+
+
+def case_sessions(*, user, case: DisputeCase) -> QuerySet[MediationSession]:
+    return (
+        MediationSession.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("recorded_by")
+        .order_by("held_on", "pk")
+    )
+
+
+def case_return_visits(*, user, case: DisputeCase) -> QuerySet[ReturnVisit]:
+    return (
+        ReturnVisit.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("visited_by")
+        .order_by("visited_on", "pk")
+    )
+
+
+def case_events(*, user, case: DisputeCase) -> QuerySet[CaseEvent]:
+    """The case's whole timeline, oldest first."""
+    return (
+        CaseEvent.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("actor", "handler")
+        .order_by("at", "pk")
+    )
+
+
+def case_actions_for(*, user, case: DisputeCase, handles: bool) -> set[str]:
+    """The actions to offer on the case in its state; ``handles`` is ``can_handle(user, case)``.
+
+    The registrant of a case nobody has accepted yet may still withdraw it or add a party
+    (首问负责制). The services decide again when the form is sent.
+    """
+    actions: set[str] = set()
+    status = case.status
+    if handles:
+        if status in CAN_ACCEPT:
+            actions.add(ACTION_ACCEPT)
+        if status in IN_HAND:
+            actions |= {
+                ACTION_SESSION,
+                ACTION_RESOLVE,
+                ACTION_CLOSE,
+                ACTION_REASSIGN,
+                ACTION_DEADLINE,
+            }
+        if status in CAN_ESCALATE:
+            actions |= {ACTION_WITHDRAW, ACTION_PARTY}
+            if level_above(case.level) is not None:
+                actions.add(ACTION_ESCALATE)
+        if status == Status.RESOLVED:
+            actions.add(ACTION_VISIT)
+    elif (
+        status == Status.REGISTERED
+        and user.is_authenticated
+        and case.registered_by_id == user.pk
+        and (
+            user.has_perm("disputes.add_disputecase")
+            or user.has_perm("disputes.handle_disputecase")
+        )
+    ):
+        actions |= {ACTION_WITHDRAW, ACTION_PARTY}
+    return actions

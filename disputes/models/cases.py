@@ -115,9 +115,11 @@ class DisputeCase(TimeStamped):
     compound = models.ForeignKey(
         Compound, models.PROTECT, related_name="disputes", verbose_name=_("compound")
     )
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("dispute", "category"), max_length=12, choices=Category.choices
+    )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("dispute", "description"))
     amount = models.DecimalField(
         _("amount at stake (yuan)"),
         max_digits=12,
@@ -226,7 +228,7 @@ class Party(models.Model):
         DisputeCase, models.CASCADE, related_name="parties", verbose_name=_("case")
     )
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
@@ -336,7 +338,7 @@ class CaseEvent(TimelineEvent):
         related_name="+",
         verbose_name=_("handler"),
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("dispute", "deadline"), null=True, blank=True)
 
     objects = CaseEventQuerySet.as_manager()
 

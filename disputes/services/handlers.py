@@ -63,6 +63,34 @@ def can_handle(user, case: DisputeCase) -> bool:
     return handlers_for(case).filter(pk=user.pk).exists()
 
 
+def handled_by_q(user) -> Q:
+    """The same rule as ``organisations_at`` + ``can_handle``, for a whole queryset of cases:
+    cases at a level where the user acts for the organisation (subqueries, one query in all;
+    tests check the two forms agree)."""
+    if not (user.is_authenticated and user.has_perm("disputes.handle_disputecase")):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    acting = Membership.objects.filter(user_id=user.pk, role__in=ACTING_ROLES)
+
+    def area(kind: str, field: str):
+        return acting.filter(organisation__kind=kind).values(f"organisation__{field}")
+
+    companies = area(K.PROPERTY_COMPANY, "property_company_id")
+    at_community = Q(level=Level.COMMUNITY) & (
+        Q(compound__community_id__in=area(K.COMMUNITY_COMMITTEE, "community_id"))
+        | Q(compound_id__in=Compound.objects.managed_by(companies).values("pk"))
+    )
+    at_street = Q(
+        level=Level.STREET, compound__community__street_id__in=area(K.STREET_OFFICE, "street_id")
+    )
+    at_district = Q(
+        level=Level.DISTRICT,
+        compound__community__street__district_id__in=area(K.BUREAU, "district_id"),
+    )
+    return at_community | at_street | at_district
+
+
 def registration_levels(user) -> list[str]:
     """Levels a user may register a case at: the bureau any; everyone else below district
     (a district case comes from escalation, or from the bureau itself)."""

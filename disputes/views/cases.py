@@ -1,19 +1,335 @@
-"""Workbench pages of dispute cases (the list, the case page and its actions)."""
+"""Workbench pages of dispute cases: the list with its figures, registering, the case page and
+its agreement file.
 
+Views stay thin: they check the permission to use the page, read through
+``disputes.selectors`` (so anything outside the user's scope is a 404), call one service per
+action and render. A refused action shows the service's message and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from disputes.models import DisputeCase
+from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.uploads import sniff_content_type
+from disputes import selectors as s
+from disputes import services
+from disputes.errors import WorkflowError
+from disputes.figures import dispute_figures
+from disputes.forms import (
+    AcceptForm,
+    CaseFilterForm,
+    CaseRegisterForm,
+    CloseUnresolvedForm,
+    DeadlineForm,
+    EscalateForm,
+    PartyForm,
+    PartyFormSet,
+    ReassignForm,
+    ResolveForm,
+    ReturnVisitForm,
+    SessionForm,
+    WithdrawForm,
+)
+from disputes.models import Level, Status
+from disputes.workdays import working_days_between
+
+CASE_PAGE_SIZE = 25
+PARTY_PREFIX = "parties"
+
+EVENT_LABELS = {
+    "register": _("registered"),
+    "accept": _("accepted (四定)"),
+    "session": _("mediation session"),
+    "resolve": _("resolved"),
+    "close": _("closed unresolved"),
+    "withdraw": _("withdrawn"),
+    "escalate": _("escalated"),
+    "reassign": _("leader or handler changed"),
+    "deadline": _("deadline changed"),
+    "visit": _("return visit"),
+    "party": _("party added"),
+}
+
+# The action forms on the case page, in the order they are offered.
+ACTIONS = [
+    # name, title, button, form class, needs the handler choices, has a file
+    (s.ACTION_ACCEPT, _("Accept the case (四定)"), _("Accept"), AcceptForm, True, False),
+    (s.ACTION_SESSION, _("Record a mediation session"), _("Record"), SessionForm, False, False),
+    (s.ACTION_RESOLVE, _("Resolve"), _("Resolve the case"), ResolveForm, False, True),
+    (
+        s.ACTION_CLOSE,
+        _("Close unresolved (refer elsewhere)"),
+        _("Close unresolved"),
+        CloseUnresolvedForm,
+        False,
+        False,
+    ),
+    (s.ACTION_ESCALATE, _("Escalate to the next level"), _("Escalate"), EscalateForm, False, False),
+    (
+        s.ACTION_REASSIGN,
+        _("Change leader or handler"),
+        _("Change"),
+        ReassignForm,
+        True,
+        False,
+    ),
+    (s.ACTION_DEADLINE, _("Change the deadline"), _("Change"), DeadlineForm, False, False),
+    (s.ACTION_VISIT, _("Record a return visit (回访)"), _("Record"), ReturnVisitForm, False, False),
+    (s.ACTION_PARTY, _("Add a party"), _("Add"), PartyForm, False, False),
+    (s.ACTION_WITHDRAW, _("Withdrawn by the parties"), _("Withdraw"), WithdrawForm, False, False),
+]
+ACTION_FORMS = {name: (form_class, users) for name, _t, _b, form_class, users, _f in ACTIONS}
+
+
+def attach_error(form, error: Exception) -> None:
+    """Put a service's refusal on the form: a field's error next to the field, the rest on top."""
+    if isinstance(error, WorkflowError):
+        form.add_error(None, error.message)
+        return
+    assert isinstance(error, ValidationError)
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# The list -------------------------------------------------------------------------------------
 
 
 @login_required
 @permission_required("disputes.view_disputecase", raise_exception=True)
+@require_GET
+def case_list(request):
+    user = request.user
+    today = timezone.localdate()
+    compounds = s.compounds_for_case_filter(user=user)
+    filter_form = CaseFilterForm(request.GET, compounds=compounds)
+    filters = filter_form.filters()
+    cases = s.cases_for_page(user=user, filters=filters, today=today)
+    page = Paginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for case in rows:
+        case.overdue = case.is_overdue(today)
+    # The figures cover the same cases as the list: all the user's cases, or those filtered.
+    listed = s.cases_for_list(user=user, filters=filters, today=today).order_by()
+    can_handle = user.has_perm("disputes.handle_disputecase")
+    context = {
+        "page": page,
+        "cases": rows,
+        "filter_form": filter_form,
+        "filters": filters,
+        "show_compound_filter": len(compounds) > 1,
+        "figures": dispute_figures(listed, today),
+        "can_register": user.has_perm("disputes.add_disputecase"),
+        "can_handle": can_handle,
+        "awaiting_count": s.awaiting_count(user=user) if can_handle else 0,
+        "today": today,
+    }
+    return render(request, "disputes/case_list.html", context)
+
+
+# Registering a case ---------------------------------------------------------------------------
+
+
+def _register_initial(request, compounds) -> dict:
+    wanted = request.GET.get("compound", "")
+    initial = {}
+    if wanted.isdigit() and compounds.filter(pk=int(wanted)).exists():
+        initial["compound"] = int(wanted)
+    return initial
+
+
+@login_required
+@permission_required("disputes.add_disputecase", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_register(request):
+    user = request.user
+    compounds = s.compounds_for_case_register(user=user)
+    levels = services.registration_levels(user)
+    if request.method == "POST":
+        form = CaseRegisterForm(request.POST, compounds=compounds, levels=levels)
+        parties = PartyFormSet(request.POST, prefix=PARTY_PREFIX)
+        form_ok, parties_ok = form.is_valid(), parties.is_valid()  # both, for all the errors
+        if form_ok and parties_ok:
+            data = form.cleaned_data
+            try:
+                case = services.case_register(
+                    actor=user,
+                    compound=data["compound"],
+                    category=data["category"],
+                    source=data["source"],
+                    description=data["description"],
+                    parties=parties.parties(),
+                    level=data["level"],
+                    amount=data["amount"],
+                )
+            except (WorkflowError, ValidationError) as err:
+                attach_error(form, err)
+            else:
+                messages.success(
+                    request,
+                    _("Case %(number)s is registered; the organisation at its level is told.")
+                    % {"number": case.number},
+                )
+                return redirect("disputes:case_detail", pk=case.pk)
+    else:
+        form = CaseRegisterForm(
+            initial=_register_initial(request, compounds), compounds=compounds, levels=levels
+        )
+        parties = PartyFormSet(prefix=PARTY_PREFIX)
+    return render(request, "disputes/case_form.html", {"form": form, "parties": parties})
+
+
+# The case's page ------------------------------------------------------------------------------
+
+
+def case_or_404(request, pk: int):
+    return get_object_or_404(s.cases_for_detail(user=request.user), pk=pk)
+
+
+def _parties(user, case) -> list:
+    rows = list(s.case_parties(user=user, case=case))
+    if not can_see_personal_data(user):
+        for party in rows:
+            party.name = mask_name(party.name)
+            party.phone = mask_phone(party.phone)
+            party.id_number = mask_id_number(party.id_number)
+    return rows
+
+
+def _events(user, case) -> list:
+    events = list(s.case_events(user=user, case=case))
+    statuses, levels = dict(Status.choices), dict(Level.choices)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = statuses.get(event.from_status, event.from_status)
+        event.to_label = statuses.get(event.to_status, event.to_status)
+        event.status_changed = event.from_status != event.to_status
+        event.from_level_label = levels.get(event.from_level, event.from_level)
+        event.to_level_label = levels.get(event.to_level, event.to_level)
+    return events
+
+
+def _action_forms(case, offered: set[str], bound: dict, users: list) -> list[dict]:
+    """The forms to show: those offered in the case's state, and one that came back refused."""
+    initial = {
+        s.ACTION_ACCEPT: {"deadline": case.deadline},
+        s.ACTION_REASSIGN: {"leader": case.leader_id, "handler": case.handler_id},
+        s.ACTION_DEADLINE: {"deadline": case.deadline},
+        s.ACTION_VISIT: {"visited_on": timezone.localdate()},
+        s.ACTION_SESSION: {"held_on": timezone.localdate()},
+    }
+    shown = []
+    for name, title, button, form_class, needs_users, has_file in ACTIONS:
+        if name not in offered and name not in bound:
+            continue
+        form = bound.get(name)
+        if form is None:
+            kwargs = {"users": users} if needs_users else {}
+            form = form_class(auto_id=f"id_{name}_%s", initial=initial.get(name), **kwargs)
+        shown.append(
+            {
+                "name": name,
+                "title": title,
+                "button": button,
+                "form": form,
+                "multipart": has_file,
+                "url": reverse(f"disputes:case_{name}", args=[case.pk]),
+                "open": name in bound,
+            }
+        )
+    return shown
+
+
+def render_case(request, case, *, bound: dict | None = None):
+    """The case page; ``bound`` holds a refused action's form, with its errors and input."""
+    user = request.user
+    bound = bound or {}
+    today = timezone.localdate()
+    offered = s.case_actions_for(user=user, case=case, handles=services.can_handle(user, case))
+    needs_users = any(ACTION_FORMS[name][1] for name in offered if name not in bound)
+    users = list(services.handlers_for(case)) if needs_users else []
+    overdue = case.is_overdue(today)
+    days_left = days_late = None
+    if case.is_open:
+        if overdue:
+            days_late = working_days_between(case.deadline, today)
+        else:
+            days_left = working_days_between(today, case.deadline)
+    context = {
+        "case": case,
+        "overdue": overdue,
+        "days_left": days_left,
+        "days_late": days_late,
+        "parties": _parties(user, case),
+        "sessions": list(s.case_sessions(user=user, case=case)),
+        "visits": list(s.case_return_visits(user=user, case=case)),
+        "events": _events(user, case),
+        "action_forms": _action_forms(case, offered, bound, users),
+        "personal_data_masked": not can_see_personal_data(user),
+    }
+    return render(request, "disputes/case_detail.html", context)
+
+
+@login_required
+@permission_required("disputes.view_disputecase", raise_exception=True)
+@require_GET
 def case_detail(request, pk: int):
-    case = get_object_or_404(DisputeCase.objects.visible_to(request.user), pk=pk)
-    return render(request, "disputes/case_detail.html", {"case": case})
+    return render_case(request, case_or_404(request, pk))
+
+
+# The agreement: served through the scope check, never from a public media URL ------------------
+
+SAFE_SUFFIX = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+}
+
+
+@login_required
+@permission_required("disputes.view_disputecase", raise_exception=True)
+@require_GET
+def case_agreement(request, pk: int):
+    case = get_object_or_404(s.cases_for_agreement(user=request.user), pk=pk)
+    field = case.agreement_file
+    if not field:
+        raise Http404
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = sniff_content_type(handle)
+    if content_type is None:
+        handle.close()
+        raise Http404
+    is_pdf = content_type == "application/pdf"
+    filename = f"{case.number}{SAFE_SUFFIX.get(content_type, PurePath(field.name).suffix)}"
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=is_pdf, filename=filename
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 urlpatterns = [
+    path("disputes/", case_list, name="case_list"),
+    path("disputes/new/", case_register, name="case_register"),
     path("disputes/<int:pk>/", case_detail, name="case_detail"),
+    path("disputes/<int:pk>/agreement/", case_agreement, name="agreement"),
 ]
