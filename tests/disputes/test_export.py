@@ -1,0 +1,323 @@
+"""The export of dispute cases with their figures (workbench /disputes/export/ and the admin
+action): both sheets' contents, the list's filters, masking, neutralised formulas, isolation
+and a query count that does not grow with the cases."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from communities.models import Role
+from communities.privacy import can_see_personal_data
+from communities.services import membership_set
+from disputes import resources as r
+from disputes import services
+from disputes.figures import dispute_figures
+from disputes.models import Category, DisputeCase, Level, Source
+from tests import factories as f
+from tests.factories import valid_id_number
+
+from .conftest import TODAY, accept, pdf_upload, register
+
+EXPORT_URL = "/disputes/export/"
+
+
+@pytest.fixture
+def cases(city, today):
+    """A1: resolved with a return visit; A2: overdue; N1 at street level (parking); B1 at
+    district level; B2: escalated once."""
+    a1 = accept(register(city, city.manager_a, "A1", amount=Decimal("800.00")), city.manager_a)
+    services.case_resolve(
+        case=a1,
+        actor=city.manager_a,
+        outcome="双方达成协议",
+        agreement_reached=True,
+        agreement_file=pdf_upload(),
+    )
+    services.return_visit_record(
+        case=a1, actor=city.manager_a, visited_on=TODAY, satisfaction="very"
+    )
+    a2 = register(city, city.community, "A2", category=Category.PARKING)
+    DisputeCase.objects.filter(pk=a2.pk).update(deadline=TODAY.replace(day=1))
+    n1 = register(city, city.street, "N1", level=Level.STREET, source=Source.SCREENING)
+    b1 = register(city, city.bureau, "B1", level=Level.DISTRICT, description="=HYPERLINK(1)")
+    b2 = register(city, city.manager_b, "B2")
+    services.case_escalate(case=b2, actor=city.manager_b, reason="物业无法调解")
+    return {"A1": a1, "A2": a2, "N1": n1, "B1": b1, "B2": b2}
+
+
+def workbook_of(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content))
+
+
+def case_rows(response) -> dict[str, dict]:
+    sheet = workbook_of(response)[r.CASES_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == r.CASE_HEADERS
+    return {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+
+def figure_rows(response) -> list[tuple]:
+    sheet = workbook_of(response)[r.FIGURES_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == r.FIGURE_HEADERS
+    return rows[1:]
+
+
+def _cell_value(value):
+    return "" if value is None else value
+
+
+# --- contents -----------------------------------------------------------------------------------
+
+
+def test_the_bureau_exports_every_case_of_its_district_with_its_details(client, city, cases):
+    client.force_login(city.bureau)
+
+    rows = case_rows(client.get(EXPORT_URL))
+
+    assert set(rows) == {"A1", "A2", "N1", "B1", "B2"}
+    a1 = rows["A1"]
+    assert a1["案件编号"] == cases["A1"].number
+    assert (a1["街道"], a1["社区"], a1["小区"]) == ("和平街道", "幸福社区", "甲一小区")
+    assert (a1["类别"], a1["来源"], a1["层级"], a1["状态"]) == (
+        "噪声扰民",
+        "群众反映",
+        "小区/社区",
+        "已化解",
+    )
+    assert (a1["承办人"], a1["包保领导"]) == ("manager_a", "manager_a")
+    assert (a1["涉及金额"], a1["办理结果"], a1["满意度"]) == (800, "双方达成协议", "非常满意")
+    assert (a1["登记日期"], a1["结案日期"], a1["是否超期"]) == ("2026-11-02", "2026-11-02", "否")
+    assert rows["A2"]["是否超期"] == "是"
+    assert rows["A2"]["办理时限"] == "2026-11-01"
+    assert (rows["B2"]["层级"], rows["B2"]["状态"], rows["B2"]["升级次数"]) == ("街道", "已上报", 1)
+    assert rows["N1"]["类别"] == "噪声扰民" and rows["A2"]["类别"] == "停车纠纷"
+
+
+def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city, cases):
+    client.force_login(city.bureau)
+    expected = dispute_figures(DisputeCase.objects.visible_to(city.bureau), TODAY)
+
+    rows = figure_rows(client.get(EXPORT_URL))
+
+    by_label = {label: value for label, part, value in rows if not part}
+    assert by_label["导出日期"] == "2026-11-02"
+    for key, label in r.FIGURE_ROWS:
+        value = expected[key]
+        assert by_label[label] == (
+            _cell_value(value) if not isinstance(value, Decimal) else float(value)
+        ), label
+    assert (by_label["案件总数"], by_label["已化解"], by_label["超期"], by_label["曾上报升级"]) == (
+        5,
+        1,
+        1,
+        1,
+    )
+    assert by_label["结案率(%)"] == 20
+    assert by_label["满意率(%)"] == 100
+    breakdowns = {(label, part): value for label, part, value in rows if part}
+    for key, title, words in r.BREAKDOWNS:
+        for value, _label, count in expected[key]:
+            assert breakdowns[(title, words[value])] == count
+    assert breakdowns[("按类别", "噪声扰民")] == 4 and breakdowns[("按类别", "停车纠纷")] == 1
+    assert breakdowns[("按层级", "区县")] == 1 and breakdowns[("按来源", "排查")] == 1
+
+
+def test_the_lists_filters_narrow_both_sheets(client, city, cases):
+    client.force_login(city.bureau)
+
+    parking = client.get(EXPORT_URL, {"category": "parking"})
+    overdue = client.get(EXPORT_URL, {"overdue": "1"})
+    open_street = client.get(EXPORT_URL, {"status": "open", "level": "street"})
+    searched = client.get(EXPORT_URL, {"q": cases["B1"].number})
+
+    assert set(case_rows(parking)) == {"A2"}
+    assert {label: v for label, part, v in figure_rows(parking) if not part}["案件总数"] == 1
+    assert set(case_rows(overdue)) == {"A2"}
+    assert set(case_rows(open_street)) == {"N1", "B2"}
+    assert set(case_rows(searched)) == {"B1"}
+
+
+def test_values_the_list_does_not_offer_are_ignored(client, city, cases):
+    client.force_login(city.bureau)
+
+    rows = case_rows(client.get(EXPORT_URL, {"status": "bogus", "compound": "x", "year": "1"}))
+
+    assert set(rows) == {"A1", "A2", "N1", "B1", "B2"}
+
+
+def test_a_compound_of_another_area_is_ignored_never_exported(client, city, cases):
+    client.force_login(city.manager_a)
+
+    own = case_rows(client.get(EXPORT_URL, {"compound": city.compounds["A2"].pk}))
+    foreign = case_rows(client.get(EXPORT_URL, {"compound": city.compounds["B1"].pk}))
+
+    assert set(own) == {"A2"}
+    assert set(foreign) == {"A1", "A2"}  # not offered to manager_a: ignored, as on the list
+
+
+def test_formulas_are_neutralised_and_kept_as_text(client, city, cases):
+    client.force_login(city.bureau)
+
+    workbook = workbook_of(client.get(EXPORT_URL, {"q": cases["B1"].number}))
+
+    sheet = workbook[r.CASES_SHEET]
+    column = r.CASE_HEADERS.index("纠纷情况") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert cell.value == "'=HYPERLINK(1)"
+    assert cell.data_type == "s"
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bureau_viewer(city):
+    user = f.UserFactory(username="bureau_viewer")
+    membership_set(user=user, organisation=city.org.bureau, role=Role.VIEWER)
+    user.refresh_from_db()
+    return user
+
+
+def test_parties_are_masked_for_a_user_who_may_not_see_personal_data(
+    client, city, today, bureau_viewer
+):
+    register(
+        city,
+        city.street,
+        "A1",
+        parties=[
+            {
+                "role": "applicant",
+                "name": "王小明",
+                "phone": "13812345678",
+                "id_number": valid_id_number(5),
+            }
+        ],
+    )
+    assert bureau_viewer.has_perm("disputes.export_disputecase")
+    assert not can_see_personal_data(bureau_viewer)
+    client.force_login(bureau_viewer)
+
+    rows = case_rows(client.get(EXPORT_URL))
+
+    parties = rows["A1"]["当事人"]
+    assert (
+        parties
+        == f"申请人 王** 138****5678 {valid_id_number(5)[:3]}{'*' * 11}{valid_id_number(5)[-4:]}"
+    )
+    assert "王小明" not in workbook_text(client.get(EXPORT_URL))
+
+
+def workbook_text(response) -> str:
+    workbook = workbook_of(response)
+    return " ".join(
+        str(value)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+    )
+
+
+def test_parties_are_in_full_for_a_user_who_may_see_personal_data(client, city, cases):
+    assert can_see_personal_data(city.street)
+    client.force_login(city.street)
+
+    rows = case_rows(client.get(EXPORT_URL))
+
+    assert rows["A1"]["当事人"] == "申请人 王小明 13812345678; 被申请人 李大海"
+
+
+# --- isolation and permission -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("bureau", {"A1", "A2", "N1", "B1", "B2"}),
+        ("street", {"A1", "A2", "N1", "B2"}),
+        ("community", {"A1", "A2", "N1"}),
+        ("manager_a", {"A1", "A2"}),
+        ("manager_b", {"B1", "B2"}),
+    ],
+)
+def test_each_user_exports_only_the_cases_of_their_area(client, city, cases, who, expected):
+    client.force_login(getattr(city, who))
+
+    response = client.get(EXPORT_URL)
+
+    assert set(case_rows(response)) == expected
+    totals = {label: v for label, part, v in figure_rows(response) if not part}
+    assert totals["案件总数"] == len(expected)
+
+
+def test_manager_b_never_sees_company_a_cases(client, city, cases):
+    client.force_login(city.manager_b)
+
+    text = workbook_text(client.get(EXPORT_URL, {"compound": city.compounds["A1"].pk}))
+
+    assert cases["A1"].number not in text and cases["A2"].number not in text
+    assert "甲一小区" not in text
+
+
+def test_users_without_the_export_permission_are_refused(client, city, cases):
+    client.force_login(city.nobody)
+    assert client.get(EXPORT_URL).status_code == 403
+    client.force_login(city.viewer_a)  # a company viewer may look but not export
+    assert client.get(EXPORT_URL).status_code == 403
+    client.logout()
+    anonymous = client.get(EXPORT_URL)
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+
+
+def test_the_export_is_named_in_the_url_conf(city):
+    assert reverse("disputes:case_export") == EXPORT_URL
+
+
+# --- query count --------------------------------------------------------------------------------
+
+PINNED_EXPORT = 15  # with the compounds the filter form offers
+
+
+def _count(client, address) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_export_queries_do_not_grow_with_the_cases(client, city, cases):
+    client.force_login(city.bureau)
+    small = _count(client, EXPORT_URL)
+    for i in range(25):
+        case = register(city, city.manager_a, "A1" if i % 2 else "A2")
+        if i % 3 == 0:
+            accept(case, city.manager_a)
+
+    large = _count(client, EXPORT_URL)
+
+    assert large == small <= PINNED_EXPORT
+
+
+# --- the admin action ---------------------------------------------------------------------------
+
+
+def test_the_admin_action_exports_the_selected_cases_with_their_figures(client, city, cases):
+    client.force_login(city.street)
+    chosen = [cases["A1"].pk, cases["N1"].pk, cases["B1"].pk]  # B1 is not the street's
+
+    response = client.post(
+        reverse("admin:disputes_disputecase_changelist"),
+        {"action": "export_xlsx", "_selected_action": chosen, "index": 0},
+    )
+
+    assert set(case_rows(response)) == {"A1", "N1"}
+    totals = {label: v for label, part, v in figure_rows(response) if not part}
+    assert (totals["案件总数"], totals["已化解"]) == (2, 1)
