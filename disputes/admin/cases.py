@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.admin import ScopedAdminMixin, ScopedInlineMixin
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
@@ -72,7 +73,7 @@ class PartyInline(ReadOnlyInline):
     def get_fields(self, request, obj=None):
         return ["role", *(PERSONAL if can_see_personal_data(request.user) else MASKED)]
 
-    @admin.display(description=_("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def name_masked(self, obj):
         return mask_name(obj.name)
 

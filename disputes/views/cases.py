@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
@@ -48,18 +49,18 @@ from disputes.workdays import working_days_between
 CASE_PAGE_SIZE = 25
 PARTY_PREFIX = "parties"
 
-EVENT_LABELS = {
-    "register": _("registered"),
-    "accept": _("accepted (四定)"),
-    "session": _("mediation session"),
-    "resolve": _("resolved"),
-    "close": _("closed unresolved"),
-    "withdraw": _("withdrawn"),
-    "escalate": _("escalated"),
-    "reassign": _("leader or handler changed"),
-    "deadline": _("deadline changed"),
-    "visit": _("return visit"),
-    "party": _("party added"),
+EVENT_LABELS = {  # what was done (a verb), not the status it led to
+    "register": pgettext_lazy("dispute event", "registered"),
+    "accept": pgettext_lazy("dispute event", "accepted (四定)"),
+    "session": pgettext_lazy("dispute event", "mediation session"),
+    "resolve": pgettext_lazy("dispute event", "resolved"),
+    "close": pgettext_lazy("dispute event", "closed unresolved"),
+    "withdraw": pgettext_lazy("dispute event", "withdrawn"),
+    "escalate": pgettext_lazy("dispute event", "escalated"),
+    "reassign": pgettext_lazy("dispute event", "leader or handler changed"),
+    "deadline": pgettext_lazy("dispute event", "deadline changed"),
+    "visit": pgettext_lazy("dispute event", "return visit"),
+    "party": pgettext_lazy("dispute event", "party added"),
 }
 
 # The action forms on the case page, in the order they are offered.

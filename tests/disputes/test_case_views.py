@@ -185,7 +185,7 @@ def test_the_row_shows_compound_category_level_status_deadline_and_handler(clien
     html = login(client, city.street).get(LIST).content.decode()
     row = html[html.index(f'data-case="{case.pk}"') :]
     row = row[: row.index("</li>")]
-    for text in (case.number, "甲一小区", "noise", "compound / community", "accepted"):
+    for text in (case.number, "甲一小区", "噪声", "小区/社区", "已受理"):  # zh-hans by default
         assert text in row
     assert case.deadline.isoformat() in row
     assert "manager_a" in row
@@ -216,10 +216,10 @@ def test_figures_cover_the_listed_cases(client, city):
     ]
     html = client.get(LIST).content.decode()
     assert 'data-figure="closure_rate">33.3%' in html
-    assert "Figures of all your cases" in html
+    assert "全部案件统计" in html  # "Figures of all your cases"
     narrowed = client.get(LIST, {"category": "parking"})
     assert narrowed.context["figures"]["total"] == 1
-    assert "Figures of the cases listed (these filters)" in narrowed.content.decode()
+    assert "所列案件统计（按当前筛选条件）" in narrowed.content.decode()
 
 
 def test_register_button_only_for_those_who_may(client, city):
@@ -403,7 +403,7 @@ def test_case_page_shows_the_case_the_four_fixes_and_working_days_left(client, c
         assert text in html
     assert re.search(r'data-testid="handler">\s*manager_a', html)
     assert re.search(r'data-testid="leader">\s*community', html)
-    assert '<span data-testid="days-left">(10 working days left)</span>' in html
+    assert '<span data-testid="days-left">（剩余 10 个工作日）</span>' in html
     assert 'data-testid="overdue"' not in html
 
 
@@ -413,7 +413,7 @@ def test_an_overdue_case_is_flagged_with_working_days_late(client, city):
     html = login(client, city.manager_a).get(detail_url(case)).content.decode()
     assert 'data-testid="overdue"' in html
     assert 'data-testid="deadline-overdue"' in html
-    assert "(overdue by 2 working days)" in html  # Friday 30 October and Monday 2 November
+    assert "（已逾期 2 个工作日）" in html  # Friday 30 October and Monday 2 November
 
 
 def test_the_timeline_shows_every_step_with_who_levels_and_deadlines(client, city):
@@ -448,7 +448,7 @@ def test_sessions_outcome_visits_and_agreement_are_shown(client, city):
         case=case, actor=city.community, visited_on=datetime.date(2026, 11, 2), satisfaction="very"
     )
     html = login(client, city.manager_a).get(detail_url(case)).content.decode()
-    for text in ("张调解员", "楼上晚十点后停工", "双方和解", "very satisfied"):
+    for text in ("张调解员", "楼上晚十点后停工", "双方和解", "非常满意"):
         assert text in html
     assert f'href="{agreement_url(case)}"' in html
 
