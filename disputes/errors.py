@@ -14,6 +14,11 @@ MSG_FOUR_FIXES = _("Accepting a case needs all four fixes (四定); missing: {mi
 MSG_NOT_AT_LEVEL = _("{user} does not work for an organisation handling this case at its level.")
 MSG_TOP_LEVEL = _("A case at district level cannot be escalated further.")
 MSG_LEVEL_NOT_ALLOWED = _("You cannot register a case at this level.")
+MSG_DEADLINE_TOO_FAR = _("The deadline cannot be more than a year away.")
+MSG_NOBODY_AT_LEVEL = _(
+    "No organisation in the system handles this compound's cases at that level; "
+    "choose another level or ask the housing bureau to set one up."
+)
 MSG_DEADLINE_PAST = pgettext_lazy("dispute", "The deadline cannot be in the past.")
 MSG_OUTCOME_REQUIRED = _("Describe the outcome.")
 MSG_AGREEMENT_FILE = _("Attach the mediation agreement, or say that none was reached.")

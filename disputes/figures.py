@@ -21,6 +21,7 @@ from disputes.models import (
     Level,
     Source,
     Status,
+    overdue_q,
 )
 
 
@@ -45,7 +46,7 @@ def status_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
         unresolved=Count("pk", filter=Q(status=Status.CLOSED_UNRESOLVED)),
         withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         escalated=Count("pk", filter=Q(escalations__gt=0)),
         visited=Count("pk", filter=~Q(satisfaction="")),
         satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),

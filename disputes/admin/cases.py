@@ -17,12 +17,12 @@ from communities.admin import ScopedAdminMixin, ScopedInlineMixin
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
 from disputes.exporting import cases_export_response
 from disputes.models import (
-    OPEN_STATUSES,
     CaseEvent,
     DisputeCase,
     MediationSession,
     Party,
     ReturnVisit,
+    overdue_q,
 )
 
 from .ledger import LedgerImportMixin
@@ -124,11 +124,11 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        overdue = {"status__in": OPEN_STATUSES, "deadline__lt": timezone.localdate()}
+        overdue = overdue_q(timezone.localdate())
         if self.value() == "yes":
-            return queryset.filter(**overdue)
+            return queryset.filter(overdue)
         if self.value() == "no":
-            return queryset.exclude(**overdue)
+            return queryset.exclude(overdue)
         return queryset
 
 

@@ -20,6 +20,7 @@ from .cases import (
     Status,
     TimelineIsPermanent,
     level_above,
+    overdue_q,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "Status",
     "TimelineIsPermanent",
     "level_above",
+    "overdue_q",
 ]

@@ -88,6 +88,12 @@ class Satisfaction(models.TextChoices):
 SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
 
 
+def overdue_q(today) -> models.Q:
+    """Overdue: past the deadline and not closed (the one definition; ``is_overdue`` is its
+    per-case form)."""
+    return models.Q(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
 class DisputeCaseQuerySet(CompoundScopedQuerySet):
     compound_path = "compound"
 
@@ -95,9 +101,7 @@ class DisputeCaseQuerySet(CompoundScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
-        """Past the deadline and not closed."""
-        today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.filter(overdue_q(today or timezone.localdate()))
 
 
 def agreement_path(instance, filename: str) -> str:
@@ -314,12 +318,18 @@ class ReturnVisit(models.Model):
         return f"{self.case_id and self.case} {self.visited_on}"
 
 
+class TimelineIsPermanent(Exception):
+    """Raised on any attempt to change or delete a case's timeline."""
+
+
 class CaseEventQuerySet(CompoundScopedQuerySet):
     compound_path = "case__compound"
 
+    def update(self, **kwargs):
+        raise TimelineIsPermanent("A timeline event is never edited.")
 
-class TimelineIsPermanent(Exception):
-    """Raised on any attempt to change or delete a case's timeline."""
+    def delete(self):
+        raise TimelineIsPermanent("A timeline event is never deleted.")
 
 
 class CaseEvent(TimelineEvent):

@@ -18,10 +18,12 @@ from django.utils.translation import gettext
 
 from communities.models import Compound, Street
 from communities.notifications import notify
+from communities.uploads import MSG_FILE_TYPE, sniff_content_type
 from communities.workflow import require
 from disputes import errors as e
 from disputes.errors import WorkflowError
 from disputes.models import (
+    OPEN_STATUSES,
     CaseEvent,
     DisputeCase,
     Level,
@@ -32,7 +34,7 @@ from disputes.models import (
     level_above,
 )
 
-from .deadlines import default_deadline
+from .deadlines import auto_escalation_due, default_deadline
 from .handlers import can_handle, handlers_for, registration_levels
 
 S = Status
@@ -95,9 +97,39 @@ def _text(value: str) -> str:
     return (value or "").strip()
 
 
+MAX_DEADLINE_DAYS = 366
+AGREEMENT_SUFFIXES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+}
+
+
 def _check_deadline(deadline: datetime.date | None) -> None:
-    if deadline is not None and deadline < timezone.localdate():
+    """Not in the past, and not absurdly far (a deadline is a promise to the parties)."""
+    if deadline is None:
+        return
+    today = timezone.localdate()
+    if deadline < today:
         raise WorkflowError(e.MSG_DEADLINE_PAST)
+    if deadline > today + datetime.timedelta(days=MAX_DEADLINE_DAYS):
+        raise WorkflowError(e.MSG_DEADLINE_TOO_FAR)
+
+
+def _require_someone_at(case: DisputeCase) -> None:
+    """A case only goes to a level where some organisation's people can accept it."""
+    if not handlers_for(case).exists():
+        raise WorkflowError(e.MSG_NOBODY_AT_LEVEL)
+
+
+def _require_registrant_or_handler(actor, case: DisputeCase) -> None:
+    """首问负责制: the registrant may still act on a case nobody has accepted (with the right
+    to register and the compound in scope); otherwise the level's organisation acts."""
+    if _is_own_new_case(actor, case):
+        require(actor, "disputes.add_disputecase", case.compound)
+    else:
+        _require_handler(actor, case)
 
 
 def _require_eligible(case: DisputeCase, *users) -> None:
@@ -157,6 +189,7 @@ def case_register(
         deadline=default_deadline(level, category, on),
     )
     case.full_clean(exclude=["number", "sequence", "agreement_file"])
+    _require_someone_at(case)
     rows = [Party(case=case, **party) for party in parties]
     for party in rows:
         party.normalise()
@@ -301,10 +334,13 @@ def case_resolve(
         raise WorkflowError(e.MSG_OUTCOME_REQUIRED)
     if agreement_reached and not agreement_file:
         raise WorkflowError(e.MSG_AGREEMENT_FILE)
+    suffix = AGREEMENT_SUFFIXES.get(sniff_content_type(agreement_file)) if agreement_reached else ""
+    if agreement_reached and suffix is None:
+        raise WorkflowError(MSG_FILE_TYPE)
     before = case.status
     case.outcome, case.agreement_reached = _text(outcome), bool(agreement_reached)
-    if agreement_reached:
-        case.agreement_file.save(agreement_file.name, agreement_file, save=False)
+    if agreement_reached:  # named by its content, never by the uploader's file name
+        case.agreement_file.save(f"agreement{suffix}", agreement_file, save=False)
     case.status, case.closed_at = S.RESOLVED, timezone.now()
     case.save()
     _event(case, "resolve", actor, before, case.outcome)
@@ -339,9 +375,8 @@ def case_withdraw(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     """The parties withdraw. The handling organisation records it, or the registrant while
     nobody has accepted the case yet."""
     case = _lock(case)
-    if not _is_own_new_case(actor, case):
-        _require_handler(actor, case)
-    _require_status(case, *CAN_ESCALATE)
+    _require_registrant_or_handler(actor, case)
+    _require_status(case, *OPEN_STATUSES)
     if not _text(reason):
         raise WorkflowError(e.MSG_REASON_REQUIRED)
     before = case.status
@@ -369,6 +404,7 @@ def case_escalate(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
         raise WorkflowError(e.MSG_REASON_REQUIRED)
     before, lower = case.status, case.level
     case.level, case.status = upper, S.ESCALATED
+    _require_someone_at(case)  # raises before anything is saved
     case.leader = case.handler = None
     case.deadline = default_deadline(upper, case.category, timezone.localdate())
     case.escalations += 1
@@ -384,6 +420,27 @@ def case_escalate(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     )
     _tell_registrant(case, "escalate")
     return case
+
+
+def case_auto_escalate(*, case: DisputeCase, today: datetime.date) -> DisputeCase | None:
+    """The daily job's escalation: re-checked under the lock, so two overlapping runs (or a
+    redelivered task) escalate a case once; a case that cannot go up is left as it is."""
+    with transaction.atomic():
+        locked = _lock(case)
+        if locked.status not in CAN_ESCALATE or not auto_escalation_due(
+            locked.level, locked.deadline, today
+        ):
+            return None
+        try:
+            with transaction.atomic():
+                return case_escalate(
+                    case=locked,
+                    actor=None,
+                    reason=gettext("Escalated automatically: overdue since %(deadline)s.")
+                    % {"deadline": locked.deadline.isoformat()},
+                )
+        except WorkflowError:  # nobody at the next level: stays, and is reported overdue
+            return None
 
 
 # ---------------------------------------------------------------- change hands or deadline
@@ -461,9 +518,8 @@ def party_add(
 ) -> Party:
     """Add a party found later (the handler, or the registrant before acceptance)."""
     case = _lock(case)
-    if not _is_own_new_case(actor, case):
-        _require_handler(actor, case)
-    _require_status(case, *CAN_ESCALATE)
+    _require_registrant_or_handler(actor, case)
+    _require_status(case, *OPEN_STATUSES)
     party = Party(case=case, role=role, name=_text(name), phone=phone, id_number=id_number)
     party.normalise()
     party.full_clean()

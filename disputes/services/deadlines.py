@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 
+from disputes.models import level_above
 from disputes.workdays import add_working_days
 
 
@@ -27,6 +28,6 @@ def due_soon_until(today: datetime.date) -> datetime.date:
 def auto_escalation_due(level: str, deadline: datetime.date, today: datetime.date) -> bool:
     """Overdue long enough at a level the settings escalate automatically."""
     after = settings.DISPUTE_AUTO_ESCALATE_AFTER.get(level)
-    if not after or deadline >= today:
+    if not after or deadline >= today or level_above(level) is None:
         return False
     return add_working_days(deadline, int(after)) <= today

@@ -1,8 +1,10 @@
 """The daily deadline job: reminders before the deadline, overdue notices, auto-escalation.
 
 Every notice carries a dedup key made of the case and its deadline, so running the job twice
-on a day (or every day) tells each person once per deadline. An automatic escalation gives the
-case a new deadline at the next level, so it happens once.
+on a day (or every day) tells each person once per deadline. An automatic escalation is checked
+again under the case's lock and gives the case a new deadline at the next level, so it happens
+once even when two runs overlap; a case that cannot go up (no one at the next level) stays and
+is reported overdue.
 """
 
 import datetime
@@ -14,7 +16,7 @@ from django.utils.translation import gettext
 from communities.notifications import notify
 from disputes.models import DisputeCase
 
-from .cases import case_escalate
+from .cases import case_auto_escalate
 from .deadlines import auto_escalation_due, due_soon_until
 from .handlers import handlers_for
 
@@ -45,13 +47,7 @@ def disputes_daily(*, today: datetime.date | None = None) -> dict:
     escalated = 0
     for case in cases.filter(deadline__lt=today):
         if auto_escalation_due(case.level, case.deadline, today):
-            case_escalate(
-                case=case,
-                actor=None,
-                reason=gettext("Escalated automatically: overdue since %(deadline)s.")
-                % {"deadline": case.deadline.isoformat()},
-            )
-            escalated += 1
+            escalated += case_auto_escalate(case=case, today=today) is not None
     due, overdue = 0, 0
     for case in cases.filter(deadline__gte=today, deadline__lte=due_soon_until(today)):
         due += _notify(case, "dispute_due", gettext("Dispute %(number)s is due on %(deadline)s."))

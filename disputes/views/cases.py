@@ -148,7 +148,7 @@ def case_list(request):
 def _register_initial(request, compounds) -> dict:
     wanted = request.GET.get("compound", "")
     initial = {}
-    if wanted.isdigit() and compounds.filter(pk=int(wanted)).exists():
+    if wanted.isascii() and wanted.isdigit() and compounds.filter(pk=int(wanted)).exists():
         initial["compound"] = int(wanted)
     return initial
 

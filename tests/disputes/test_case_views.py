@@ -200,7 +200,7 @@ def test_figures_cover_the_listed_cases(client, city):
     )
     second = register(city, category="parking")
     make_overdue(second)
-    third = register(city, city.manager_b, "B1")
+    third = register(city, city.manager_b, "B2")  # street 1 has an office
     services.case_escalate(case=third, actor=city.manager_b, reason="需街道协调")
     login(client, city.bureau)
     figures = client.get(LIST).context["figures"]
@@ -345,6 +345,10 @@ def test_register_page_preselects_the_compound_from_the_query(client, city):
     form = client.get(NEW, {"compound": city.compounds["B1"].pk}).context["form"]
     assert "compound" not in form.initial
     assert {c.code for c in form.fields["compound"].queryset} == {"A1", "A2"}
+    for odd in ("²", "abc", "-1", "9" * 30):  # digits that int() refuses, and nonsense
+        response = client.get(NEW, {"compound": odd})
+        assert response.status_code == 200
+        assert "compound" not in response.context["form"].initial
 
 
 def test_a_case_needs_a_party_and_keeps_what_was_typed(client, city):

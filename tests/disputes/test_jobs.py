@@ -116,3 +116,32 @@ def test_closed_cases_are_left_alone(city, accepted_case):
             "overdue_notices": 0,
         }
     assert not Notification.objects.exists()
+
+
+def test_overlapping_runs_escalate_a_case_once(city, accepted_case):
+    from disputes.services.cases import case_auto_escalate
+
+    with at(D(2026, 11, 23)):
+        stale = type(accepted_case).objects.get(pk=accepted_case.pk)  # what both runs saw
+        first = case_auto_escalate(case=stale, today=D(2026, 11, 23))
+        second = case_auto_escalate(case=stale, today=D(2026, 11, 23))
+    assert first is not None and second is None
+    accepted_case.refresh_from_db()
+    assert (accepted_case.level, accepted_case.escalations) == (Level.STREET, 1)
+
+
+def test_a_case_that_cannot_go_up_does_not_stop_the_job(city, today, settings):
+    settings.DISPUTE_AUTO_ESCALATE_AFTER = {"community": 1, "district": 1}
+    from disputes import services
+
+    stuck = register(city, actor=city.manager_b, compound="B1")  # street 2 has no office
+    top = register(city, actor=city.bureau, level=Level.DISTRICT)
+    top = accept(top, city.bureau)
+    Notification.objects.all().delete()
+    with at(D(2026, 12, 31)):
+        result = daily_deadlines.delay().get()
+    assert result["escalated"] == 0 and result["overdue_notices"] == 2
+    stuck.refresh_from_db()
+    top.refresh_from_db()
+    assert (stuck.level, top.level) == (Level.COMMUNITY, Level.DISTRICT)
+    assert services.can_handle(city.bureau, top)

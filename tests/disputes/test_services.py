@@ -496,3 +496,72 @@ def test_events_chain_their_statuses(city, today):
         "accept",
         "resolve",
     ]
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def test_the_timeline_refuses_bulk_updates_and_deletes_too(city, today):
+    case = register(city)
+    with pytest.raises(TimelineIsPermanent):
+        CaseEvent.objects.filter(case=case).update(note="改写")
+    with pytest.raises(TimelineIsPermanent):
+        CaseEvent.objects.filter(case=case).delete()
+    assert case.events.get().note == ""
+
+
+def test_a_deadline_more_than_a_year_away_is_refused(city, today):
+    case = register(city)
+    with pytest.raises(WorkflowError) as refused:
+        accept(case, city.manager_a, deadline=D(2027, 11, 4))
+    assert refused.value.message == e.MSG_DEADLINE_TOO_FAR
+    assert accept(case, city.manager_a, deadline=D(2027, 11, 3)).deadline == D(2027, 11, 3)
+
+
+def test_the_agreement_is_named_by_its_content_not_its_file_name(city, today):
+    case, actor = case_in(city, S.MEDIATING)
+    case = services.case_resolve(
+        case=case,
+        actor=actor,
+        outcome="达成协议",
+        agreement_reached=True,
+        agreement_file=pdf_upload(name="agreement.html"),
+    )
+    name = case.agreement_file.name
+    assert name.startswith("disputes/agreements/2026/11/") and name.endswith(".pdf")
+    other, actor = case_in(city, S.MEDIATING)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(WorkflowError):
+        services.case_resolve(
+            case=other,
+            actor=actor,
+            outcome="达成协议",
+            agreement_reached=True,
+            agreement_file=SimpleUploadedFile("a.pdf", b"<html>not a pdf</html>"),
+        )
+    other.refresh_from_db()
+    assert other.status == S.MEDIATING and not other.agreement_file
+
+
+def test_a_case_never_goes_to_a_level_where_nobody_handles_it(city, today):
+    # Street 2 (compound B1) has no street office in the system.
+    with pytest.raises(WorkflowError) as refused:
+        register(city, actor=city.manager_b, compound="B1", level=Level.STREET)
+    assert refused.value.message == e.MSG_NOBODY_AT_LEVEL
+    case = register(city, actor=city.manager_b, compound="B1")
+    with pytest.raises(WorkflowError) as refused:
+        services.case_escalate(case=case, actor=city.manager_b, reason="上交")
+    assert refused.value.message == e.MSG_NOBODY_AT_LEVEL
+    case.refresh_from_db()
+    assert (case.level, case.status, case.events.count()) == (Level.COMMUNITY, S.REGISTERED, 1)
+
+
+def test_the_registrant_acts_on_their_new_case_only_while_allowed_to_register(city, today):
+    case = register(city, actor=city.street, compound="A1")
+    city.street.memberships.all().delete()  # left the street office
+    city.street = type(city.street).objects.get(pk=city.street.pk)  # fresh permissions
+    with pytest.raises(WorkflowError) as refused:
+        services.case_withdraw(case=case, actor=city.street, reason="撤回")
+    assert refused.value.message == e.MSG_NOT_ALLOWED
+    assert DisputeCase.objects.get(pk=case.pk).status == S.REGISTERED
