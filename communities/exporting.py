@@ -7,7 +7,9 @@ or WPS; it gets a leading apostrophe, and .xlsx cells holding text are always wr
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -61,3 +63,18 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     for row in rows:
         writer.writerow(["" if value is None else str(escape_formula(value)) for value in row])
     return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def cell_number(value):
+    """A number for a spreadsheet cell: a whole Decimal as an int, another as a float; other
+    numbers as they are; None as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def cell_date(moment) -> str:
+    """A moment as its local date (Asia/Shanghai), ISO formatted; empty when there is none."""
+    return timezone.localtime(moment).date().isoformat() if moment else ""

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from communities.models import Community, Compound, Household, ManagementTerm, Occupancy, Street
 from communities.models.companies import current_term_q
-from communities.scoping import scope_for
+from communities.scoping import compounds_visible_to, scope_for
 
 
 def compounds_for_home(
@@ -155,3 +155,8 @@ def users_manageable_by(actor):
         .exclude(pk__in=User.user_permissions.through.objects.values("user_id"))
         .exclude(pk=actor.pk)
     )
+
+
+def compounds_for_filter(*, user) -> list:
+    """The compounds a user may narrow a list to (those of their scope), by code."""
+    return list(compounds_visible_to(user).only("pk", "code", "name").order_by("code"))

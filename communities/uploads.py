@@ -5,6 +5,7 @@ import io
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,47 @@ class UploadField(forms.FileField):
         if data:
             data.checked_content_type = check_upload(data)
         return data
+
+
+# The file suffix for each type we accept: a stored or served file is named by its content.
+SUFFIX_BY_TYPE = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+}
+
+
+def private_file_response(
+    field_file,
+    *,
+    allow_prefix: str = "",
+    filename_stem: str = "",
+    attachment_types=("application/pdf",),
+):
+    """Serve an upload after the caller's scope check (never from a public media URL).
+
+    The type comes from the file's content; a missing file, or a type not starting with
+    ``allow_prefix``, is a 404. A PDF downloads, an image shows inline; with a
+    ``filename_stem`` the download is named ``<stem><suffix of its real type>``.
+    """
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = sniff_content_type(handle)
+    if content_type is None or not content_type.startswith(allow_prefix):
+        handle.close()
+        raise Http404
+    filename = f"{filename_stem}{SUFFIX_BY_TYPE[content_type]}" if filename_stem else None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=content_type in attachment_types,
+        filename=filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

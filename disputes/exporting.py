@@ -12,29 +12,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 
-from communities.exporting import XLSX_CONTENT_TYPE, xlsx_bytes
+from communities.exporting import XLSX_CONTENT_TYPE, cell_date, cell_number, xlsx_bytes
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
 from disputes import resources as r
 from disputes.figures import dispute_figures
 from disputes.models import Party
-
-
-def _number(value):
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _local_date(moment) -> str:
-    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def _person(user) -> str:
@@ -51,15 +38,16 @@ def party_text(party: Party, personal: bool) -> str:
     return " ".join(part for part in parts if part)
 
 
-def export_queryset(cases: QuerySet) -> QuerySet:
+def export_queryset(cases: QuerySet, user) -> QuerySet:
+    parties = Party.objects.visible_to(user).order_by("pk")
     return cases.select_related(
         "street", "compound__community", "handler", "leader"
-    ).prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("pk")))
+    ).prefetch_related(Prefetch("parties", queryset=parties))
 
 
 def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
     personal = can_see_personal_data(user)
-    for case in export_queryset(cases):
+    for case in export_queryset(cases, user):
         yield [
             case.number,
             case.street.name,
@@ -70,16 +58,16 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
             r.SOURCE_WORDS.get(case.source, case.source),
             r.LEVEL_WORDS.get(case.level, case.level),
             r.STATUS_WORDS.get(case.status, case.status),
-            _local_date(case.registered_at),
+            cell_date(case.registered_at),
             case.deadline.isoformat(),
             r.YES if case.is_overdue(today) else r.NO,
             _person(case.handler),
             _person(case.leader),
             case.escalations,
             case.description,
-            _number(case.amount),
+            cell_number(case.amount),
             case.outcome,
-            _local_date(case.closed_at),
+            cell_date(case.closed_at),
             r.SATISFACTION_WORDS.get(case.satisfaction, ""),
             "; ".join(party_text(party, personal) for party in case.parties.all()),
         ]
@@ -87,7 +75,7 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
 
 def figure_rows(figures: dict, today: datetime.date) -> list[list]:
     rows = [["导出日期", "", today.isoformat()]]
-    rows += [[label, "", _number(figures[key])] for key, label in r.FIGURE_ROWS]
+    rows += [[label, "", cell_number(figures[key])] for key, label in r.FIGURE_ROWS]
     for key, title, words in r.BREAKDOWNS:
         rows += [[title, words.get(value, str(label)), n] for value, label, n in figures[key]]
     return rows

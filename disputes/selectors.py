@@ -134,11 +134,6 @@ def awaiting_count(*, user) -> int:
     return DisputeCase.objects.visible_to(user).filter(_awaiting_q(user)).count()
 
 
-def compounds_for_case_filter(*, user) -> list[Compound]:
-    """The compounds a user may narrow the case list to (those of their scope)."""
-    return list(Compound.objects.visible_to(user).only("pk", "code", "name").order_by("code"))
-
-
 def compounds_for_case_register(*, user) -> QuerySet[Compound]:
     """The compounds a user may register a case in."""
     return Compound.objects.visible_to(user).order_by("code")

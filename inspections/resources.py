@@ -11,7 +11,6 @@ of inspections: the query count does not grow with the rows.
 """
 
 from collections.abc import Iterator
-from decimal import Decimal
 from itertools import islice
 
 import tablib
@@ -19,6 +18,7 @@ from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 
+from communities.exporting import cell_date, cell_number
 from inspections.models import (
     Answer,
     AnswerType,
@@ -73,13 +73,6 @@ HAZARD_STATUS_WORDS = {
 YES, NO, NOT_APPLICABLE = "是", "否", "不适用"
 
 
-def number(value: Decimal | None):
-    """A whole number as an int, else a float (a spreadsheet number either way)."""
-    if value is None:
-        return ""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def answer_value(answer_type: str, not_applicable: bool, value_bool, score, count, text):
     """An answer as a cell: 是 / 否 / 不适用, a score, a number or the text ("" unanswered)."""
     if not_applicable:
@@ -87,14 +80,10 @@ def answer_value(answer_type: str, not_applicable: bool, value_bool, score, coun
     if answer_type == AnswerType.YES_NO:
         return "" if value_bool is None else (YES if value_bool else NO)
     if answer_type == AnswerType.SCORE:
-        return number(score)
+        return cell_number(score)
     if answer_type == AnswerType.NUMBER:
-        return number(count)
+        return cell_number(count)
     return text or ""
-
-
-def local_date(moment) -> str:
-    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def column(attribute: str | None, header: str) -> Field:
@@ -182,16 +171,16 @@ class InspectionResource(ScopedExportResource):
         return STATUS_WORDS.get(obj.status, obj.status)
 
     def dehydrate_score(self, obj):
-        return number(obj.score)
+        return cell_number(obj.score)
 
     def dehydrate_result(self, obj) -> str:
         return RESULT_WORDS.get(obj.result, "")
 
     def dehydrate_submitted(self, obj) -> str:
-        return local_date(obj.submitted_at)
+        return cell_date(obj.submitted_at)
 
     def dehydrate_reviewed(self, obj) -> str:
-        return local_date(obj.reviewed_at)
+        return cell_date(obj.reviewed_at)
 
     # --- the item columns --------------------------------------------------------------------
 
@@ -305,10 +294,10 @@ class HazardResource(ScopedExportResource):
         return YES if obj.is_overdue(self.today) else NO
 
     def dehydrate_raised(self, obj) -> str:
-        return local_date(obj.created_at)
+        return cell_date(obj.created_at)
 
     def dehydrate_rectified(self, obj) -> str:
-        return local_date(obj.rectified_at)
+        return cell_date(obj.rectified_at)
 
     def dehydrate_verified(self, obj) -> str:
-        return local_date(obj.verified_at)
+        return cell_date(obj.verified_at)

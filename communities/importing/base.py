@@ -21,7 +21,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
 from . import messages as msg
-from .formats import ImportFileError
+from .formats import ImportFileError, _is_blank
 from .widgets import ScopedLookupWidget, TextWidget
 
 CHUNK = 500  # values per ``IN (…)``: SQLite and PostgreSQL both take this comfortably
@@ -55,10 +55,6 @@ def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _key_part(value):

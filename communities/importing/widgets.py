@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import widgets
 
+from communities.exporting import FORMULA_PREFIXES
+
 from . import messages as msg
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 YES = ("是", "有", "1", "true", "yes", "y")
 NO = ("否", "无", "0", "false", "no", "n")

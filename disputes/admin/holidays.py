@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import CalendarDay
@@ -25,7 +26,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
-        return obj.date.strftime("%a")
+        return date_format(obj.date, "D")
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()

@@ -210,6 +210,10 @@ class DisputeCase(TimeStamped):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == Status.RESOLVED
+
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.deadline < today

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from communities.models import Compound, Street
 from communities.notifications import notify
-from communities.uploads import MSG_FILE_TYPE, sniff_content_type
+from communities.uploads import MSG_FILE_TYPE, SUFFIX_BY_TYPE, sniff_content_type
 from communities.workflow import require
 from disputes import errors as e
 from disputes.errors import WorkflowError
@@ -98,12 +98,6 @@ def _text(value: str) -> str:
 
 
 MAX_DEADLINE_DAYS = 366
-AGREEMENT_SUFFIXES = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-}
 
 
 def _check_deadline(deadline: datetime.date | None) -> None:
@@ -334,7 +328,7 @@ def case_resolve(
         raise WorkflowError(e.MSG_OUTCOME_REQUIRED)
     if agreement_reached and not agreement_file:
         raise WorkflowError(e.MSG_AGREEMENT_FILE)
-    suffix = AGREEMENT_SUFFIXES.get(sniff_content_type(agreement_file)) if agreement_reached else ""
+    suffix = SUFFIX_BY_TYPE.get(sniff_content_type(agreement_file)) if agreement_reached else ""
     if agreement_reached and suffix is None:
         raise WorkflowError(MSG_FILE_TYPE)
     before = case.status

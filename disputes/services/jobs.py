@@ -41,17 +41,17 @@ def _notify(case: DisputeCase, kind: str, message: str) -> int:
 def disputes_daily(*, today: datetime.date | None = None) -> dict:
     """Escalate what the settings say, then remind of cases due soon and of overdue ones."""
     today = today or timezone.localdate()
-    cases = DisputeCase.objects.open().select_related(
-        "compound__community__street", "handler", "leader"
-    )
+    related = ("compound__community__street", "handler", "leader")
+    cases = DisputeCase.objects.open().select_related(*related)
+    overdue_cases = DisputeCase.objects.overdue(today).select_related(*related)
     escalated = 0
-    for case in cases.filter(deadline__lt=today):
+    for case in overdue_cases:
         if auto_escalation_due(case.level, case.deadline, today):
             escalated += case_auto_escalate(case=case, today=today) is not None
     due, overdue = 0, 0
     for case in cases.filter(deadline__gte=today, deadline__lte=due_soon_until(today)):
         due += _notify(case, "dispute_due", gettext("Dispute %(number)s is due on %(deadline)s."))
-    for case in cases.filter(deadline__lt=today):
+    for case in overdue_cases.all():  # re-read: escalated cases have new deadlines
         overdue += _notify(
             case,
             "dispute_overdue",

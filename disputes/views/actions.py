@@ -110,7 +110,7 @@ def case_resolve(request, pk: int):
             actor=request.user,
             outcome=d["outcome"],
             agreement_reached=d["agreement_reached"],
-            agreement_file=d["agreement_file"] if d["agreement_reached"] else None,
+            agreement_file=d["agreement_file"],
         ),
     )
 

@@ -8,13 +8,10 @@ action and render. A refused action shows the service's message and keeps what w
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +20,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
-from communities.uploads import sniff_content_type
+from communities.selectors import compounds_for_filter
+from communities.uploads import private_file_response
 from disputes import selectors as s
 from disputes import services
 from disputes.errors import WorkflowError
@@ -116,7 +114,7 @@ def attach_error(form, error: Exception) -> None:
 def case_list(request):
     user = request.user
     today = timezone.localdate()
-    compounds = s.compounds_for_case_filter(user=user)
+    compounds = compounds_for_filter(user=user)
     filter_form = CaseFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
     cases = s.cases_for_page(user=user, filters=filters, today=today)
@@ -294,38 +292,13 @@ def case_detail(request, pk: int):
 
 # The agreement: served through the scope check, never from a public media URL ------------------
 
-SAFE_SUFFIX = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-}
-
 
 @login_required
 @permission_required("disputes.view_disputecase", raise_exception=True)
 @require_GET
 def case_agreement(request, pk: int):
     case = get_object_or_404(s.cases_for_agreement(user=request.user), pk=pk)
-    field = case.agreement_file
-    if not field:
-        raise Http404
-    try:
-        handle = field.storage.open(field.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = sniff_content_type(handle)
-    if content_type is None:
-        handle.close()
-        raise Http404
-    is_pdf = content_type == "application/pdf"
-    filename = f"{case.number}{SAFE_SUFFIX.get(content_type, PurePath(field.name).suffix)}"
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=is_pdf, filename=filename
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(case.agreement_file, filename_stem=case.number)
 
 
 urlpatterns = [

@@ -10,9 +10,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from communities.selectors import compounds_for_filter
 from disputes.exporting import cases_export_response
 from disputes.forms import CaseFilterForm
-from disputes.selectors import cases_for_list, compounds_for_case_filter
+from disputes.selectors import cases_for_list
 
 
 @require_GET
@@ -20,7 +21,7 @@ from disputes.selectors import cases_for_list, compounds_for_case_filter
 @permission_required("disputes.export_disputecase", raise_exception=True)
 def case_export(request):
     today = timezone.localdate()
-    compounds = compounds_for_case_filter(user=request.user)
+    compounds = compounds_for_filter(user=request.user)
     filters = CaseFilterForm(request.GET, compounds=compounds).filters()
     cases = cases_for_list(user=request.user, filters=filters, today=today)
     return cases_export_response(cases=cases, user=request.user, today=today)

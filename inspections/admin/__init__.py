@@ -12,12 +12,10 @@
 
 from . import hazards, records, templates  # noqa: F401  (registers the admin classes)
 from .common import MonthFilter
-from .templates import MSG_NEW_VERSION, MSG_NO_ITEMS, MSG_PUBLISH_DRAFT, MSG_PUBLISH_ONE
+from .templates import MSG_NEW_VERSION, MSG_PUBLISH_ONE
 
 __all__ = [
     "MSG_NEW_VERSION",
-    "MSG_NO_ITEMS",
-    "MSG_PUBLISH_DRAFT",
     "MSG_PUBLISH_ONE",
     "MonthFilter",
 ]

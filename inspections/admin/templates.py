@@ -20,8 +20,6 @@ from .common import RelatedOnly
 
 MSG_NEW_VERSION = _('Version {new} is a draft copy of version {old}: <a href="{url}">edit it</a>.')
 MSG_PUBLISH_ONE = _("Select exactly one version to publish.")
-MSG_PUBLISH_DRAFT = _("Only a draft can be published.")
-MSG_NO_ITEMS = _("A version without items cannot be published.")
 
 
 def _editable_templates():
@@ -172,13 +170,7 @@ class ChecklistTemplateAdmin(TemplateAdminBase):
             self.message_user(request, MSG_PUBLISH_ONE, messages.ERROR)
             return
         template = templates[0]
-        if template.status != m.TemplateStatus.DRAFT:
-            self.message_user(request, MSG_PUBLISH_DRAFT, messages.ERROR)
-            return
-        if not m.ChecklistItem.objects.filter(section__template=template).exists():
-            self.message_user(request, MSG_NO_ITEMS, messages.ERROR)
-            return
-        try:
+        try:  # the service says why a version cannot be published (not a draft, no items)
             services.template_publish(template=template, actor=request.user)
         except WorkflowError as error:
             self.message_user(request, error.message, messages.ERROR)

@@ -44,6 +44,13 @@ class HazardStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (HazardStatus.OPEN, HazardStatus.RECTIFYING, HazardStatus.RECTIFIED)
+# Still the company's to do (a rectified hazard waits on the verifier, not the company).
+TO_RECTIFY = (HazardStatus.OPEN, HazardStatus.RECTIFYING)
+
+
+def overdue_q(today) -> Q:
+    """Overdue: past the deadline and not yet rectified (the one definition)."""
+    return Q(status__in=TO_RECTIFY, deadline__lt=today)
 
 
 class HazardQuerySet(CompoundScopedQuerySet):
@@ -53,11 +60,7 @@ class HazardQuerySet(CompoundScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
-        """Past the deadline and not yet rectified (a rectified one waits on the verifier)."""
-        today = today or timezone.localdate()
-        return self.filter(
-            status__in=(HazardStatus.OPEN, HazardStatus.RECTIFYING), deadline__lt=today
-        )
+        return self.filter(overdue_q(today or timezone.localdate()))
 
 
 def hazard_photo_path(instance, filename: str) -> str:
@@ -149,8 +152,7 @@ class Hazard(TimeStamped):
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
-        active = self.status in (HazardStatus.OPEN, HazardStatus.RECTIFYING)
-        return active and self.deadline < today
+        return self.status in TO_RECTIFY and self.deadline < today
 
 
 class HazardEventQuerySet(CompoundScopedQuerySet):

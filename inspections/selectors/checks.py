@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound, ManagementTerm
@@ -26,6 +25,7 @@ from inspections.models import (
     InspectionStatus,
 )
 from inspections.scoring import answer_is_given, evidence_missing, item_failed
+from inspections.services.common import month_start, previous_month
 
 S = InspectionStatus
 OPEN_STATUSES = (S.DRAFT, S.RETURNED)
@@ -54,18 +54,9 @@ EVENT_LABELS = {
 # Months --------------------------------------------------------------------------------------
 
 
-def month_of(day: datetime.date | None = None) -> datetime.date:
-    """The first day of the month of ``day`` (today by default)."""
-    return (day or timezone.localdate()).replace(day=1)
-
-
-def previous_period(period: datetime.date) -> datetime.date:
-    return (period - datetime.timedelta(days=1)).replace(day=1)
-
-
 def past_due_q(today: datetime.date) -> Q:
     """Checks whose month is over, or whose due day (``INSPECTION_DUE_DAY``) has passed."""
-    current = month_of(today)
+    current = month_start(today)
     if today.day > settings.INSPECTION_DUE_DAY:
         return Q(period__lte=current)
     return Q(period__lt=current)
@@ -98,7 +89,7 @@ def checks_for_list(*, user) -> QuerySet[Inspection]:
 def _tab_q(tab: str, today: datetime.date) -> Q:
     self_check = Q(kind=InspectionKind.SELF_CHECK)
     if tab == TAB_TODO:
-        return self_check & Q(status__in=OPEN_STATUSES, period=month_of(today))
+        return self_check & Q(status__in=OPEN_STATUSES, period=month_start(today))
     if tab == TAB_RETURNED:
         return self_check & Q(status=S.RETURNED)
     if tab == TAB_OVERDUE:
@@ -125,7 +116,7 @@ _TAB_ORDER = {
 
 def _filtered(qs, *, month: datetime.date | None, compound_id: int | None):
     if month is not None:
-        qs = qs.filter(period=month_of(month))
+        qs = qs.filter(period=month_start(month))
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
     return qs
@@ -162,7 +153,7 @@ def compounds_without_self_check(
 ) -> QuerySet[Compound]:
     """Compounds in scope that a company runs but that have no self-check for the month yet
     (the monthly job has not opened one, or the compound is new)."""
-    period = month_of(period)
+    period = month_start(period)
     run_by_a_company = ManagementTerm.objects.current(period).values("compound_id")
     has_check = Inspection.objects.filter(
         compound=OuterRef("pk"), kind=InspectionKind.SELF_CHECK, period=period
@@ -184,8 +175,8 @@ def not_opened_period(
 ) -> datetime.date | None:
     """The month whose missing self-checks a list shows, if any: this month's in "to do",
     and in "overdue" a past month or this month once its due day has passed."""
-    current = month_of(today)
-    period = month_of(month) if month else current
+    current = month_start(today)
+    period = month_start(month) if month else current
     if tab == TAB_TODO and period == current:
         return period
     if tab == TAB_OVERDUE and (period < current or current_month_is_due(today)):
@@ -286,7 +277,7 @@ def previous_self_check(*, user, inspection: Inspection) -> tuple[Inspection | N
         .filter(
             inspection__compound_id=inspection.compound_id,
             inspection__kind=InspectionKind.SELF_CHECK,
-            inspection__period=previous_period(inspection.period),
+            inspection__period=previous_month(inspection.period),
         )
         .select_related("item", "inspection")
     )

@@ -104,11 +104,6 @@ def hazards_for_list(
     )
 
 
-def compounds_for_hazard_filter(*, user) -> list[Compound]:
-    """The compounds a user may narrow the hazard list to (those of their scope)."""
-    return list(Compound.objects.visible_to(user).only("pk", "code", "name").order_by("code"))
-
-
 def compounds_for_hazard_raise(*, user) -> QuerySet[Compound]:
     """The compounds a user may raise a hazard on, with the company that runs each today."""
     return Compound.objects.visible_to(user).with_current_company().order_by("code")

@@ -38,6 +38,7 @@ from inspections.forms.checks import (
 from inspections.models import Answer, Inspection, InspectionKind
 from inspections.selectors import checks as sel
 from inspections.selectors.hazards import hazards_unverified_for
+from inspections.services.common import month_start
 
 LIST_PAGE_SIZE = 25
 VIEW = "inspections.view_inspection"
@@ -87,7 +88,7 @@ def _list_filters(request, compounds) -> tuple[CheckFilterForm, dict]:
 
 def _start_forms(user, compounds, today) -> dict:
     """The forms that open a self-check or start a supervision, for those who may."""
-    initial = {"month": sel.month_of(today)}
+    initial = {"month": month_start(today)}
     forms = {"open_form": None, "supervise_form": None}
     if user.has_perm("inspections.add_inspection"):
         forms["open_form"] = OpenCheckForm(compounds=compounds, initial=initial, auto_id="open_%s")

@@ -14,14 +14,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.uploads import sniff_content_type
+from communities.selectors import compounds_for_filter
+from communities.uploads import private_file_response
 from inspections import services
 from inspections.errors import WorkflowError
 from inspections.forms.hazards import (
@@ -62,7 +63,7 @@ SUCCESS = {
 def hazard_list(request):
     user = request.user
     today = timezone.localdate()
-    compounds = selectors.compounds_for_hazard_filter(user=user)
+    compounds = compounds_for_filter(user=user)
     filter_form = HazardFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
     hazards = selectors.hazards_for_list(user=user, filters=filters, today=today)
@@ -303,20 +304,7 @@ def hazard_photo(request, pk: int, which: str):
     if which not in PHOTO_FIELDS:
         raise Http404
     hazard = get_object_or_404(selectors.hazards_for_photo(user=request.user), pk=pk)
-    field = getattr(hazard, PHOTO_FIELDS[which])
-    if not field:
-        raise Http404
-    try:
-        handle = field.storage.open(field.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = sniff_content_type(handle)
-    if content_type is None or not content_type.startswith("image/"):
-        handle.close()
-        raise Http404
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(getattr(hazard, PHOTO_FIELDS[which]), allow_prefix="image/")
 
 
 urlpatterns = [

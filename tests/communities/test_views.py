@@ -374,3 +374,26 @@ def test_out_of_scope_and_unknown_compounds_look_the_same(client, city):
         assert response.status_code == 404
         assert 'data-testid="not-found"' in html
         assert "乙一小区" not in html
+
+
+def test_notifications_page_query_count_does_not_grow_with_rows(client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communities.notifications import notify
+
+    def page_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("communities:notifications"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    login(client, city.manager_a)
+    notify(users=[city.manager_a], kind="test", message="第1条通知", url="/")
+    small, html = page_queries()
+    assert "第1条通知" in html
+    for i in range(2, 41):  # more than a page (30)
+        notify(users=[city.manager_a], kind="test", message=f"第{i}条通知", url="/")
+    large, html = page_queries()
+    assert "第40条通知" in html and "第1条通知" not in html  # newest first, paginated
+    assert large == small

@@ -18,6 +18,7 @@ from inspections import services
 from inspections.models import Inspection
 from inspections.resources import HazardResource, InspectionResource
 from tests import factories as f
+from tests.conftest import EXPECTED_COMPOUNDS
 
 from .conftest import PERIOD, fill_check
 
@@ -195,9 +196,13 @@ def test_exporting_needs_the_export_permission(client, city, checks):
 
 @pytest.mark.parametrize("who", ["bureau", "street", "manager_a", "viewer_a", "community"])
 def test_every_role_exports_what_it_sees(client, city, checks, who):
+    _hazard(city, "A1")
+    _hazard(city, "B1")
     client.force_login(getattr(city, who))
     assert client.get(reverse("admin:inspections_inspection_export")).status_code == 200
-    assert client.get(reverse("admin:inspections_hazard_export")).status_code == 200
+    sees = EXPECTED_COMPOUNDS[who] & {"A1", "B1"}
+    assert set(by_code(rows_of(export(client, "inspection", InspectionResource)))) == sees
+    assert set(by_code(rows_of(export(client, "hazard", HazardResource)))) == sees
 
 
 def test_nobody_is_sent_to_the_login_page(client, city):
