@@ -498,8 +498,10 @@ def _plan(rng, cast: Cast, fate: str, category: str | None = None) -> Plan:
     category = category or _pick_category(rng, fate)
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
     level = L.COMMUNITY
+    # Some street cases are registered at the street; the district's three always climb from
+    # the community (escalated twice), whatever the dates drawn.
     if fate in ("arbitration", "open_escalated") or (
-        fate in ("resolved_street", "resolved_district") and rng.random() < 0.3
+        fate == "resolved_street" and rng.random() < 0.3
     ):
         level, source = L.STREET, rng.choice([Source.SCREENING, Source.REFERRAL])
     description, amount = _describe(rng, category)

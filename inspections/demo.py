@@ -419,12 +419,14 @@ def _answer_month(rng, cast, files, plans: list[dict]) -> None:
 def _outcomes(rng, cast: Cast, compounds: list[Compound], last: bool) -> dict[int, str]:
     if not last:
         return {c.pk: "returned_fixed" if rng.random() < 0.12 else "approved" for c in compounds}
-    outcomes = {
-        c.pk: rng.choices(["approved", "submitted", "returned", "draft"], weights=[62, 20, 10, 8])[
-            0
-        ]
-        for c in compounds
-    }
+    # Fixed shares (about 62 % approved, 20 % in review, 10 % returned, the rest never
+    # submitted), shuffled: the mix is the same whichever month the demo is seeded in.
+    n = len(compounds)
+    shares = {"approved": round(n * 0.62), "submitted": round(n * 0.2), "returned": round(n * 0.1)}
+    drawn = [o for o, count in shares.items() for _ in range(count)]
+    drawn += ["draft"] * max(n - len(drawn), 0)
+    rng.shuffle(drawn)
+    outcomes = {c.pk: outcome for c, outcome in zip(compounds, drawn, strict=False)}
     # The demo logins each find something waiting: company A a returned check and one in
     # review, company B a check never submitted (overdue) and one in review.
     forced = {COMPANY_NAMES[0]: ["returned", "submitted"], COMPANY_NAMES[1]: ["draft", "submitted"]}
@@ -512,13 +514,16 @@ def _raise_hazards(rng, cast: Cast, plans: list[dict], period, month_index: int)
                 _raise(rng, cast, inspection.compound, raiser, period, text, category, severity,
                        inspection=inspection, answer=answer)
             )  # fmt: skip
-    for _ in range(2 if month_index < MONTHS - 2 else 4):  # more of them still in progress
+    for i in range(2 if month_index < MONTHS - 2 else 4):  # more of them still in progress
         category, severity, source, text = rng.choice(ON_THEIR_OWN)
         compound = rng.choice(cast.compounds)
         raiser = _submitter(cast, compound) or _reviewer(cast, compound)
-        hazards.append(
-            _raise(rng, cast, compound, raiser, period, text, category, severity, source=source)
+        hazard = _raise(
+            rng, cast, compound, raiser, period, text, category, severity, source=source
         )
+        if month_index == MONTHS - 1:  # every state on show, whichever month it is seeded in
+            hazard.demo_planned = LAST_MONTH_FATES[i]
+        hazards.append(hazard)
     if month_index == 2:  # left open long past its deadline: key management by the rule
         category, severity, text = STALE_HAZARD
         compound = cast.stale_hazard_compound
@@ -557,17 +562,33 @@ def _raise(rng, cast, compound, raiser, period, text, category, severity, raised
 
 def _overdue_a_little(rng, hazard: Hazard) -> None:
     """A hazard still waiting is at most ten days overdue: only the one stale hazard pulls its
-    compound into key management, whatever day of the month the demo is seeded."""
+    compound into key management, whatever day of the month the demo is seeded. The last
+    month's planned open and rectifying ones are overdue that little for sure (raised on the
+    10th to the 24th of last month, they can be: the 24th is at least five days ago)."""
     latest = timezone.localdate() - datetime.timedelta(days=rng.randint(2, 10))
-    if hazard.deadline < latest:
+    surely = hasattr(hazard, "demo_planned")
+    if surely:
+        latest = max(latest, hazard.demo_raised + datetime.timedelta(days=1))
+    if hazard.deadline < latest or surely:
         Hazard.objects.filter(pk=hazard.pk).update(deadline=latest)
         HazardEvent.objects.filter(hazard=hazard).update(deadline=latest)
         hazard.deadline = latest
 
 
+# The fates of the last month's own hazards (the first rectified one is rejected once).
+LAST_MONTH_FATES = (
+    HazardStatus.RECTIFIED,
+    HazardStatus.OPEN,
+    HazardStatus.RECTIFYING,
+    HazardStatus.RECTIFIED,
+)
+
+
 def _fate(rng, cast: Cast, hazard: Hazard, age: int) -> str:
     if hasattr(hazard, "demo_fate"):
         return hazard.demo_fate
+    if hasattr(hazard, "demo_planned"):
+        return hazard.demo_planned
     if age >= 2 or cast.profiles.get(hazard.compound_id) == "recovering":
         return HazardStatus.VERIFIED
     weights = [10, 15, 25, 50] if age == 1 else [30, 30, 25, 15]

@@ -10,13 +10,44 @@ membership), ``viewer_a`` (company A viewer).
 """
 
 import datetime
+import os
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from communities.models import ManagementMode, OrganisationKind, Role
 from communities.services import membership_set
 from tests import factories as f
+
+# The switch that keeps date bombs out: with SAFECOMPOUND_TEST_CLOCK_SHIFT_DAYS=N the whole session
+# runs N days from now (a session-wide time-machine travel; the clock keeps ticking). Tests that
+# fix their own "today" travel inside it as usual. `.ci/run` runs the suite once this way.
+CLOCK_SHIFT_ENV = "SAFECOMPOUND_TEST_CLOCK_SHIFT_DAYS"
+_CLOCK_KEY = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    days = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+    if not days:
+        return
+    destination = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=int(days))
+    traveller = time_machine.travel(destination, tick=True)
+    traveller.start()
+    config.stash[_CLOCK_KEY] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_CLOCK_KEY, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    if _CLOCK_KEY in config.stash:
+        days = os.environ[CLOCK_SHIFT_ENV]
+        return f"clock moved {days} days ahead: today is {datetime.date.today()}"
+    return None
 
 
 def _member(username, org, role=Role.ADMIN):

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from disputes.admin import MSG_UNKNOWN_YEARS
 from disputes.models import CalendarDay, DayKind
@@ -68,12 +69,31 @@ def test_the_package_seed_covers_the_years_it_knows(db):
 
 
 def test_bureau_staff_are_warned_of_years_the_table_does_not_know(client, city):
+    """This year is in the table, next year is not (whatever year the suite runs in)."""
+    this_year = timezone.localdate().year
+    CalendarDay.objects.filter(date__year=this_year + 1).delete()
+    CalendarDay.objects.get_or_create(
+        date=D(this_year, 10, 1), defaults={"kind": DayKind.HOLIDAY, "name": "国庆节"}
+    )
     client.force_login(city.bureau)
     response = client.get(reverse("admin:disputes_calendarday_changelist"))
     assert response.status_code == 200
     warning = str(MSG_UNKNOWN_YEARS).split("%(years)s")[0]
-    texts = [str(m) for m in response.context["messages"]]
-    assert any(warning in t and "2027" in t for t in texts)
+    warnings = [str(m) for m in response.context["messages"] if warning in str(m)]
+    assert len(warnings) == 1
+    assert str(this_year + 1) in warnings[0] and str(this_year) + "、" not in warnings[0]
+
+
+def test_no_warning_when_the_table_knows_this_year_and_next(client, city):
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        CalendarDay.objects.get_or_create(
+            date=D(year, 10, 1), defaults={"kind": DayKind.HOLIDAY, "name": "国庆节"}
+        )
+    client.force_login(city.bureau)
+    response = client.get(reverse("admin:disputes_calendarday_changelist"))
+    warning = str(MSG_UNKNOWN_YEARS).split("%(years)s")[0]
+    assert not [m for m in response.context["messages"] if warning in str(m)]
 
 
 def test_only_the_bureau_edits_the_calendar(client, city):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils import timezone
 
 from communities.models import Notification, Role
 from communities.services import membership_set
@@ -21,6 +22,12 @@ from inspections.models import (
 )
 
 from .conftest import PERIOD, fill_check, png_upload
+
+
+def in_days(n: int) -> datetime.date:
+    """A deadline n days after today (Asia/Shanghai), whatever day the suite runs."""
+    return timezone.localdate() + datetime.timedelta(days=n)
+
 
 S = InspectionStatus
 
@@ -333,7 +340,7 @@ def hazard(city):
         category="fire",
         description="消防通道堆放杂物",
         responsible_party="甲物业公司",
-        deadline=datetime.date(2026, 12, 31),
+        deadline=in_days(30),
     )
 
 
@@ -405,7 +412,7 @@ def test_rejecting_gives_a_new_deadline_in_the_future(city, hazard):
         reason="未清理干净",
         deadline=datetime.date(2020, 1, 1),
     )
-    new_deadline = datetime.date.today() + datetime.timedelta(days=10)
+    new_deadline = in_days(10)
     services.hazard_reject(
         hazard=hazard, actor=city.street, reason="未清理干净", deadline=new_deadline
     )
@@ -427,7 +434,7 @@ def test_a_hazard_from_a_failed_item_keeps_its_source(city, submitted):
         category="fire",
         description="灭火器过期",
         responsible_party="甲物业公司",
-        deadline=datetime.date(2026, 12, 1),
+        deadline=in_days(20),
         inspection=submitted,
         answer=answer,
     )
@@ -459,7 +466,7 @@ def test_a_failed_item_must_belong_to_the_hazards_compound(city, submitted):
         category="fire",
         description="x",
         responsible_party="甲",
-        deadline=datetime.date(2026, 12, 1),
+        deadline=in_days(20),
         answer=answer,
     )
 
