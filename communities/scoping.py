@@ -35,6 +35,17 @@ class Scope:
             or self.company_ids
         )
 
+    @property
+    def has_area(self) -> bool:
+        """Through a bureau, street office or community committee (or as an operator)."""
+        return bool(self.everything or self.district_ids or self.street_ids or self.community_ids)
+
+    @property
+    def company_only(self) -> bool:
+        """The user belongs to property companies and nothing else: they fill the checks and
+        see their own company's terms only."""
+        return bool(self.company_ids) and not self.has_area
+
     def managed_compounds(self):
         """Compounds the user's companies run today (a subquery, not evaluated here)."""
         from communities.models import Compound

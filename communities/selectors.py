@@ -62,10 +62,7 @@ def user_has_scope(*, user) -> bool:
 
 def user_sees_own_company_terms_only(*, user) -> bool:
     """True for users whose only scope is a property company: they see their own terms only."""
-    scope = scope_for(user)
-    return bool(scope.company_ids) and not (
-        scope.everything or scope.district_ids or scope.street_ids or scope.community_ids
-    )
+    return scope_for(user).company_only
 
 
 def compounds_for_detail(*, user) -> QuerySet[Compound]:

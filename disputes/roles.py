@@ -1,7 +1,7 @@
 """What each role may do in disputes; registered into the role groups at start-up.
 
 Handling (accept, mediate, escalate, close) also needs the user to act for the organisation at
-the case's level: see ``disputes.services.handlers``.
+the case's level: see ``disputes.handlers``.
 """
 
 from communities.models import OrganisationKind as K

@@ -13,7 +13,11 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from communities.models import Compound
+from disputes.handlers import handled_by_q
 from disputes.models import (
+    CAN_ACCEPT,
+    CAN_ESCALATE,
+    IN_HAND,
     OPEN_STATUSES,
     CaseEvent,
     DisputeCase,
@@ -23,8 +27,6 @@ from disputes.models import (
     Status,
     level_above,
 )
-from disputes.services.cases import CAN_ACCEPT, CAN_ESCALATE, IN_HAND
-from disputes.services.handlers import handled_by_q
 
 STATUS_OPEN = "open"  # a pseudo-status for the filter: every status not yet closed
 

@@ -71,6 +71,32 @@ class TimelineEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
+    # A subclass overrides ``action`` with its own TextChoices (the labels live beside the
+    # model) and names its record's statuses here, so every page reads labels from the model.
+    statuses: type[models.TextChoices] | None = None
+
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        """What was done, in the reader's language."""
+        return self.get_action_display()
+
+    def _status_label(self, value: str) -> str:
+        if self.statuses is not None and value in self.statuses.values:
+            return self.statuses(value).label
+        return value
+
+    @property
+    def from_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._status_label(self.to_status)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.from_status != self.to_status

@@ -2,10 +2,14 @@
 
 from .calendar import CalendarDay, DayKind
 from .cases import (
+    CAN_ACCEPT,
+    CAN_ESCALATE,
     CLOSED_STATUSES,
+    IN_HAND,
     LEVEL_ORDER,
     OPEN_STATUSES,
     SATISFIED,
+    CaseAction,
     CaseEvent,
     Category,
     DisputeCase,
@@ -24,11 +28,15 @@ from .cases import (
 )
 
 __all__ = [
+    "CAN_ACCEPT",
+    "CAN_ESCALATE",
     "CLOSED_STATUSES",
+    "IN_HAND",
     "LEVEL_ORDER",
     "OPEN_STATUSES",
     "SATISFIED",
     "CalendarDay",
+    "CaseAction",
     "CaseEvent",
     "Category",
     "DayKind",

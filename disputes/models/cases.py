@@ -70,6 +70,10 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.ESCALATED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED_UNRESOLVED, Status.WITHDRAWN)
+# Where each step may start (the services enforce them; selectors and pages read them).
+CAN_ACCEPT = (Status.REGISTERED, Status.ESCALATED)
+IN_HAND = (Status.ACCEPTED, Status.MEDIATING)
+CAN_ESCALATE = OPEN_STATUSES
 
 
 class ReferredTo(models.TextChoices):
@@ -336,8 +340,27 @@ class CaseEventQuerySet(CompoundScopedQuerySet):
         raise TimelineIsPermanent("A timeline event is never deleted.")
 
 
+class CaseAction(models.TextChoices):
+    """What was done (a verb), not the status it led to."""
+
+    REGISTER = "register", pgettext_lazy("dispute event", "registered")
+    ACCEPT = "accept", pgettext_lazy("dispute event", "accepted (四定)")
+    SESSION = "session", pgettext_lazy("dispute event", "mediation session")
+    RESOLVE = "resolve", pgettext_lazy("dispute event", "resolved")
+    CLOSE = "close", pgettext_lazy("dispute event", "closed unresolved")
+    WITHDRAW = "withdraw", pgettext_lazy("dispute event", "withdrawn")
+    ESCALATE = "escalate", pgettext_lazy("dispute event", "escalated")
+    REASSIGN = "reassign", pgettext_lazy("dispute event", "leader or handler changed")
+    DEADLINE = "deadline", pgettext_lazy("dispute event", "deadline changed")
+    VISIT = "visit", pgettext_lazy("dispute event", "return visit")
+    PARTY = "party", pgettext_lazy("dispute event", "party added")
+
+
 class CaseEvent(TimelineEvent):
     """A step on a case's timeline. Written once by a service; never edited or deleted."""
+
+    action = models.CharField(_("action"), max_length=20, choices=CaseAction.choices)
+    statuses = Status
 
     case = models.ForeignKey(
         DisputeCase, models.PROTECT, related_name="events", verbose_name=_("case")
@@ -362,6 +385,14 @@ class CaseEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.case_id and self.case} {self.action}"
+
+    @property
+    def from_level_label(self) -> str:
+        return Level(self.from_level).label if self.from_level in Level.values else self.from_level
+
+    @property
+    def to_level_label(self) -> str:
+        return Level(self.to_level).label if self.to_level in Level.values else self.to_level
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

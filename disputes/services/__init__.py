@@ -1,5 +1,7 @@
 """Writes of the disputes app: views, admin, imports and jobs call these, never the models."""
 
+from disputes.handlers import can_handle, handlers_for, organisations_at, registration_levels
+
 from .cases import (
     case_accept,
     case_close_unresolved,
@@ -14,7 +16,6 @@ from .cases import (
     session_record,
 )
 from .deadlines import default_deadline, time_limit
-from .handlers import can_handle, handlers_for, organisations_at, registration_levels
 from .jobs import disputes_daily
 
 __all__ = [

@@ -22,8 +22,13 @@ from communities.uploads import MSG_FILE_TYPE, SUFFIX_BY_TYPE, sniff_content_typ
 from communities.workflow import require
 from disputes import errors as e
 from disputes.errors import WorkflowError
+from disputes.handlers import can_handle, handlers_for, registration_levels
 from disputes.models import (
+    CAN_ACCEPT,
+    CAN_ESCALATE,
+    IN_HAND,
     OPEN_STATUSES,
+    CaseAction,
     CaseEvent,
     DisputeCase,
     Level,
@@ -35,12 +40,9 @@ from disputes.models import (
 )
 
 from .deadlines import auto_escalation_due, default_deadline
-from .handlers import can_handle, handlers_for, registration_levels
 
 S = Status
-CAN_ACCEPT = (S.REGISTERED, S.ESCALATED)
-IN_HAND = (S.ACCEPTED, S.MEDIATING)
-CAN_ESCALATE = (S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.ESCALATED)
+A = CaseAction
 
 
 # ---------------------------------------------------------------- helpers
@@ -71,7 +73,7 @@ def _is_own_new_case(actor, case: DisputeCase) -> bool:
     return actor is not None and case.registered_by_id == actor.pk and case.status == S.REGISTERED
 
 
-def _event(case: DisputeCase, action: str, actor, before: str, note: str = "", **extra):
+def _event(case: DisputeCase, action: CaseAction, actor, before: str, note: str = "", **extra):
     return CaseEvent.objects.create(
         case=case,
         action=action,
@@ -194,7 +196,7 @@ def case_register(
     for party in rows:
         party.case = case
     Party.objects.bulk_create(rows)
-    _event(case, "register", actor, "", to_level=level)
+    _event(case, A.REGISTER, actor, "", to_level=level)
     _tell(
         handlers_for(case),
         case,
@@ -235,7 +237,7 @@ def case_accept(
     case.leader, case.handler, case.plan, case.deadline = leader, handler, _text(plan), deadline
     case.status = S.ACCEPTED
     case.save()
-    _event(case, "accept", actor, before, to_level=case.level)
+    _event(case, A.ACCEPT, actor, before, to_level=case.level)
     _tell_assigned(case)
     _tell_registrant(case, "accept")
     return case
@@ -304,7 +306,7 @@ def session_record(
     before = case.status
     case.status = S.MEDIATING
     case.save()
-    _event(case, "session", actor, before, f"{held_on.isoformat()} {session.agreed}")
+    _event(case, A.SESSION, actor, before, f"{held_on.isoformat()} {session.agreed}")
     return session
 
 
@@ -337,7 +339,7 @@ def case_resolve(
         case.agreement_file.save(f"agreement{suffix}", agreement_file, save=False)
     case.status, case.closed_at = S.RESOLVED, timezone.now()
     case.save()
-    _event(case, "resolve", actor, before, case.outcome)
+    _event(case, A.RESOLVE, actor, before, case.outcome)
     _tell_registrant(case, "resolve")
     return case
 
@@ -359,7 +361,7 @@ def case_close_unresolved(
     case.status, case.closed_at = S.CLOSED_UNRESOLVED, timezone.now()
     case.save()
     note = f"{case.get_referred_to_display()}: {case.referred_where}. {case.outcome}".strip()
-    _event(case, "close", actor, before, note)
+    _event(case, A.CLOSE, actor, before, note)
     _tell_registrant(case, "close")
     return case
 
@@ -376,7 +378,7 @@ def case_withdraw(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     before = case.status
     case.status, case.closed_at = S.WITHDRAWN, timezone.now()
     case.save()
-    _event(case, "withdraw", actor, before, _text(reason))
+    _event(case, A.WITHDRAW, actor, before, _text(reason))
     _tell_registrant(case, "withdraw")
     return case
 
@@ -403,7 +405,7 @@ def case_escalate(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     case.deadline = default_deadline(upper, case.category, timezone.localdate())
     case.escalations += 1
     case.save()
-    _event(case, "escalate", actor, before, _text(reason), from_level=lower, to_level=upper)
+    _event(case, A.ESCALATE, actor, before, _text(reason), from_level=lower, to_level=upper)
     _tell(
         handlers_for(case),
         case,
@@ -454,7 +456,7 @@ def case_reassign(*, case: DisputeCase, actor, leader, handler, reason: str) -> 
     _require_eligible(case, leader, handler)
     case.leader, case.handler = leader, handler
     case.save()
-    _event(case, "reassign", actor, case.status, _text(reason))
+    _event(case, A.REASSIGN, actor, case.status, _text(reason))
     _tell_assigned(case)
     return case
 
@@ -474,7 +476,7 @@ def case_set_deadline(
     case.deadline = deadline
     case.save()
     note = f"{old.isoformat()} → {deadline.isoformat()}: {_text(reason)}"
-    _event(case, "deadline", actor, case.status, note)
+    _event(case, A.DEADLINE, actor, case.status, note)
     return case
 
 
@@ -502,7 +504,7 @@ def return_visit_record(
     visit.save()
     case.satisfaction = satisfaction
     case.save()
-    _event(case, "visit", actor, case.status, f"{visit.get_satisfaction_display()} {visit.note}")
+    _event(case, A.VISIT, actor, case.status, f"{visit.get_satisfaction_display()} {visit.note}")
     return visit
 
 
@@ -518,5 +520,5 @@ def party_add(
     party.normalise()
     party.full_clean()
     party.save()
-    _event(case, "party", actor, case.status, party.get_role_display())
+    _event(case, A.PARTY, actor, case.status, party.get_role_display())
     return party

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from communities.notifications import notify
+from disputes.handlers import handlers_for
 from disputes.models import DisputeCase
 
 from .cases import case_auto_escalate
 from .deadlines import auto_escalation_due, due_soon_until
-from .handlers import handlers_for
 
 
 def responsible_users(case: DisputeCase) -> list:

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
@@ -41,25 +40,10 @@ from disputes.forms import (
     SessionForm,
     WithdrawForm,
 )
-from disputes.models import Level, Status
 from disputes.workdays import working_days_between
 
 CASE_PAGE_SIZE = 25
 PARTY_PREFIX = "parties"
-
-EVENT_LABELS = {  # what was done (a verb), not the status it led to
-    "register": pgettext_lazy("dispute event", "registered"),
-    "accept": pgettext_lazy("dispute event", "accepted (四定)"),
-    "session": pgettext_lazy("dispute event", "mediation session"),
-    "resolve": pgettext_lazy("dispute event", "resolved"),
-    "close": pgettext_lazy("dispute event", "closed unresolved"),
-    "withdraw": pgettext_lazy("dispute event", "withdrawn"),
-    "escalate": pgettext_lazy("dispute event", "escalated"),
-    "reassign": pgettext_lazy("dispute event", "leader or handler changed"),
-    "deadline": pgettext_lazy("dispute event", "deadline changed"),
-    "visit": pgettext_lazy("dispute event", "return visit"),
-    "party": pgettext_lazy("dispute event", "party added"),
-}
 
 # The action forms on the case page, in the order they are offered.
 ACTIONS = [
@@ -210,16 +194,7 @@ def _parties(user, case) -> list:
 
 
 def _events(user, case) -> list:
-    events = list(s.case_events(user=user, case=case))
-    statuses, levels = dict(Status.choices), dict(Level.choices)
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-        event.from_label = statuses.get(event.from_status, event.from_status)
-        event.to_label = statuses.get(event.to_status, event.to_status)
-        event.status_changed = event.from_status != event.to_status
-        event.from_level_label = levels.get(event.from_level, event.from_level)
-        event.to_level_label = levels.get(event.to_level, event.to_level)
-    return events
+    return list(s.case_events(user=user, case=case))
 
 
 def _action_forms(case, offered: set[str], bound: dict, users: list) -> list[dict]:

@@ -159,7 +159,19 @@ class HazardEventQuerySet(CompoundScopedQuerySet):
     compound_path = "hazard__compound"
 
 
+class HazardAction(models.TextChoices):
+    """What was done to a hazard (its timeline)."""
+
+    RAISE = "raise", _("raised")
+    START = "start", _("rectification started")
+    RECTIFY = "rectify", _("reported rectified")
+    VERIFY = "verify", _("rectification verified")
+    REJECT = "reject", _("rectification rejected")
+
+
 class HazardEvent(TimelineEvent):
+    action = models.CharField(_("action"), max_length=20, choices=HazardAction.choices)
+    statuses = HazardStatus
     hazard = models.ForeignKey(
         Hazard, models.CASCADE, related_name="events", verbose_name=_("hazard")
     )

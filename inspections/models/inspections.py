@@ -232,8 +232,21 @@ class InspectionEventQuerySet(CompoundScopedQuerySet):
     compound_path = "inspection__compound"
 
 
+class InspectionAction(models.TextChoices):
+    """What was done to an inspection (its timeline)."""
+
+    OPEN = "open", _("Opened")
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+    REOPEN = "reopen", _("Reopened")
+
+
 class InspectionEvent(TimelineEvent):
     """The inspection's timeline: every state change, with who, when and why."""
+
+    action = models.CharField(_("action"), max_length=20, choices=InspectionAction.choices)
+    statuses = InspectionStatus
 
     inspection = models.ForeignKey(
         Inspection, models.CASCADE, related_name="events", verbose_name=_("inspection")

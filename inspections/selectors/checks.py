@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound, ManagementTerm
 from communities.scoping import scope_for
@@ -42,14 +41,6 @@ TAB_ALL = "all"
 MANAGER_TABS = (TAB_TODO, TAB_RETURNED, TAB_OVERDUE, TAB_HISTORY)
 AREA_TABS = (TAB_REVIEW, TAB_OVERDUE, TAB_SUPERVISION, TAB_ALL)
 
-EVENT_LABELS = {
-    "open": _("Opened"),
-    "submit": _("Submitted"),
-    "approve": _("Approved"),
-    "return": _("Returned"),
-    "reopen": _("Reopened"),
-}
-
 
 # Months --------------------------------------------------------------------------------------
 
@@ -72,9 +63,7 @@ def current_month_is_due(today: datetime.date) -> bool:
 def check_tabs_for(*, user) -> tuple[str, ...]:
     """The lists a user's check page offers: a company's users fill checks, everyone else with
     an area (street office, community, bureau) follows and reviews them."""
-    scope = scope_for(user)
-    area = scope.everything or scope.district_ids or scope.street_ids or scope.community_ids
-    if scope.company_ids and not area:
+    if scope_for(user).company_only:
         return MANAGER_TABS
     return AREA_TABS
 
@@ -259,12 +248,8 @@ def check_progress(answers: list[Answer]) -> Progress:
 
 
 def check_events(*, inspection: Inspection) -> list[InspectionEvent]:
-    """The check's timeline, oldest first, each with a readable ``label``."""
-    events = list(inspection.events.select_related("actor").order_by("at", "pk"))
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-        event.to_label = S(event.to_status).label if event.to_status in S.values else ""
-    return events
+    """The check's timeline, oldest first (labels come from the model)."""
+    return list(inspection.events.select_related("actor").order_by("at", "pk"))
 
 
 def previous_self_check(*, user, inspection: Inspection) -> tuple[Inspection | None, dict]:

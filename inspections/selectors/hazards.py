@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from communities.models import Compound
-from communities.scoping import scope_for
+from communities.acting import acting_for_q
+from communities.models import Compound, OrganisationKind
 from inspections.models import Answer, Hazard, HazardEvent, HazardStatus
 
 H = HazardStatus
@@ -61,10 +61,8 @@ def _mine_q(user) -> Q:
     """Hazards my company must rectify, or rectifications waiting for my verification."""
     mine = Q(pk__in=[])
     if user.has_perm("inspections.rectify_hazard"):
-        mine |= Q(
-            status__in=(H.OPEN, H.RECTIFYING),
-            compound_id__in=scope_for(user).managed_compounds().values("pk"),
-        )
+        company = (OrganisationKind.PROPERTY_COMPANY,)
+        mine |= Q(status__in=(H.OPEN, H.RECTIFYING)) & acting_for_q(user, company)
     if user.has_perm("inspections.verify_hazard"):
         mine |= Q(status=H.RECTIFIED) & ~Q(rectified_by_id=user.pk)
     return mine

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Compound, Organisation, OrganisationKind, Role
+from communities.acting import members_acting_in, organisations_acting_for
+from communities.models import Compound, Organisation, OrganisationKind
 from communities.notifications import notify
 from inspections import errors as e
 from inspections.errors import WorkflowError
@@ -19,6 +20,7 @@ from inspections.models import (
     ChecklistTemplate,
     Evidence,
     Inspection,
+    InspectionAction,
     InspectionEvent,
     InspectionKind,
     InspectionStatus,
@@ -28,9 +30,12 @@ from inspections.scoring import answer_is_given, evidence_missing, score_answers
 from .common import previous_month, require
 
 S = InspectionStatus
+A = InspectionAction
 
 
-def _event(inspection, action: str, actor, from_status: str, note: str = "") -> InspectionEvent:
+def _event(
+    inspection, action: InspectionAction, actor, from_status: str, note: str = ""
+) -> InspectionEvent:
     return InspectionEvent.objects.create(
         inspection=inspection,
         action=action,
@@ -56,12 +61,8 @@ def _items(template: ChecklistTemplate):
 
 
 def _company_organisation(compound: Compound) -> Organisation | None:
-    term = compound.current_term()
-    if term is None:
-        return None
-    return Organisation.objects.filter(
-        kind=OrganisationKind.PROPERTY_COMPANY, property_company=term.company
-    ).first()
+    """The company that runs the compound today, as an organisation (it does the self-check)."""
+    return organisations_acting_for(compound, (OrganisationKind.PROPERTY_COMPANY,)).first()
 
 
 def _prefill(inspection: Inspection) -> None:
@@ -127,7 +128,7 @@ def inspection_open(
         raise WorkflowError(e.MSG_ALREADY_OPEN.format(period=f"{period:%Y-%m}")) from None
     _prefill(inspection)
     inspection_rescore(inspection=inspection)
-    _event(inspection, "open", actor, "")
+    _event(inspection, A.OPEN, actor, "")
     return inspection
 
 
@@ -180,10 +181,8 @@ def _notify_company(inspection: Inspection, kind: str, message: str, *, key: str
     """Tell the members of the company that does the self-check."""
     if inspection.organisation is None:
         return
-    memberships = inspection.organisation.memberships.exclude(role=Role.VIEWER)
-    users = [m.user for m in memberships.select_related("user")]
     notify(
-        users=users,
+        users=members_acting_in([inspection.organisation]),
         kind=kind,
         message=message,
         url=reverse("inspections:inspection_detail", args=[inspection.pk]),
@@ -320,7 +319,7 @@ def inspection_submit(*, inspection: Inspection, actor) -> Inspection:
     else:
         inspection.status = S.SUBMITTED
     inspection.save()
-    _event(inspection, "submit", actor, before)
+    _event(inspection, A.SUBMIT, actor, before)
     return inspection
 
 
@@ -341,7 +340,7 @@ def inspection_approve(*, inspection: Inspection, actor, comment: str = "") -> I
     inspection.reviewed_at, inspection.reviewed_by = timezone.now(), actor
     inspection.review_comment = comment
     inspection.save()
-    _event(inspection, "approve", actor, S.SUBMITTED, comment)
+    _event(inspection, A.APPROVE, actor, S.SUBMITTED, comment)
     return inspection
 
 
@@ -366,7 +365,7 @@ def inspection_return(
     inspection.reviewed_at, inspection.reviewed_by = timezone.now(), actor
     inspection.review_comment = comment
     inspection.save()
-    event = _event(inspection, "return", actor, S.SUBMITTED, comment)
+    event = _event(inspection, A.RETURN, actor, S.SUBMITTED, comment)
     _notify_company(
         inspection,
         "check_returned",
@@ -387,5 +386,5 @@ def inspection_reopen(*, inspection: Inspection, actor, reason: str) -> Inspecti
         raise WorkflowError(e.MSG_REASON_REQUIRED)
     inspection.status = S.RETURNED if inspection.kind == InspectionKind.SELF_CHECK else S.DRAFT
     inspection.save()
-    _event(inspection, "reopen", actor, S.APPROVED, reason.strip())
+    _event(inspection, A.REOPEN, actor, S.APPROVED, reason.strip())
     return inspection

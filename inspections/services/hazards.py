@@ -7,18 +7,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Compound, Membership, OrganisationKind, Role
+from communities.acting import users_acting_for
+from communities.models import Compound, OrganisationKind
 from communities.notifications import notify
 from inspections import errors as e
 from inspections.errors import WorkflowError
-from inspections.models import Answer, Hazard, HazardEvent, HazardSource, HazardStatus, Inspection
+from inspections.models import (
+    Answer,
+    Hazard,
+    HazardAction,
+    HazardEvent,
+    HazardSource,
+    HazardStatus,
+    Inspection,
+)
 
 from .common import require
 
 H = HazardStatus
+A = HazardAction
 
 
-def _event(hazard: Hazard, action: str, actor, before: str, note: str = "") -> HazardEvent:
+def _event(hazard: Hazard, action: HazardAction, actor, before: str, note: str = "") -> HazardEvent:
     return HazardEvent.objects.create(
         hazard=hazard,
         action=action,
@@ -45,16 +55,9 @@ def hazard_deadline_check(deadline: datetime.date) -> None:
         raise WorkflowError(e.MSG_DEADLINE_BEFORE_TODAY)
 
 
-def company_users(compound: Compound) -> list:
+def company_users(compound: Compound):
     """Members who act for the company that runs the compound today (viewers only look)."""
-    term = compound.current_term()
-    if term is None:
-        return []
-    memberships = Membership.objects.filter(
-        organisation__kind=OrganisationKind.PROPERTY_COMPANY,
-        organisation__property_company=term.company,
-    ).exclude(role=Role.VIEWER)
-    return [m.user for m in memberships.select_related("user")]
+    return users_acting_for(compound, (OrganisationKind.PROPERTY_COMPANY,))
 
 
 @transaction.atomic
@@ -98,7 +101,7 @@ def hazard_raise(
     if photo:  # stored only once the rest is valid: no orphan files
         hazard.photo.save(photo.name, photo, save=False)
     hazard.save()
-    _event(hazard, "raise", actor, "")
+    _event(hazard, A.RAISE, actor, "")
     notify(
         users=company_users(compound),
         kind="hazard_assigned",
@@ -118,7 +121,7 @@ def hazard_start(*, hazard: Hazard, actor) -> Hazard:
     _require_status(hazard, H.OPEN)
     hazard.status = H.RECTIFYING
     hazard.save()
-    _event(hazard, "start", actor, H.OPEN)
+    _event(hazard, A.START, actor, H.OPEN)
     return hazard
 
 
@@ -137,7 +140,7 @@ def hazard_rectify(*, hazard: Hazard, actor, note: str, after_photo=None) -> Haz
     hazard.status = H.RECTIFIED
     hazard.rectified_at, hazard.rectified_by = timezone.now(), actor
     hazard.save()
-    _event(hazard, "rectify", actor, before, hazard.rectification_note)
+    _event(hazard, A.RECTIFY, actor, before, hazard.rectification_note)
     return hazard
 
 
@@ -155,7 +158,7 @@ def hazard_verify(*, hazard: Hazard, actor, note: str = "") -> Hazard:
     hazard.status = H.VERIFIED
     hazard.verified_at, hazard.verified_by = timezone.now(), actor
     hazard.save()
-    _event(hazard, "verify", actor, H.RECTIFIED, note)
+    _event(hazard, A.VERIFY, actor, H.RECTIFIED, note)
     return hazard
 
 
@@ -171,7 +174,7 @@ def hazard_reject(*, hazard: Hazard, actor, reason: str, deadline: datetime.date
     hazard.status = H.RECTIFYING
     hazard.deadline = deadline
     hazard.save()
-    _event(hazard, "reject", actor, H.RECTIFIED, reason.strip())
+    _event(hazard, A.REJECT, actor, H.RECTIFIED, reason.strip())
     notify(
         users=company_users(hazard.compound),
         kind="hazard_assigned",

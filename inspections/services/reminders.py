@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Role
+from communities.acting import members_acting_in
 from communities.notifications import notify
 from inspections.models import Inspection, InspectionStatus
 
@@ -69,15 +69,12 @@ def self_checks_remind(*, today: datetime.date | None = None) -> int:
         .filter(status__in=(InspectionStatus.DRAFT, InspectionStatus.RETURNED))
         .exclude(organisation=None)
         .select_related("compound", "organisation")
-        .prefetch_related("organisation__memberships__user")
         .order_by("pk")
     )
     sent = 0
     for inspection in checks:
-        # Those who act for the company; viewers only look.
-        users = [m.user for m in inspection.organisation.memberships.all() if m.role != Role.VIEWER]
         created = notify(
-            users=users,
+            users=members_acting_in([inspection.organisation]),
             kind=kind,
             message=_message(kind, inspection, due),
             url=reverse("inspections:inspection_detail", args=[inspection.pk]),

@@ -32,20 +32,12 @@ from inspections.forms.hazards import (
     HazardRejectForm,
     HazardVerifyForm,
 )
-from inspections.models import HazardStatus
 from inspections.selectors import hazards as selectors
 from inspections.selectors.key_management import compound_ids_under_key_management
 
 HAZARD_PAGE_SIZE = 25
 DEFAULT_DEADLINE_DAYS = 7
 
-EVENT_LABELS = {
-    "raise": _("raised"),
-    "start": _("rectification started"),
-    "rectify": _("reported rectified"),
-    "verify": _("rectification verified"),
-    "reject": _("rectification rejected"),
-}
 SUCCESS = {
     selectors.ACTION_START: _("Rectification started."),
     selectors.ACTION_RECTIFY: _("Reported as rectified; the street office will verify it."),
@@ -193,9 +185,6 @@ def _render_detail(request, hazard, *, bound: dict | None = None, error=None):
         **(bound or {}),
     }
     events = list(selectors.hazard_events(user=user, hazard=hazard))
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-        event.to_label = HazardStatus(event.to_status).label if event.to_status else ""
     context = {
         "hazard": hazard,
         "overdue": hazard.is_overdue(today),

@@ -9,47 +9,35 @@ Their admins and staff accept, mediate and close the case; viewers only look. An
 with the permission may register a case (首问负责制: the registrant is told of every step).
 """
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from communities.models import (
-    Compound,
-    ManagementTerm,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Role,
+from communities.acting import (
+    acting_for_q,
+    acting_kinds,
+    members_acting_in,
+    organisations_acting_for,
 )
+from communities.models import Compound, OrganisationKind
 from disputes.models import DisputeCase, Level
 
 K = OrganisationKind
-ACTING_ROLES = (Role.ADMIN, Role.STAFF)
+
+# Which organisations act at each level (communities.acting says who acts for a compound).
+LEVEL_KINDS = {
+    Level.COMMUNITY: (K.COMMUNITY_COMMITTEE, K.PROPERTY_COMPANY),
+    Level.STREET: (K.STREET_OFFICE,),
+    Level.DISTRICT: (K.BUREAU,),
+}
 
 
 def organisations_at(compound: Compound, level: str):
     """The organisations that handle the compound's cases at ``level`` (a queryset)."""
-    if level == Level.COMMUNITY:
-        running = ManagementTerm.objects.current().filter(compound=compound).values("company_id")
-        condition = Q(kind=K.COMMUNITY_COMMITTEE, community_id=compound.community_id) | Q(
-            kind=K.PROPERTY_COMPANY, property_company_id__in=running
-        )
-    elif level == Level.STREET:
-        condition = Q(kind=K.STREET_OFFICE, street_id=compound.community.street_id)
-    else:
-        condition = Q(kind=K.BUREAU, district_id=compound.community.street.district_id)
-    return Organisation.objects.filter(condition)
+    return organisations_acting_for(compound, LEVEL_KINDS[level])
 
 
 def handlers_for(case: DisputeCase):
     """Users who may act on the case at its level (and may be its leader or handler)."""
-    members = Membership.objects.filter(
-        organisation__in=organisations_at(case.compound, case.level), role__in=ACTING_ROLES
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=members.values("user_id"))
-        .order_by("username")
-    )
+    return members_acting_in(organisations_at(case.compound, case.level))
 
 
 def can_handle(user, case: DisputeCase) -> bool:
@@ -69,26 +57,10 @@ def handled_by_q(user) -> Q:
     tests check the two forms agree)."""
     if not (user.is_authenticated and user.has_perm("disputes.handle_disputecase")):
         return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
-    acting = Membership.objects.filter(user_id=user.pk, role__in=ACTING_ROLES)
-
-    def area(kind: str, field: str):
-        return acting.filter(organisation__kind=kind).values(f"organisation__{field}")
-
-    companies = area(K.PROPERTY_COMPANY, "property_company_id")
-    at_community = Q(level=Level.COMMUNITY) & (
-        Q(compound__community_id__in=area(K.COMMUNITY_COMMITTEE, "community_id"))
-        | Q(compound_id__in=Compound.objects.managed_by(companies).values("pk"))
-    )
-    at_street = Q(
-        level=Level.STREET, compound__community__street_id__in=area(K.STREET_OFFICE, "street_id")
-    )
-    at_district = Q(
-        level=Level.DISTRICT,
-        compound__community__street__district_id__in=area(K.BUREAU, "district_id"),
-    )
-    return at_community | at_street | at_district
+    condition = Q(pk__in=[])
+    for level, kinds in LEVEL_KINDS.items():
+        condition |= Q(level=level) & acting_for_q(user, kinds)
+    return condition
 
 
 def registration_levels(user) -> list[str]:
@@ -96,9 +68,6 @@ def registration_levels(user) -> list[str]:
     (a district case comes from escalation, or from the bureau itself)."""
     if user is None or user.is_superuser:
         return list(Level.values)
-    is_bureau = Membership.objects.filter(
-        user=user, organisation__kind=K.BUREAU, role__in=ACTING_ROLES
-    ).exists()
-    if is_bureau:
+    if K.BUREAU in acting_kinds(user):
         return list(Level.values)
     return [Level.COMMUNITY, Level.STREET]
