@@ -69,8 +69,8 @@ from inspections.models import (
     KeyManagement,
     Severity,
 )
+from inspections.periods import month_start, previous_month
 from inspections.scoring import evidence_required_for, item_failed
-from inspections.services.common import month_start, previous_month
 
 MONTHS = 6
 KEY_MANAGEMENT_DAY = 20  # the beat job's default day (KEY_MANAGEMENT_DAY)

@@ -5,8 +5,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from inspections.periods import month_start, previous_month
 from inspections.services import key_management_apply_rule, self_checks_open_month
-from inspections.services.common import month_start, previous_month
 from inspections.services.hazards import hazards_notify_overdue
 
 

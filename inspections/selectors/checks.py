@@ -23,8 +23,8 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
+from inspections.periods import month_start, previous_month
 from inspections.scoring import answer_is_given, evidence_missing, item_failed
-from inspections.services.common import month_start, previous_month
 
 S = InspectionStatus
 OPEN_STATUSES = (S.DRAFT, S.RETURNED)

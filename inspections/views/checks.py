@@ -36,9 +36,9 @@ from inspections.forms.checks import (
     ReturnForm,
 )
 from inspections.models import Answer, Inspection, InspectionKind
+from inspections.periods import month_start
 from inspections.selectors import checks as sel
 from inspections.selectors.hazards import hazards_unverified_for
-from inspections.services.common import month_start
 
 LIST_PAGE_SIZE = 25
 VIEW = "inspections.view_inspection"

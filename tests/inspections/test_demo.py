@@ -28,8 +28,8 @@ from inspections.models import (
     KeyManagement,
     Result,
 )
+from inspections.periods import month_start
 from inspections.scoring import answer_is_given
-from inspections.services.common import month_start
 
 User = get_user_model()
 
