@@ -96,12 +96,16 @@ def private_file_response(
     allow_prefix: str = "",
     filename_stem: str = "",
     attachment_types=("application/pdf",),
+    written_as: tuple[str, str] | None = None,
 ):
     """Serve an upload after the caller's scope check (never from a public media URL).
 
     The type comes from the file's content; a missing file, or a type not starting with
     ``allow_prefix``, is a 404. A PDF downloads, an image shows inline; with a
     ``filename_stem`` the download is named ``<stem><suffix of its real type>``.
+
+    A file the site wrote itself (an export) is not sniffed: ``written_as`` gives its
+    ``(content type, filename)`` and it always downloads.
     """
     if not field_file:
         raise Http404
@@ -109,11 +113,15 @@ def private_file_response(
         handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = sniff_content_type(handle)
-    if content_type is None or not content_type.startswith(allow_prefix):
-        handle.close()
-        raise Http404
-    filename = f"{filename_stem}{SUFFIX_BY_TYPE[content_type]}" if filename_stem else None
+    if written_as is not None:
+        content_type, filename = written_as
+        attachment_types = (content_type,)
+    else:
+        content_type = sniff_content_type(handle)
+        if content_type is None or not content_type.startswith(allow_prefix):
+            handle.close()
+            raise Http404
+        filename = f"{filename_stem}{SUFFIX_BY_TYPE[content_type]}" if filename_stem else None
     response = FileResponse(
         handle,
         content_type=content_type,

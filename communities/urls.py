@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .exports import views as exports
 
 app_name = "communities"
 
@@ -8,4 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("compounds/<str:code>/", views.compound_detail, name="compound_detail"),
+    path("exports/new/<str:key>/", exports.export_begin, name="export_begin"),
+    path("exports/<int:pk>/", exports.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]

@@ -1,5 +1,6 @@
 from .companies import ManagementTerm, PropertyCompany
 from .compounds import Compound, CompoundKind, ManagementMode, SafeTitleLevel
+from .exports import ExportJob, ExportStatus
 from .households import Household, Occupancy
 from .notifications import Notification
 from .organisations import Membership, Organisation, OrganisationKind, Role
@@ -10,6 +11,8 @@ __all__ = [
     "Compound",
     "CompoundKind",
     "District",
+    "ExportJob",
+    "ExportStatus",
     "Household",
     "ManagementMode",
     "ManagementTerm",

@@ -114,6 +114,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Exports (communities/exports/): up to this many rows the file is answered at once; above it a
+# background job writes it under MEDIA_ROOT/exports/, kept this many hours, then purged.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -214,5 +219,13 @@ CELERY_BEAT_SCHEDULE = {
     "dispute-deadlines": {
         "task": "disputes.daily_deadlines",
         "schedule": crontab(minute=20, hour=8),
+    },
+    "export-resend-pending": {  # jobs saved while the broker was down
+        "task": "communities.resend_pending_exports",
+        "schedule": crontab(minute="*/5"),
+    },
+    "export-purge-expired": {
+        "task": "communities.purge_expired_exports",
+        "schedule": crontab(minute=40, hour="*"),
     },
 }

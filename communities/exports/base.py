@@ -1,0 +1,118 @@
+"""The exporter base and the registry of exporters.
+
+An exporter says what a spreadsheet holds — its columns (header, width, kind), its sheets and
+how to read the rows for ``(user, params)`` starting from ``visible_to(user)`` — and how to put
+the scope and the filter into words. It does not write files: ``communities.exports.writer``
+does, inline or from the Celery task, through the same exporter.
+
+Apps above ``communities`` register theirs from ``AppConfig.ready()`` with ``register``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
+KINDS = (TEXT, NUMBER, DATE, DATETIME)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int = 12
+    kind: str = TEXT
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+
+@dataclass
+class Sheet:
+    """One sheet: its title, columns and rows (an iterable, read once, in order)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    #: the rows the progress bar counts (the main sheet); other sheets are small
+    counted: bool = False
+
+
+@dataclass
+class ExportContext:
+    """What every exporter gets: who asked, the filter, today (Asia/Shanghai)."""
+
+    user: object
+    params: dict = field(default_factory=dict)
+    today: datetime.date | None = None
+    #: what an exporter reads once per export (a filter form, a lookup table)
+    cache: dict = field(default_factory=dict)
+
+
+class Exporter:
+    key: str = ""
+    title: str = ""
+    #: the permission needed to export ("app_label.codename")
+    permission: str = ""
+    #: the file's name before the date: ``<filename>-YYYY-MM-DD.xlsx``
+    filename: str = "export"
+    #: formats offered; every exporter writes .xlsx, flat ones also CSV
+    formats: tuple[str, ...] = ("xlsx",)
+
+    def queryset(self, ctx: ExportContext) -> QuerySet:
+        """The rows of the main sheet, starting from ``visible_to(ctx.user)``."""
+        raise NotImplementedError
+
+    def count(self, ctx: ExportContext) -> int:
+        return self.queryset(ctx).count()
+
+    def sheets(self, ctx: ExportContext) -> list[Sheet]:
+        raise NotImplementedError
+
+    def describe_filter(self, ctx: ExportContext) -> str:
+        """The filter in words ("" when everything visible is exported)."""
+        return ""
+
+    def has_permission(self, user) -> bool:
+        return bool(user and user.is_authenticated and user.has_perm(self.permission))
+
+
+_REGISTRY: dict[str, Exporter] = {}
+
+
+def register(exporter: Exporter) -> Exporter:
+    """Add an exporter (an instance) to the registry; apps call this from ``ready()``."""
+    if not exporter.key:
+        raise ValueError("an exporter needs a key")
+    _REGISTRY[exporter.key] = exporter
+    return exporter
+
+
+def get_exporter(key: str) -> Exporter | None:
+    return _REGISTRY.get(key)
+
+
+def exporters() -> dict[str, Exporter]:
+    return dict(_REGISTRY)
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def describe_scope(user) -> str:
+    """The user's organisations (their areas), in words: whose rows the file can hold."""
+    if user.is_superuser:
+        return "全部（系统管理员）"
+    names = list(
+        user.memberships.select_related("organisation")
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)
+    )
+    return "、".join(names) or "无"
