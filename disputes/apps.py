@@ -21,3 +21,7 @@ class DisputesConfig(AppConfig):
         auditlog.register(m.MediationSession)
         auditlog.register(m.ReturnVisit)
         import disputes.demo  # noqa: F401  (registers its step of manage.py seed_demo)
+        from communities.exports import register
+        from disputes.exporting import CasesExporter
+
+        register(CasesExporter())

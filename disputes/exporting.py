@@ -1,11 +1,12 @@
-"""Export of dispute cases with their figures: one .xlsx, a sheet of cases and a sheet of figures.
+"""The export of dispute cases with their figures: a sheet of cases and a sheet of figures, on
+the shared export path (``communities.exports``: inline or as a job, the same file).
 
-The caller passes the cases, already scoped (``cases_for_list`` or the admin's scoped change
-list); the figures sheet is ``dispute_figures`` of exactly those cases, so the two sheets always
-agree. Parties are masked unless the user may see personal data; every text cell is written as
-text, and one that could run as a formula gets a leading apostrophe
-(``communities.exporting``). The queries do not grow with the cases: relations are joined, the
-parties prefetched in one query, the figures are five aggregates.
+The cases come from ``visible_to(user)``: the workbench list's filter (its query string, read
+by the list's own form, so a value the list does not offer is ignored) or the admin's change
+list / selection. The figures sheet is ``dispute_figures`` of exactly those cases, so the two
+sheets always agree. Parties are masked unless the user may see personal data. The queries
+do not grow with the cases: relations are joined, the parties prefetched in one query, the
+figures are five aggregates.
 """
 
 from __future__ import annotations
@@ -14,20 +15,34 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import QueryDict
+from django.utils.translation import override
 
-from communities.exporting import XLSX_CONTENT_TYPE, cell_date, cell_number, xlsx_bytes
+from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
+from communities.exports.admin import AdminExporter
+from communities.exports.base import person_name
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.selectors import compounds_for_filter
 from disputes import resources as r
 from disputes.figures import dispute_figures
-from disputes.models import Party
+from disputes.forms import CaseFilterForm
+from disputes.models import DisputeCase, Party
+from disputes.selectors import cases_for_list
 
+EXPORTER_KEY = "disputes.cases"
 
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+# Widths and kinds by header (the headers themselves are the file format: disputes.resources).
+WIDTHS = {"案件编号": 20, "小区": 14, "纠纷情况": 40, "办理结果": 30, "当事人": 40}
+KINDS = {
+    "登记日期": DATE,  # registration and closing are moments; the column shows their local date
+    "办理时限": DATE,
+    "结案日期": DATE,
+    "升级次数": NUMBER,
+    "涉及金额": NUMBER,
+}
+CASE_COLUMNS = [Column(h, WIDTHS.get(h, 12), KINDS.get(h, TEXT)) for h in r.CASE_HEADERS]
+FIGURE_COLUMNS = [Column(r.FIGURE_HEADERS[0], 16), Column(r.FIGURE_HEADERS[1], 16)]
+FIGURE_COLUMNS.append(Column(r.FIGURE_HEADERS[2], 12, NUMBER))
 
 
 def party_text(party: Party, personal: bool) -> str:
@@ -58,45 +73,79 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
             r.SOURCE_WORDS.get(case.source, case.source),
             r.LEVEL_WORDS.get(case.level, case.level),
             r.STATUS_WORDS.get(case.status, case.status),
-            cell_date(case.registered_at),
-            case.deadline.isoformat(),
+            case.registered_at,
+            case.deadline,
             r.YES if case.is_overdue(today) else r.NO,
-            _person(case.handler),
-            _person(case.leader),
+            person_name(case.handler),
+            person_name(case.leader),
             case.escalations,
             case.description,
-            cell_number(case.amount),
+            case.amount,
             case.outcome,
-            cell_date(case.closed_at),
+            case.closed_at,
             r.SATISFACTION_WORDS.get(case.satisfaction, ""),
             "; ".join(party_text(party, personal) for party in case.parties.all()),
         ]
 
 
 def figure_rows(figures: dict, today: datetime.date) -> list[list]:
-    rows = [["导出日期", "", today.isoformat()]]
-    rows += [[label, "", cell_number(figures[key])] for key, label in r.FIGURE_ROWS]
+    rows = [["导出日期", "", today]]
+    rows += [[label, "", figures[key]] for key, label in r.FIGURE_ROWS]
     for key, title, words in r.BREAKDOWNS:
         rows += [[title, words.get(value, str(label)), n] for value, label, n in figures[key]]
     return rows
 
 
-def cases_workbook(*, cases: QuerySet, user, today: datetime.date | None = None) -> bytes:
-    """The .xlsx of these (already scoped) cases and their figures."""
-    today = today or timezone.localdate()
-    figures = dispute_figures(cases, today)
-    return xlsx_bytes(
-        [
-            (r.CASES_SHEET, r.CASE_HEADERS, case_rows(cases, user=user, today=today)),
-            (r.FIGURES_SHEET, r.FIGURE_HEADERS, figure_rows(figures, today)),
+class CasesExporter(AdminExporter):
+    """The workbench list's cases (``{"query": …}``) or the admin's (``{"admin": …}`` /
+    ``{"pks": […]}``)."""
+
+    key = EXPORTER_KEY
+    title = "矛盾纠纷案件"
+    permission = "disputes.export_disputecase"
+    filename = "disputes"
+    model = DisputeCase
+
+    def _form(self, ctx: ExportContext) -> CaseFilterForm:
+        if "form" not in ctx.cache:
+            compounds = compounds_for_filter(user=ctx.user)
+            form = CaseFilterForm(QueryDict(ctx.params["query"]), compounds=compounds)
+            form.is_valid()
+            ctx.cache["form"] = form
+        return ctx.cache["form"]
+
+    def queryset(self, ctx: ExportContext) -> QuerySet:
+        if "query" in ctx.params:
+            filters = self._form(ctx).filters()
+            return cases_for_list(user=ctx.user, filters=filters, today=ctx.today)
+        return super().queryset(ctx)
+
+    def sheets(self, ctx: ExportContext) -> list[Sheet]:
+        cases = self.queryset(ctx)
+        figures = dispute_figures(cases, ctx.today)
+        return [
+            Sheet(
+                r.CASES_SHEET,
+                CASE_COLUMNS,
+                case_rows(cases, user=ctx.user, today=ctx.today),
+                counted=True,
+            ),
+            Sheet(r.FIGURES_SHEET, FIGURE_COLUMNS, figure_rows(figures, ctx.today)),
         ]
-    )
 
-
-def cases_export_response(*, cases: QuerySet, user, today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    response = HttpResponse(
-        cases_workbook(cases=cases, user=user, today=today), content_type=XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="disputes-{today:%Y-%m-%d}.xlsx"'
-    return response
+    def describe_filter(self, ctx: ExportContext) -> str:
+        if "query" not in ctx.params:
+            return super().describe_filter(ctx)
+        with override("zh-hans"):
+            form = self._form(ctx)
+            parts = []
+            for name, value in form.cleaned_data.items():
+                if value in ("", None, False):
+                    continue
+                field = form.fields[name]
+                if value is True:
+                    parts.append(str(field.label))
+                    continue
+                shown = dict(getattr(field, "choices", ())).get(value, value)
+                parts.append(f"{field.label}: {shown}")
+            return "；".join(parts)

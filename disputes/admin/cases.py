@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.admin import ScopedAdminMixin, ScopedInlineMixin
+from communities.exports import get_exporter
+from communities.exports.views import export_start
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
-from disputes.exporting import cases_export_response
+from disputes.exporting import EXPORTER_KEY
 from disputes.models import (
     CaseEvent,
     DisputeCase,
@@ -246,4 +248,6 @@ class DisputeCaseAdmin(LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin
         permissions=["export"],
     )
     def export_xlsx(self, request, queryset):
-        return cases_export_response(cases=queryset, user=request.user)
+        # The shared export path: the file at once, or a job and its progress page.
+        pks = list(queryset.values_list("pk", flat=True))
+        return export_start(request, get_exporter(EXPORTER_KEY), {"pks": pks})

@@ -2,6 +2,7 @@
 action): both sheets' contents, the list's filters, masking, neutralised formulas, isolation
 and a query count that does not grow with the cases."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from communities.models import Role
+from communities.models import ExportJob, Role
 from communities.privacy import can_see_personal_data
 from communities.services import membership_set
 from disputes import resources as r
@@ -57,8 +58,11 @@ def workbook_of(response):
 
 
 def case_rows(response) -> dict[str, dict]:
-    sheet = workbook_of(response)[r.CASES_SHEET]
-    rows = list(sheet.iter_rows(values_only=True))
+    return case_rows_of(workbook_of(response))
+
+
+def case_rows_of(book) -> dict[str, dict]:
+    rows = list(book[r.CASES_SHEET].iter_rows(values_only=True))
     assert list(rows[0]) == r.CASE_HEADERS
     return {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
 
@@ -70,8 +74,9 @@ def figure_rows(response) -> list[tuple]:
     return rows[1:]
 
 
-def _cell_value(value):
-    return "" if value is None else value
+def day(value: datetime.date) -> datetime.datetime:
+    """A date as openpyxl reads a real date cell back."""
+    return datetime.datetime.combine(value, datetime.time())
 
 
 # --- contents -----------------------------------------------------------------------------------
@@ -94,9 +99,9 @@ def test_the_bureau_exports_every_case_of_its_district_with_its_details(client, 
     )
     assert (a1["承办人"], a1["包保领导"]) == ("manager_a", "manager_a")
     assert (a1["涉及金额"], a1["办理结果"], a1["满意度"]) == (800, "双方达成协议", "非常满意")
-    assert (a1["登记日期"], a1["结案日期"], a1["是否超期"]) == ("2026-11-02", "2026-11-02", "否")
+    assert (a1["登记日期"], a1["结案日期"], a1["是否超期"]) == (day(TODAY), day(TODAY), "否")
     assert rows["A2"]["是否超期"] == "是"
-    assert rows["A2"]["办理时限"] == "2026-11-01"
+    assert rows["A2"]["办理时限"] == day(TODAY.replace(day=1))
     assert (rows["B2"]["层级"], rows["B2"]["状态"], rows["B2"]["升级次数"]) == ("街道", "已上报", 1)
     assert rows["N1"]["类别"] == "噪声扰民" and rows["A2"]["类别"] == "停车纠纷"
 
@@ -108,12 +113,10 @@ def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city
     rows = figure_rows(client.get(EXPORT_URL))
 
     by_label = {label: value for label, part, value in rows if not part}
-    assert by_label["导出日期"] == "2026-11-02"
+    assert by_label["导出日期"] == day(TODAY)
     for key, label in r.FIGURE_ROWS:
         value = expected[key]
-        assert by_label[label] == (
-            _cell_value(value) if not isinstance(value, Decimal) else float(value)
-        ), label
+        assert by_label[label] == (float(value) if isinstance(value, Decimal) else value), label
     assert (by_label["案件总数"], by_label["已化解"], by_label["超期"], by_label["曾上报升级"]) == (
         5,
         1,
@@ -283,7 +286,8 @@ def test_the_export_is_named_in_the_url_conf(city):
 
 # --- query count --------------------------------------------------------------------------------
 
-PINNED_EXPORT = 15  # with the compounds the filter form offers
+PINNED_EXPORT = 17  # with the compounds the filter form offers, the count that decides
+# between answering at once and a job, and the memberships the first sheet names
 
 
 def _count(client, address) -> int:
@@ -321,3 +325,62 @@ def test_the_admin_action_exports_the_selected_cases_with_their_figures(client, 
     assert set(case_rows(response)) == {"A1", "N1"}
     totals = {label: v for label, part, v in figure_rows(response) if not part}
     assert (totals["案件总数"], totals["已化解"]) == (2, 1)
+
+
+# --- the shared export path ---------------------------------------------------------------------
+
+
+def test_the_first_sheet_states_the_scope_and_the_lists_filter_in_words(client, city, cases):
+    client.force_login(city.street)
+
+    book = workbook_of(client.get(EXPORT_URL, {"category": "parking", "overdue": "1"}))
+
+    assert book.sheetnames == ["导出说明", r.CASES_SHEET, r.FIGURES_SHEET]
+    info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
+    assert info["导出内容"] == "矛盾纠纷案件"
+    assert info["数据范围"] == "和平街道办事处"
+    assert info["筛选条件"] == "类别: 停车；仅看逾期"  # the list's own words
+    assert (info["导出人"], info["行数"]) == ("street", 1)
+
+
+def test_a_big_export_from_the_list_becomes_a_job_with_the_same_file(
+    client, city, cases, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client.force_login(city.manager_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(EXPORT_URL)
+
+    job = ExportJob.objects.get(user=city.manager_a)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("communities:export_job", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.row_count) == ("done", 2)
+    file = client.get(reverse("communities:export_download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(file.streaming_content)))
+    settings.EXPORT_INLINE_MAX_ROWS = 100
+    assert case_rows_of(book) == case_rows(client.get(EXPORT_URL))  # the same as inline
+
+
+def test_a_big_admin_export_becomes_a_job_of_the_selected_cases(
+    client, city, cases, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client.force_login(city.street)
+    chosen = [cases["A1"].pk, cases["N1"].pk, cases["B1"].pk]  # B1 is not the street's
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:disputes_disputecase_changelist"),
+            {"action": "export_xlsx", "_selected_action": chosen, "index": 0},
+        )
+
+    job = ExportJob.objects.get(user=city.street)
+    assert response["Location"] == reverse("communities:export_job", args=[job.pk])
+    job.refresh_from_db()
+    file = client.get(reverse("communities:export_download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(file.streaming_content)))
+    assert set(case_rows_of(book)) == {"A1", "N1"}
+    info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
+    assert info["筛选条件"] == "管理后台中选中的 2 条记录"  # of those the street may see
