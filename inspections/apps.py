@@ -26,3 +26,8 @@ class InspectionsConfig(AppConfig):
         ):
             auditlog.register(model)
         import inspections.demo  # noqa: F401  (registers its step of manage.py seed_demo)
+        from communities.exports import register
+        from inspections.exporting import HazardsExporter, InspectionsExporter
+
+        register(InspectionsExporter())
+        register(HazardsExporter())

@@ -1,12 +1,11 @@
 """Shared pieces of the inspections admin: read-only scoped bases, export, filters."""
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from communities.admin import ScopedAdminMixin, ScopedInlineMixin
-from communities.importing.formats import REGISTER_FORMATS
+from communities.exports.admin import ExporterAdminMixin
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -36,20 +35,10 @@ class ReadOnlyInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
         return self.fields
 
 
-class ExportOnlyMixin(ExportMixin):
-    """Export (no import) through the register's formats, for ``request.user``; the
-    ``export`` permission of the model (``IMPORT_EXPORT_EXPORT_PERMISSION_CODE``) is needed."""
-
-    def get_export_formats(self):
-        return list(REGISTER_FORMATS)
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def get_export_filename(self, request, queryset, file_format):
-        # The local date (the library's is UTC); ASCII, so every browser keeps the name.
-        name = self.model._meta.model_name
-        return f"{name}s-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+class ExportOnlyMixin(ExporterAdminMixin, ExportMixin):
+    """Export (no import) on the shared export path (``exporter_key``, ``inspections.exporting``):
+    the change list's rows as filtered, .xlsx or CSV, at once or as a job; the exporter's
+    permission (the model's ``export``) is needed."""
 
 
 class MonthFilter(admin.SimpleListFilter):

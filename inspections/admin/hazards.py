@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from communities.admin import ScopedAdminMixin
 from communities.models import Compound
 from inspections import models as m
-from inspections import resources as r
 from inspections import services
 from inspections.errors import WorkflowError
 
@@ -56,7 +55,7 @@ class HazardEventInline(ReadOnlyInline):
 
 @admin.register(m.Hazard)
 class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
-    resource_classes = [r.HazardResource]
+    exporter_key = "inspections.hazards"
     list_display = [
         "compound",
         "category",

@@ -61,7 +61,7 @@ class InspectionEventInline(ReadOnlyInline):
 
 @admin.register(m.Inspection)
 class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
-    resource_classes = [r.InspectionResource]
+    exporter_key = "inspections.inspections"
     list_display = [
         "compound",
         "month",

@@ -6,23 +6,24 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from communities.exports import ExportContext, get_exporter
+from communities.models import ExportJob
 from communities.services import membership_set
 from inspections import services
 from inspections.models import Inspection
-from inspections.resources import HazardResource, InspectionResource
 from tests import factories as f
 from tests.conftest import EXPECTED_COMPOUNDS
 
 from .conftest import PERIOD, fill_check
 
-XLSX, CSV = "0", "1"
+XLSX, CSV = "xlsx", "csv"
 INSPECTION_HEADERS = [
     "小区编码",
     "小区名称",
@@ -48,17 +49,25 @@ ITEM_HEADERS = [
 ]
 
 
-def export(client, model: str, resource_cls, fmt: str = XLSX):
-    prefix = resource_cls.__name__.lower()
-    data = {"resource": "0", "format": fmt}
-    data.update({f"{prefix}_{name}": "on" for name in resource_cls().get_export_order()})
-    return client.post(reverse(f"admin:inspections_{model}_export"), data)
+def export(client, model: str, fmt: str = XLSX, query: str = ""):
+    return client.post(reverse(f"admin:inspections_{model}_export") + query, {"format": fmt})
+
+
+def data_sheet(response):
+    """The rows' sheet: the first one states scope, filter, who and when."""
+    assert response.status_code == 200, response.content[:300]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "导出说明"
+    return book.worksheets[1]
 
 
 def rows_of(response) -> list[tuple]:
-    assert response.status_code == 200, response.content[:300]
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
+    return list(data_sheet(response).iter_rows(values_only=True))
+
+
+def day(value: datetime.date) -> datetime.datetime:
+    """A date as openpyxl reads a real date cell back."""
+    return datetime.datetime.combine(value, datetime.time())
 
 
 def by_code(rows) -> dict[str, dict]:
@@ -96,7 +105,7 @@ def checks(city, template):
 def test_one_row_per_inspection_with_its_item_results_as_columns(client, city, checks):
     client.force_login(city.bureau)
 
-    rows = rows_of(export(client, "inspection", InspectionResource))
+    rows = rows_of(export(client, "inspection"))
 
     assert list(rows[0][: len(INSPECTION_HEADERS)]) == INSPECTION_HEADERS
     items = list(rows[0][len(INSPECTION_HEADERS) :])
@@ -117,7 +126,7 @@ def test_one_row_per_inspection_with_its_item_results_as_columns(client, city, c
     assert a1["LH-2 经费保障好"] == 4
     assert a1["LH-3c 治安防范好 · 门岗值守"] == "不适用"
     assert a1["LH-3d 治安防范好 · 案件"] == 0
-    assert a1["提交日期"] == timezone.localdate().isoformat()
+    assert a1["提交日期"] == day(timezone.localdate())
     b1 = found["B1"]
     assert (b1["状态"], b1["SY-1 有场所"], b1["提交日期"]) == ("草稿", None, None)
 
@@ -125,53 +134,50 @@ def test_one_row_per_inspection_with_its_item_results_as_columns(client, city, c
 def test_the_score_is_the_stored_score(client, city, checks):
     a1 = Inspection.objects.get(pk=checks[0].pk)
     client.force_login(city.bureau)
-    found = by_code(rows_of(export(client, "inspection", InspectionResource)))
+    found = by_code(rows_of(export(client, "inspection")))
     assert found["A1"]["得分(%)"] == pytest.approx(float(a1.score))
 
 
 def test_the_file_is_named_after_the_model_and_the_local_date(client, city, checks):
     client.force_login(city.bureau)
     today = timezone.localdate()
-    response = export(client, "inspection", InspectionResource, CSV)
+    response = export(client, "inspection", CSV)
     assert response["Content-Disposition"] == f'attachment; filename="inspections-{today}.csv"'
-    response = export(client, "hazard", HazardResource)
+    response = export(client, "hazard")
     assert response["Content-Disposition"] == f'attachment; filename="hazards-{today}.xlsx"'
 
 
 def test_manager_b_exports_only_company_b_inspections(client, city, checks):
     client.force_login(city.manager_b)
-    rows = rows_of(export(client, "inspection", InspectionResource))
+    rows = rows_of(export(client, "inspection"))
     assert set(by_code(rows)) == {"B1"}
 
 
 def test_a_street_office_exports_only_its_street(client, city, checks):
     services.inspection_open(compound=city.compounds["B2"], period=PERIOD, actor=None)
     client.force_login(city.street)
-    rows = rows_of(export(client, "inspection", InspectionResource))
+    rows = rows_of(export(client, "inspection"))
     assert set(by_code(rows)) == {"A1", "B2"}  # B1 is in the other street
 
 
 def test_the_export_follows_the_list_filters(client, city, checks):
     client.force_login(city.bureau)
-    prefix = "inspectionresource"
-    data = {"resource": "0", "format": XLSX}
-    data.update({f"{prefix}_{n}": "on" for n in InspectionResource().get_export_order()})
-    url = reverse("admin:inspections_inspection_export") + "?status__exact=draft"
-    assert set(by_code(rows_of(client.post(url, data)))) == {"B1"}
+    response = export(client, "inspection", query="?status__exact=draft")
+    assert set(by_code(rows_of(response))) == {"B1"}
+    info = dict(load_workbook(io.BytesIO(response.content))["导出说明"].iter_rows(values_only=True))
+    assert info["筛选条件"] == "状态: 草稿"
 
 
 def test_text_that_could_run_as_a_formula_is_escaped_in_xlsx_and_csv(client, city, checks):
     client.force_login(city.bureau)  # A1's review comment is "=HYPERLINK(1)"
 
-    sheet = load_workbook(
-        io.BytesIO(export(client, "inspection", InspectionResource).content)
-    ).worksheets[0]
+    sheet = data_sheet(export(client, "inspection"))
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     column = header.index("审核意见")
     cells = {row[0].value: row[column] for row in sheet.iter_rows(min_row=2)}
     assert (cells["A1"].value, cells["A1"].data_type) == ("'=HYPERLINK(1)", "s")
 
-    text = export(client, "inspection", InspectionResource, CSV).content.decode("utf-8-sig")
+    text = export(client, "inspection", CSV).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     a1 = next(row for row in rows if row[0] == "A1")
     assert a1[column] == "'=HYPERLINK(1)"
@@ -188,8 +194,8 @@ def test_exporting_needs_the_export_permission(client, city, checks):
 
     assert client.get(reverse("admin:inspections_inspection_changelist")).status_code == 200
     assert client.get(reverse("admin:inspections_inspection_export")).status_code == 403
-    assert export(client, "inspection", InspectionResource).status_code == 403
-    assert export(client, "hazard", HazardResource).status_code == 403
+    assert export(client, "inspection").status_code == 403
+    assert export(client, "hazard").status_code == 403
     listing = client.get(reverse("admin:inspections_hazard_changelist"))
     assert reverse("admin:inspections_hazard_export") not in listing.content.decode()
 
@@ -201,8 +207,8 @@ def test_every_role_exports_what_it_sees(client, city, checks, who):
     client.force_login(getattr(city, who))
     assert client.get(reverse("admin:inspections_inspection_export")).status_code == 200
     sees = EXPECTED_COMPOUNDS[who] & {"A1", "B1"}
-    assert set(by_code(rows_of(export(client, "inspection", InspectionResource)))) == sees
-    assert set(by_code(rows_of(export(client, "hazard", HazardResource)))) == sees
+    assert set(by_code(rows_of(export(client, "inspection")))) == sees
+    assert set(by_code(rows_of(export(client, "hazard")))) == sees
 
 
 def test_nobody_is_sent_to_the_login_page(client, city):
@@ -214,7 +220,7 @@ def test_nobody_is_sent_to_the_login_page(client, city):
 def test_the_inspection_export_runs_a_fixed_number_of_queries(client, city, checks):
     client.force_login(city.bureau)
     with CaptureQueriesContext(connection) as small:
-        export(client, "inspection", InspectionResource)
+        export(client, "inspection")
     for code in ("A2", "B2"):
         services.inspection_open(compound=city.compounds[code], period=PERIOD, actor=None)
     for month in (7, 8, 9):
@@ -223,7 +229,7 @@ def test_the_inspection_export_runs_a_fixed_number_of_queries(client, city, chec
             services.inspection_open(compound=city.compounds[code], period=period, actor=None)
     services.template_new_version(template=checks[0].template)
     with CaptureQueriesContext(connection) as large:
-        rows = rows_of(export(client, "inspection", InspectionResource))
+        rows = rows_of(export(client, "inspection"))
     assert len(rows) == 1 + 16
     assert len(large.captured_queries) == len(small.captured_queries)
 
@@ -259,12 +265,12 @@ def test_one_row_per_hazard_with_its_dates_and_overdue_flag(client, city, checks
     _hazard(city, "B1")
     client.force_login(city.bureau)
 
-    rows = rows_of(export(client, "hazard", HazardResource))
+    rows = rows_of(export(client, "hazard"))
 
     assert list(rows[0]) == HAZARD_HEADERS
     found = by_code(rows)
     assert set(found) == {"A1", "A2", "B1"}
-    today = timezone.localdate().isoformat()
+    today = day(timezone.localdate())
     first = found["A1"]
     assert (first["来源"], first["类别"], first["严重程度"], first["状态"]) == (
         "月度自查",
@@ -275,7 +281,10 @@ def test_one_row_per_hazard_with_its_dates_and_overdue_flag(client, city, checks
     assert (first["发现日期"], first["整改日期"], first["验收日期"]) == (today, today, today)
     assert first["隐患描述"] == "'=1+1"
     assert first["整改情况"] == "'@SUM(A1) 已更换"
-    assert (found["A2"]["是否逾期"], found["A2"]["整改期限"]) == ("是", "2020-01-01")
+    assert (found["A2"]["是否逾期"], found["A2"]["整改期限"]) == (
+        "是",
+        day(datetime.date(2020, 1, 1)),
+    )
     assert found["A2"]["隐患描述"] == "'+消防通道堵塞"
     assert (found["B1"]["是否逾期"], found["B1"]["状态"], found["B1"]["验收日期"]) == (
         "否",
@@ -288,23 +297,46 @@ def test_manager_b_exports_only_company_b_hazards(client, city, checks):
     _hazard(city, "A1")
     _hazard(city, "B1")
     client.force_login(city.manager_b)
-    assert set(by_code(rows_of(export(client, "hazard", HazardResource)))) == {"B1"}
+    assert set(by_code(rows_of(export(client, "hazard")))) == {"B1"}
 
 
 def test_the_hazard_export_runs_a_fixed_number_of_queries(client, city, checks):
     _hazard(city, "A1")
     client.force_login(city.bureau)
     with CaptureQueriesContext(connection) as small:
-        export(client, "hazard", HazardResource)
+        export(client, "hazard")
     for code in ("A1", "A2", "B1", "B2", "N1"):
         _hazard(city, code)
         _hazard(city, code)
     with CaptureQueriesContext(connection) as large:
-        rows = rows_of(export(client, "hazard", HazardResource))
+        rows = rows_of(export(client, "hazard"))
     assert len(rows) == 1 + 11
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_a_resource_without_a_user_exports_nothing(city, checks):
-    assert len(InspectionResource().export()) == 0
-    assert len(HazardResource().export()) == 0
+def test_an_exporter_without_a_user_exports_nothing(city, checks):
+    nobody = ExportContext(user=AnonymousUser(), today=timezone.localdate())
+    assert get_exporter("inspections.inspections").count(nobody) == 0
+    assert get_exporter("inspections.hazards").count(nobody) == 0
+
+
+def test_a_big_export_becomes_a_job_that_keeps_the_list_filter_and_the_scope(
+    client, city, checks, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    for code in ("A1", "A2", "B1"):
+        _hazard(city, code)
+    rectifying = _hazard(city, "N1")
+    type(rectifying).objects.filter(pk=rectifying.pk).update(status="rectifying")
+    client.force_login(city.street)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = export(client, "hazard", query="?status__exact=open")
+
+    job = ExportJob.objects.get(user=city.street)
+    assert response["Location"] == reverse("communities:export_job", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.params, job.row_count) == ("done", {"admin": "status__exact=open"}, 2)
+    file = client.get(reverse("communities:export_download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(file.streaming_content)))
+    assert {row[0] for row in book["隐患"].iter_rows(min_row=2, values_only=True)} == {"A1", "A2"}
