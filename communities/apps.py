@@ -44,3 +44,6 @@ class CommunitiesConfig(AppConfig):
         # Who changed whose account (never the password hash itself).
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
         post_migrate.connect(_sync_roles, dispatch_uid="communities_sync_roles")
+        from communities.exports.register_exports import register_exporters
+
+        register_exporters()

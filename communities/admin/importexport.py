@@ -6,6 +6,9 @@ What this adds to the library's flow (upload → dry-run preview → confirm):
 - the confirm step rolls back on any validation error too, and shows the errors instead of a
   success message; a waiting file is tied to the session that uploaded it;
 - errors as "Row n, column c: reason" lines; an import template per model.
+
+Exports do not use the library: the export button leads to the shared export path
+(``communities.exports``, the register's exporters in ``register_exports.py``).
 """
 
 from django import forms
@@ -22,6 +25,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ImportForm
 
 from communities.exporting import XLSX_CONTENT_TYPE
+from communities.exports.admin import ExporterAdminMixin
 from communities.importing import messages as msg
 from communities.importing.errors import import_error_lines
 from communities.importing.formats import REGISTER_FORMATS, ImportFileError
@@ -60,7 +64,10 @@ def _forget_waiting_file(request, name: str) -> None:
     request.session[SESSION_KEY] = [n for n in _waiting_files(request) if n != name]
 
 
-class RegisterImportExportMixin(ImportExportModelAdmin):
+class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
+    """django-import-export's import, with the shared export path (``communities.exports``)
+    in place of its export view."""
+
     import_form_class = RegisterImportForm
     import_template_name = "admin/import_export/register_import.html"
     import_export_change_list_template = "admin/import_export/register_change_list.html"
@@ -72,13 +79,11 @@ class RegisterImportExportMixin(ImportExportModelAdmin):
     def get_import_formats(self):
         return list(REGISTER_FORMATS)
 
-    def get_export_formats(self):
-        return list(REGISTER_FORMATS)
+    @property
+    def exporter_key(self) -> str:
+        return f"{self.opts.app_label}.{self.opts.model_name}"
 
     def get_import_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
 
     def get_import_data_kwargs(self, **kwargs):

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from import_export.formats.base_formats import Format
 
 from communities.exporting import XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from communities.exports.writer import INFO_SHEET
 
 from . import messages as msg
 from .widgets import cell_text
@@ -85,14 +86,17 @@ def _check_xlsx_package(data: bytes) -> None:
 
 
 def read_xlsx_rows(data: bytes) -> Iterator[tuple]:
-    """The rows of the first sheet, as values (a formula gives its cached result)."""
+    """The rows of the first sheet, as values (a formula gives its cached result); in one of
+    our own exports, the first sheet after the one stating scope and filter (导出说明)."""
     _check_xlsx_package(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise ImportFileError(msg.MSG_NOT_XLSX) from None
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        sheets = workbook.worksheets
+        first = 1 if len(sheets) > 1 and sheets[0].title == INFO_SHEET else 0
+        yield from sheets[first].iter_rows(values_only=True)
     except ImportFileError:
         raise
     except Exception:
