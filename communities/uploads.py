@@ -1,13 +1,19 @@
 """Uploads (evidence, photos, agreements): images and PDF only, size-limited, checked by content."""
 
+import datetime
 import io
+import uuid
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from communities.workflow import WorkflowError
 
 MSG_FILE_TYPE = _("Only photos (JPEG, PNG, WebP) and PDF files can be uploaded.")
 MSG_FILE_SIZE = _("The file is larger than {limit}.")
@@ -88,6 +94,27 @@ SUFFIX_BY_TYPE = {
     "image/png": ".png",
     "image/webp": ".webp",
 }
+
+
+def store_upload(field_file, upload, *, stem: str) -> str:
+    """Save an upload into a file field under a name made from its content: ``<stem>`` and the
+    suffix of its real type (the uploader's file name never reaches the disk). Returns the
+    content type; a type we do not take is refused and nothing is stored."""
+    content_type = sniff_content_type(upload)
+    suffix = SUFFIX_BY_TYPE.get(content_type)
+    if suffix is None:
+        raise WorkflowError(MSG_FILE_TYPE)
+    field_file.save(f"{stem}{suffix}", upload, save=False)
+    return content_type
+
+
+def dated_upload_name(folder: str, filename: str, day: datetime.date | None = None) -> str:
+    """Where every upload is stored (the models' ``upload_to``): ``<folder>/<yyyy>/<mm>/`` and a
+    random name with the suffix ``store_upload`` chose from the content."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in SUFFIX_BY_TYPE.values():
+        suffix = ""
+    return f"{folder}/{day or timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def private_file_response(

@@ -1,8 +1,5 @@
 """Dispute cases (矛盾纠纷): parties, mediation sessions, return visits and the timeline."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Compound, Street
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
+from communities.uploads import dated_upload_name
 from communities.validators import (
     normalize_id_number,
     normalize_phone,
@@ -109,8 +107,7 @@ class DisputeCaseQuerySet(CompoundScopedQuerySet):
 
 
 def agreement_path(instance, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"disputes/agreements/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return dated_upload_name("disputes/agreements", filename)
 
 
 class DisputeCase(TimeStamped):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from communities.models import Compound, Street
 from communities.notifications import notify
-from communities.uploads import MSG_FILE_TYPE, SUFFIX_BY_TYPE, sniff_content_type
+from communities.uploads import store_upload
 from communities.workflow import require
 from disputes import errors as e
 from disputes.errors import WorkflowError
@@ -330,13 +330,10 @@ def case_resolve(
         raise WorkflowError(e.MSG_OUTCOME_REQUIRED)
     if agreement_reached and not agreement_file:
         raise WorkflowError(e.MSG_AGREEMENT_FILE)
-    suffix = SUFFIX_BY_TYPE.get(sniff_content_type(agreement_file)) if agreement_reached else ""
-    if agreement_reached and suffix is None:
-        raise WorkflowError(MSG_FILE_TYPE)
     before = case.status
     case.outcome, case.agreement_reached = _text(outcome), bool(agreement_reached)
     if agreement_reached:  # named by its content, never by the uploader's file name
-        case.agreement_file.save(f"agreement{suffix}", agreement_file, save=False)
+        store_upload(case.agreement_file, agreement_file, stem="agreement")
     case.status, case.closed_at = S.RESOLVED, timezone.now()
     case.save()
     _event(case, A.RESOLVE, actor, before, case.outcome)

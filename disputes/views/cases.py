@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communities.actions import attach_refusal
 from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
@@ -40,6 +41,7 @@ from disputes.forms import (
     SessionForm,
     WithdrawForm,
 )
+from disputes.handlers import can_handle, handlers_for
 from disputes.workdays import working_days_between
 
 CASE_PAGE_SIZE = 25
@@ -74,19 +76,6 @@ ACTIONS = [
     (s.ACTION_WITHDRAW, _("Withdrawn by the parties"), _("Withdraw"), WithdrawForm, False, False),
 ]
 ACTION_FORMS = {name: (form_class, users) for name, _t, _b, form_class, users, _f in ACTIONS}
-
-
-def attach_error(form, error: Exception) -> None:
-    """Put a service's refusal on the form: a field's error next to the field, the rest on top."""
-    if isinstance(error, WorkflowError):
-        form.add_error(None, error.message)
-        return
-    assert isinstance(error, ValidationError)
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # The list -------------------------------------------------------------------------------------
@@ -160,7 +149,7 @@ def case_register(request):
                     amount=data["amount"],
                 )
             except (WorkflowError, ValidationError) as err:
-                attach_error(form, err)
+                attach_refusal(form, err)
             else:
                 messages.success(
                     request,
@@ -233,9 +222,9 @@ def render_case(request, case, *, bound: dict | None = None):
     user = request.user
     bound = bound or {}
     today = timezone.localdate()
-    offered = s.case_actions_for(user=user, case=case, handles=services.can_handle(user, case))
+    offered = s.case_actions_for(user=user, case=case, handles=can_handle(user, case))
     needs_users = any(ACTION_FORMS[name][1] for name in offered if name not in bound)
-    users = list(services.handlers_for(case)) if needs_users else []
+    users = list(handlers_for(case)) if needs_users else []
     overdue = case.is_overdue(today)
     days_left = days_late = None
     if case.is_open:

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Compound
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
+from communities.uploads import dated_upload_name
 
 from .inspections import Answer, Inspection
 
@@ -64,11 +65,7 @@ class HazardQuerySet(CompoundScopedQuerySet):
 
 
 def hazard_photo_path(instance, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"inspections/hazards/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return dated_upload_name("inspections/hazards", filename)
 
 
 class Hazard(TimeStamped):

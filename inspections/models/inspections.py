@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound, Organisation
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
+from communities.uploads import dated_upload_name
 
 from .templates import ChecklistItem, ChecklistTemplate
 
@@ -182,13 +183,8 @@ class Answer(models.Model):
 
 
 def evidence_path(instance, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return (
-        f"inspections/evidence/{instance.answer.inspection.period:%Y/%m}/{uuid.uuid4().hex}{suffix}"
-    )
+    period = instance.answer.inspection.period
+    return dated_upload_name("inspections/evidence", filename, period)
 
 
 class EvidenceQuerySet(CompoundScopedQuerySet):

@@ -249,7 +249,7 @@ def evidence_add(*, answer: Answer, actor, upload, content_type: str) -> Evidenc
     """Attach a checked upload (see communities.uploads) to an answer."""
     inspection = _lock(answer.inspection)
     _editable(inspection, actor)
-    from communities.uploads import make_thumbnail
+    from communities.uploads import make_thumbnail, store_upload
 
     evidence = Evidence(
         answer=answer,
@@ -258,10 +258,10 @@ def evidence_add(*, answer: Answer, actor, upload, content_type: str) -> Evidenc
         size=upload.size,
         uploaded_by=actor,
     )
-    evidence.file.save(upload.name, upload, save=False)
+    content_type = store_upload(evidence.file, upload, stem="evidence")
     thumbnail = make_thumbnail(evidence.file, content_type)
     if thumbnail is not None:
-        evidence.thumbnail.save(f"thumb-{upload.name}.jpg", thumbnail, save=False)
+        evidence.thumbnail.save("thumbnail.jpg", thumbnail, save=False)
     evidence.save()
     return evidence
 

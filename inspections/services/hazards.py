@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from communities.acting import users_acting_for
 from communities.models import Compound, OrganisationKind
 from communities.notifications import notify
+from communities.uploads import store_upload
 from inspections import errors as e
 from inspections.errors import WorkflowError
 from inspections.models import (
@@ -99,7 +100,7 @@ def hazard_raise(
     )
     hazard.full_clean(exclude=["photo", "after_photo"])
     if photo:  # stored only once the rest is valid: no orphan files
-        hazard.photo.save(photo.name, photo, save=False)
+        store_upload(hazard.photo, photo, stem="photo")
     hazard.save()
     _event(hazard, A.RAISE, actor, "")
     notify(
@@ -136,7 +137,7 @@ def hazard_rectify(*, hazard: Hazard, actor, note: str, after_photo=None) -> Haz
     before = hazard.status
     hazard.rectification_note = note.strip()
     if after_photo:
-        hazard.after_photo.save(after_photo.name, after_photo, save=False)
+        store_upload(hazard.after_photo, after_photo, stem="after")
     hazard.status = H.RECTIFIED
     hazard.rectified_at, hazard.rectified_by = timezone.now(), actor
     hazard.save()

@@ -10,12 +10,13 @@ that redirects back to the check.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from communities.actions import Action, RecordActions, refusal_text
+from communities.uploads import private_file_response
 from inspections import services
 from inspections.errors import WorkflowError
 from inspections.forms.checks import (
@@ -335,30 +338,13 @@ def evidence_remove(request, pk: int):
     return redirect(_detail_url(answer.inspection_id, _item_anchor(answer)))
 
 
-def _serve(field_file, *, content_type: str, filename: str, attachment: bool = False):
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=attachment, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @login_required
 @require_GET
 def evidence_file(request, pk: int):
     """The evidence file itself, only to those who may see its check (never a public URL)."""
     _require_perm(request.user, VIEW)
     evidence = get_object_or_404(sel.evidence_for(user=request.user), pk=pk)
-    return _serve(
-        evidence.file, content_type=evidence.content_type, filename=evidence.original_name
-    )
+    return private_file_response(evidence.file, filename_stem=Path(evidence.original_name).stem)
 
 
 @login_required
@@ -366,7 +352,7 @@ def evidence_file(request, pk: int):
 def evidence_thumbnail(request, pk: int):
     _require_perm(request.user, VIEW)
     evidence = get_object_or_404(sel.evidence_for(user=request.user), pk=pk)
-    return _serve(evidence.thumbnail, content_type="image/jpeg", filename="thumbnail.jpg")
+    return private_file_response(evidence.thumbnail, allow_prefix="image/")
 
 
 # Submit, review, reopen ------------------------------------------------------------------------
@@ -396,65 +382,53 @@ def inspection_submit(request, pk: int):
     return redirect(_detail_url(pk))
 
 
-@login_required
-@require_POST
-def inspection_approve(request, pk: int):
-    _require_perm(request.user, REVIEW)
-    inspection = _visible_check(request, pk)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.inspection_approve(
-                inspection=inspection, actor=request.user, comment=form.cleaned_data["comment"]
-            )
-        except WorkflowError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Approved."))
-            return redirect(_detail_url(pk))
-    return _render_detail(request, inspection, approve_form=form)
+def _render_refused(request, inspection, name, form, refusal):
+    if refusal is not None:
+        messages.error(request, refusal_text(refusal))
+    return _render_detail(request, inspection, **{f"{name}_form": form})
 
 
-@login_required
-@require_POST
-def inspection_return(request, pk: int):
-    """Send the check back with a comment on each item that must change (at least one)."""
-    _require_perm(request.user, REVIEW)
-    inspection = _visible_check(request, pk)
-    form = ReturnForm(request.POST, answers=sel.check_answers(inspection=inspection))
-    if form.is_valid():
-        try:
-            services.inspection_return(
+CHECK_ACTIONS = RecordActions(
+    record="inspection",
+    prefix="inspections",
+    lookup=_visible_check,
+    render=_render_refused,
+    detail_url=lambda inspection: _detail_url(inspection.pk),
+    actions=(
+        Action(
+            name="approve",
+            perms=(REVIEW,),
+            success=gettext_lazy("Approved."),
+            form_class=ApproveForm,
+            run=lambda inspection, actor, form: services.inspection_approve(
+                inspection=inspection, actor=actor, comment=form.cleaned_data["comment"]
+            ),
+        ),
+        Action(
+            name="return",
+            perms=(REVIEW,),
+            success=gettext_lazy("Returned to the property company."),
+            form_class=ReturnForm,
+            # a comment on each item that must change (the service wants at least one)
+            form_kwargs=lambda inspection: {"answers": sel.check_answers(inspection=inspection)},
+            run=lambda inspection, actor, form: services.inspection_return(
                 inspection=inspection,
-                actor=request.user,
+                actor=actor,
                 item_comments=form.item_comments(),
                 comment=form.cleaned_data["comment"],
-            )
-        except WorkflowError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Returned to the property company."))
-            return redirect(_detail_url(pk))
-    return _render_detail(request, inspection, return_form=form)
-
-
-@login_required
-@require_POST
-def inspection_reopen(request, pk: int):
-    _require_perm(request.user, REOPEN)
-    inspection = _visible_check(request, pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.inspection_reopen(
-                inspection=inspection, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except WorkflowError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Reopened."))
-            return redirect(_detail_url(pk))
-    return _render_detail(request, inspection, reopen_form=form)
+            ),
+        ),
+        Action(
+            name="reopen",
+            perms=(REOPEN,),
+            success=gettext_lazy("Reopened."),
+            form_class=ReopenForm,
+            run=lambda inspection, actor, form: services.inspection_reopen(
+                inspection=inspection, actor=actor, reason=form.cleaned_data["reason"]
+            ),
+        ),
+    ),
+)
 
 
 urlpatterns = [
@@ -463,9 +437,7 @@ urlpatterns = [
     path("inspections/supervision/open/", supervision_open, name="supervision_open"),
     path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/submit/", inspection_submit, name="inspection_submit"),
-    path("inspections/<int:pk>/approve/", inspection_approve, name="inspection_approve"),
-    path("inspections/<int:pk>/return/", inspection_return, name="inspection_return"),
-    path("inspections/<int:pk>/reopen/", inspection_reopen, name="inspection_reopen"),
+    *CHECK_ACTIONS.urlpatterns(),
     path("inspections/answers/<int:pk>/", answer_save, name="answer_save"),
     path("inspections/answers/<int:pk>/evidence/", evidence_add, name="evidence_add"),
     path("inspections/evidence/<int:pk>/", evidence_file, name="evidence_file"),

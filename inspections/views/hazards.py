@@ -12,15 +12,15 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from communities.actions import Action, RecordActions, refusal_text
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from inspections import services
@@ -37,13 +37,6 @@ from inspections.selectors.key_management import compound_ids_under_key_manageme
 
 HAZARD_PAGE_SIZE = 25
 DEFAULT_DEADLINE_DAYS = 7
-
-SUCCESS = {
-    selectors.ACTION_START: _("Rectification started."),
-    selectors.ACTION_RECTIFY: _("Reported as rectified; the street office will verify it."),
-    selectors.ACTION_VERIFY: _("The rectification is verified."),
-    selectors.ACTION_REJECT: _("The rectification was rejected; the company has a new deadline."),
-}
 
 
 # The list ------------------------------------------------------------------------------------
@@ -204,81 +197,61 @@ def hazard_detail(request, pk: int):
     return _render_detail(request, _hazard_or_404(request, pk))
 
 
-def _act(request, pk: int, *, action: str, perm: str, form_class, run):
-    """Check the permission, find the hazard in scope, check the form, call one service."""
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-    hazard = _hazard_or_404(request, pk)
-    form_kwargs = {} if form_class is forms.Form else {"auto_id": f"id_{action}_%s"}
-    form = form_class(request.POST, request.FILES, **form_kwargs)
-    error = None
-    if form.is_valid():
-        try:
-            run(hazard, form.cleaned_data)
-        except WorkflowError as err:
-            error = err.message
-        else:
-            messages.success(request, SUCCESS[action])
-            return redirect("inspections:hazard_detail", pk=hazard.pk)
-    return _render_detail(request, hazard, bound={action: form}, error=error)
+def _render_refused(request, hazard, name, form, refusal):
+    error = refusal_text(refusal) if refusal is not None else None
+    return _render_detail(request, hazard, bound={name: form}, error=error)
 
 
-@login_required
-@require_POST
-def hazard_start(request, pk: int):
-    return _act(
-        request,
-        pk,
-        action=selectors.ACTION_START,
-        perm="inspections.rectify_hazard",
-        form_class=forms.Form,
-        run=lambda hazard, data: services.hazard_start(hazard=hazard, actor=request.user),
-    )
+RECTIFY, VERIFY = ("inspections.rectify_hazard",), ("inspections.verify_hazard",)
 
-
-@login_required
-@require_POST
-def hazard_rectify(request, pk: int):
-    return _act(
-        request,
-        pk,
-        action=selectors.ACTION_RECTIFY,
-        perm="inspections.rectify_hazard",
-        form_class=HazardRectifyForm,
-        run=lambda hazard, data: services.hazard_rectify(
-            hazard=hazard, actor=request.user, note=data["note"], after_photo=data["after_photo"]
+HAZARD_ACTIONS = RecordActions(
+    record="hazard",
+    prefix="hazards",
+    lookup=_hazard_or_404,
+    render=_render_refused,
+    detail_url=lambda hazard: reverse("inspections:hazard_detail", args=[hazard.pk]),
+    actions=(
+        Action(
+            name=selectors.ACTION_START,
+            perms=RECTIFY,
+            success=_("Rectification started."),
+            run=lambda hazard, actor, form: services.hazard_start(hazard=hazard, actor=actor),
         ),
-    )
-
-
-@login_required
-@require_POST
-def hazard_verify(request, pk: int):
-    return _act(
-        request,
-        pk,
-        action=selectors.ACTION_VERIFY,
-        perm="inspections.verify_hazard",
-        form_class=HazardVerifyForm,
-        run=lambda hazard, data: services.hazard_verify(
-            hazard=hazard, actor=request.user, note=data["note"]
+        Action(
+            name=selectors.ACTION_RECTIFY,
+            perms=RECTIFY,
+            success=_("Reported as rectified; the street office will verify it."),
+            form_class=HazardRectifyForm,
+            run=lambda hazard, actor, form: services.hazard_rectify(
+                hazard=hazard,
+                actor=actor,
+                note=form.cleaned_data["note"],
+                after_photo=form.cleaned_data["after_photo"],
+            ),
         ),
-    )
-
-
-@login_required
-@require_POST
-def hazard_reject(request, pk: int):
-    return _act(
-        request,
-        pk,
-        action=selectors.ACTION_REJECT,
-        perm="inspections.verify_hazard",
-        form_class=HazardRejectForm,
-        run=lambda hazard, data: services.hazard_reject(
-            hazard=hazard, actor=request.user, reason=data["reason"], deadline=data["deadline"]
+        Action(
+            name=selectors.ACTION_VERIFY,
+            perms=VERIFY,
+            success=_("The rectification is verified."),
+            form_class=HazardVerifyForm,
+            run=lambda hazard, actor, form: services.hazard_verify(
+                hazard=hazard, actor=actor, note=form.cleaned_data["note"]
+            ),
         ),
-    )
+        Action(
+            name=selectors.ACTION_REJECT,
+            perms=VERIFY,
+            success=_("The rectification was rejected; the company has a new deadline."),
+            form_class=HazardRejectForm,
+            run=lambda hazard, actor, form: services.hazard_reject(
+                hazard=hazard,
+                actor=actor,
+                reason=form.cleaned_data["reason"],
+                deadline=form.cleaned_data["deadline"],
+            ),
+        ),
+    ),
+)
 
 
 # Photos: served through the scope check, never from a public media URL -------------------------
@@ -300,9 +273,6 @@ urlpatterns = [
     path("hazards/", hazard_list, name="hazard_list"),
     path("hazards/new/", hazard_new, name="hazard_new"),
     path("hazards/<int:pk>/", hazard_detail, name="hazard_detail"),
-    path("hazards/<int:pk>/start/", hazard_start, name="hazard_start"),
-    path("hazards/<int:pk>/rectify/", hazard_rectify, name="hazard_rectify"),
-    path("hazards/<int:pk>/verify/", hazard_verify, name="hazard_verify"),
-    path("hazards/<int:pk>/reject/", hazard_reject, name="hazard_reject"),
+    *HAZARD_ACTIONS.urlpatterns(),
     path("hazards/<int:pk>/photo/<slug:which>/", hazard_photo, name="hazard_photo"),
 ]
