@@ -3,13 +3,17 @@
 Locally, without REDIS_URL, this is skipped; in CI (CI set) a missing broker is a failure.
 """
 
+import hashlib
 import os
+import time
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from communities.models import District
+from communities.exports.services import export_job_create
+from communities.models import District, ExportJob
 from config.celery import app
 
 
@@ -41,3 +45,28 @@ def test_a_real_worker_runs_a_task_through_redis(redis_worker):
     pk = result.get(timeout=30)
     assert District.objects.get(pk=pk).name == "西湖示范区"
     assert result.status == "SUCCESS"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_an_export_job_through_redis(redis_worker, city):
+    """The whole background path: the job row, the task sent on commit, the worker's claim,
+    the file moved into place with its SHA-256."""
+    job = export_job_create(
+        user=city.bureau,
+        exporter_key="communities.compound",
+        params={},
+        file_format="xlsx",
+        total=5,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.2)
+
+    assert (job.status, job.row_count, job.error) == ("done", 5, "")
+    content = Path(job.file.path).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == job.sha256
+    assert [p.name for p in Path(job.file.path).parent.iterdir()] == [Path(job.file.name).name]
+    assert ExportJob.objects.count() == 1
