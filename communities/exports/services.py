@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import ExportJob, ExportStatus
-from communities.models.exports import export_path
+from communities.models.exports import EXPORT_DIR, export_path
 
 from .base import ExportContext, get_exporter
 from .writer import write_export
@@ -167,4 +167,15 @@ def export_jobs_purge(*, now: datetime.datetime | None = None) -> int:
             job.file.storage.delete(job.file.name)
         job.delete()
         count += 1
+    _purge_stale_parts(now - ttl)
     return count
+
+
+def _purge_stale_parts(before: datetime.datetime) -> None:
+    """Temporary files a killed worker left behind (a finished run never leaves one)."""
+    folder = Path(default_storage.path(EXPORT_DIR))
+    if not folder.is_dir():
+        return
+    for part in folder.glob("*/.*.part"):
+        if part.stat().st_mtime < before.timestamp():
+            part.unlink(missing_ok=True)

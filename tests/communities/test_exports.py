@@ -5,6 +5,7 @@ the owner sees a job; small exports answer at once, big ones become a job)."""
 import datetime
 import hashlib
 import io
+import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -263,6 +264,22 @@ def test_the_purge_removes_expired_jobs_and_their_files_only(city):
     assert not Path(old.file.path).exists()
     assert Path(fresh.file.path).exists()
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_purge_removes_temporary_files_a_killed_worker_left_only_when_old(city, settings):
+    folder = Path(settings.MEDIA_ROOT) / "exports" / str(city.bureau.pk)
+    folder.mkdir(parents=True)
+    old, recent = folder / ".a.xlsx.1.part", folder / ".b.xlsx.2.part"
+    old.write_bytes(b"half")
+    recent.write_bytes(b"half")
+    long_ago = (
+        timezone.now() - datetime.timedelta(hours=settings.EXPORT_TTL_HOURS + 1)
+    ).timestamp()
+    os.utime(old, (long_ago, long_ago))
+
+    s.export_jobs_purge()
+
+    assert (old.exists(), recent.exists()) == (False, True)
 
 
 def test_the_sweep_resends_jobs_left_pending(city, monkeypatch):
