@@ -272,10 +272,12 @@ def test_the_purge_removes_temporary_files_a_killed_worker_left_only_when_old(ci
     old, recent = folder / ".a.xlsx.1.part", folder / ".b.xlsx.2.part"
     old.write_bytes(b"half")
     recent.write_bytes(b"half")
-    long_ago = (
-        timezone.now() - datetime.timedelta(hours=settings.EXPORT_TTL_HOURS + 1)
-    ).timestamp()
+    # Both ages from the (possibly travelled) clock, not the file system's.
+    ttl = datetime.timedelta(hours=settings.EXPORT_TTL_HOURS)
+    long_ago = (timezone.now() - ttl - datetime.timedelta(hours=1)).timestamp()
+    just_now = (timezone.now() - datetime.timedelta(minutes=1)).timestamp()
     os.utime(old, (long_ago, long_ago))
+    os.utime(recent, (just_now, just_now))
 
     s.export_jobs_purge()
 
