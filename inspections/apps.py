@@ -25,6 +25,10 @@ class InspectionsConfig(AppConfig):
             m.KeyManagement,
         ):
             auditlog.register(model)
+        from communities.notifications import register_notice_texts
+        from inspections.notices import NOTICE_TEXTS
+
+        register_notice_texts(NOTICE_TEXTS)
         import inspections.demo  # noqa: F401  (registers its step of manage.py seed_demo)
         from communities.exports import register
         from inspections.exporting import HazardsExporter, InspectionsExporter

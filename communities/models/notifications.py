@@ -24,6 +24,11 @@ class Notification(models.Model):
         verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=40)
+    # What is shown: a registered text (communities.notifications.NOTICE_TEXTS) and its
+    # parameters, translated when read, so each reader sees it in their own language.
+    text = models.CharField(_("text"), max_length=60, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The text as sent (the e-mail's words); shown for a notice whose text is not registered.
     message = models.CharField(_("message"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -48,3 +53,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.user_id}"
+
+    @property
+    def display_text(self) -> str:
+        """The notice in the active language."""
+        from communities.notifications import notice_text
+
+        return notice_text(self.text, self.params) or self.message

@@ -21,6 +21,7 @@ from communities.notifications import notify
 from communities.uploads import store_upload
 from communities.workflow import require
 from disputes import errors as e
+from disputes import notices as N
 from disputes.errors import WorkflowError
 from disputes.handlers import can_handle, handlers_for, registration_levels
 from disputes.models import (
@@ -91,8 +92,9 @@ def _url(case: DisputeCase) -> str:
     return reverse("disputes:case_detail", args=[case.pk])
 
 
-def _tell(users, case: DisputeCase, kind: str, message: str, key: str) -> None:
-    notify(users=users, kind=kind, message=message, url=_url(case), dedup_key=key)
+def _tell(users, case: DisputeCase, kind: str, params: dict, key: str, text: str = "") -> None:
+    params = {"number": case.number, **params}
+    notify(users=users, kind=kind, text=text, params=params, url=_url(case), dedup_key=key)
 
 
 def _text(value: str) -> str:
@@ -200,9 +202,8 @@ def case_register(
     _tell(
         handlers_for(case),
         case,
-        "dispute_registered",
-        gettext("A dispute %(number)s in %(compound)s awaits acceptance.")
-        % {"number": case.number, "compound": compound.name},
+        N.REGISTERED,
+        {"compound": compound.name},
         f"dispute_registered:{case.pk}:{level}",
     )
     return case
@@ -247,9 +248,8 @@ def _tell_assigned(case: DisputeCase) -> None:
     _tell(
         {case.handler, case.leader},
         case,
-        "dispute_assigned",
-        gettext("Dispute %(number)s is yours to handle by %(deadline)s.")
-        % {"number": case.number, "deadline": case.deadline.isoformat()},
+        N.ASSIGNED,
+        {"deadline": case.deadline.isoformat()},
         f"dispute_assigned:{case.pk}:{case.level}:{case.handler_id}:{case.leader_id}",
     )
 
@@ -261,13 +261,8 @@ def _tell_registrant(case: DisputeCase, step: str) -> None:
     _tell(
         [case.registered_by],
         case,
-        "dispute_progress",
-        gettext("Dispute %(number)s: %(status)s (%(level)s).")
-        % {
-            "number": case.number,
-            "status": case.get_status_display(),
-            "level": case.get_level_display(),
-        },
+        N.PROGRESS,
+        {"status": case.status, "level": case.level},
         f"dispute_progress:{case.pk}:{step}:{case.level}:{case.status}",
     )
 
@@ -406,10 +401,10 @@ def case_escalate(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     _tell(
         handlers_for(case),
         case,
-        "dispute_registered",
-        gettext("Dispute %(number)s was escalated to you; accept it by %(deadline)s.")
-        % {"number": case.number, "deadline": case.deadline.isoformat()},
+        N.REGISTERED,
+        {"deadline": case.deadline.isoformat()},
         f"dispute_registered:{case.pk}:{upper}",
+        text=N.ESCALATED,
     )
     _tell_registrant(case, "escalate")
     return case

@@ -11,9 +11,9 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from communities.notifications import notify
+from disputes import notices as N
 from disputes.handlers import handlers_for
 from disputes.models import DisputeCase
 
@@ -27,11 +27,11 @@ def responsible_users(case: DisputeCase) -> list:
     return named or list(handlers_for(case))
 
 
-def _notify(case: DisputeCase, kind: str, message: str) -> int:
+def _notify(case: DisputeCase, kind: str) -> int:
     created = notify(
         users=responsible_users(case),
         kind=kind,
-        message=message % {"number": case.number, "deadline": case.deadline.isoformat()},
+        params={"number": case.number, "deadline": case.deadline.isoformat()},
         url=reverse("disputes:case_detail", args=[case.pk]),
         dedup_key=f"{kind}:{case.pk}:{case.deadline.isoformat()}",
     )
@@ -50,11 +50,7 @@ def disputes_daily(*, today: datetime.date | None = None) -> dict:
             escalated += case_auto_escalate(case=case, today=today) is not None
     due, overdue = 0, 0
     for case in cases.filter(deadline__gte=today, deadline__lte=due_soon_until(today)):
-        due += _notify(case, "dispute_due", gettext("Dispute %(number)s is due on %(deadline)s."))
+        due += _notify(case, N.DUE)
     for case in overdue_cases.all():  # re-read: escalated cases have new deadlines
-        overdue += _notify(
-            case,
-            "dispute_overdue",
-            gettext("Dispute %(number)s is past its deadline %(deadline)s."),
-        )
+        overdue += _notify(case, N.OVERDUE)
     return {"escalated": escalated, "due_notices": due, "overdue_notices": overdue}

@@ -6,12 +6,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from communities.acting import members_acting_in, organisations_acting_for
 from communities.models import Compound, Organisation, OrganisationKind
 from communities.notifications import notify
 from inspections import errors as e
+from inspections import notices as N
 from inspections.errors import WorkflowError
 from inspections.models import (
     Answer,
@@ -169,22 +169,21 @@ def self_checks_open_month(*, period: datetime.date) -> int:
         except WorkflowError:
             continue  # opened meanwhile, or no company organisation: nothing to do
         opened += 1
-        message = gettext("The %(month)s self-check of %(compound)s is open.") % {
-            "month": f"{inspection.period:%Y-%m}",
-            "compound": inspection.compound.name,
-        }
-        _notify_company(inspection, "check_due", message, key=f"check_due:{inspection.pk}")
+        _notify_company(
+            inspection, N.CHECK_DUE, key=f"check_due:{inspection.pk}", text=N.CHECK_OPENED
+        )
     return opened
 
 
-def _notify_company(inspection: Inspection, kind: str, message: str, *, key: str) -> None:
+def _notify_company(inspection: Inspection, kind: str, *, key: str, text: str = "") -> None:
     """Tell the members of the company that does the self-check."""
     if inspection.organisation is None:
         return
     notify(
         users=members_acting_in([inspection.organisation]),
         kind=kind,
-        message=message,
+        text=text,
+        params={"month": f"{inspection.period:%Y-%m}", "compound": inspection.compound.name},
         url=reverse("inspections:inspection_detail", args=[inspection.pk]),
         dedup_key=key,
     )
@@ -366,13 +365,7 @@ def inspection_return(
     inspection.review_comment = comment
     inspection.save()
     event = _event(inspection, A.RETURN, actor, S.SUBMITTED, comment)
-    _notify_company(
-        inspection,
-        "check_returned",
-        gettext("The %(month)s self-check of %(compound)s was returned.")
-        % {"month": f"{inspection.period:%Y-%m}", "compound": inspection.compound.name},
-        key=f"check_returned:{event.pk}",
-    )
+    _notify_company(inspection, N.CHECK_RETURNED, key=f"check_returned:{event.pk}")
     return inspection
 
 

@@ -5,13 +5,13 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from communities.acting import users_acting_for
 from communities.models import Compound, OrganisationKind
 from communities.notifications import notify
 from communities.uploads import store_upload
 from inspections import errors as e
+from inspections import notices as N
 from inspections.errors import WorkflowError
 from inspections.models import (
     Answer,
@@ -105,9 +105,8 @@ def hazard_raise(
     _event(hazard, A.RAISE, actor, "")
     notify(
         users=company_users(compound),
-        kind="hazard_assigned",
-        message=gettext("A hazard to rectify in %(compound)s by %(deadline)s.")
-        % {"compound": compound.name, "deadline": deadline.isoformat()},
+        kind=N.HAZARD_ASSIGNED,
+        params={"compound": compound.name, "deadline": deadline.isoformat()},
         url=reverse("inspections:hazard_detail", args=[hazard.pk]),
         dedup_key=f"hazard_assigned:{hazard.pk}",
     )
@@ -178,9 +177,9 @@ def hazard_reject(*, hazard: Hazard, actor, reason: str, deadline: datetime.date
     _event(hazard, A.REJECT, actor, H.RECTIFIED, reason.strip())
     notify(
         users=company_users(hazard.compound),
-        kind="hazard_assigned",
-        message=gettext("A rectification in %(compound)s was rejected; new deadline %(deadline)s.")
-        % {"compound": hazard.compound.name, "deadline": deadline.isoformat()},
+        kind=N.HAZARD_ASSIGNED,
+        text=N.HAZARD_REJECTED,
+        params={"compound": hazard.compound.name, "deadline": deadline.isoformat()},
         url=reverse("inspections:hazard_detail", args=[hazard.pk]),
         dedup_key=f"hazard_rejected:{hazard.pk}:{deadline.isoformat()}",
     )
@@ -194,9 +193,8 @@ def hazards_notify_overdue(*, today: datetime.date | None = None) -> int:
     for hazard in Hazard.objects.overdue(today).select_related("compound"):
         created = notify(
             users=company_users(hazard.compound),
-            kind="hazard_overdue",
-            message=gettext("A hazard in %(compound)s is past its deadline %(deadline)s.")
-            % {"compound": hazard.compound.name, "deadline": hazard.deadline.isoformat()},
+            kind=N.HAZARD_OVERDUE,
+            params={"compound": hazard.compound.name, "deadline": hazard.deadline.isoformat()},
             url=reverse("inspections:hazard_detail", args=[hazard.pk]),
             dedup_key=f"hazard_overdue:{hazard.pk}:{hazard.deadline.isoformat()}",
         )

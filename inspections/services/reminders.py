@@ -9,17 +9,17 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from communities.acting import members_acting_in
 from communities.notifications import notify
+from inspections import notices as N
 from inspections.models import Inspection, InspectionStatus
 
 from .common import month_start
 
 DUE_SOON_DAYS = 3
-KIND_DUE = "check_due"
-KIND_OVERDUE = "check_overdue"
+KIND_DUE = N.CHECK_DUE
+KIND_OVERDUE = N.CHECK_OVERDUE
 
 
 def self_check_due_date(period: datetime.date) -> datetime.date:
@@ -35,20 +35,6 @@ def _stage(today: datetime.date, due: datetime.date) -> str | None:
     if today >= due - datetime.timedelta(days=DUE_SOON_DAYS):
         return KIND_DUE
     return None
-
-
-def _message(kind: str, inspection: Inspection, due: datetime.date) -> str:
-    values = {
-        "month": f"{inspection.period:%Y-%m}",
-        "compound": inspection.compound.name,
-        "due": due.isoformat(),
-    }
-    if kind == KIND_OVERDUE:
-        return (
-            gettext("The %(month)s self-check of %(compound)s is overdue: it was due by %(due)s.")
-            % values
-        )
-    return gettext("The %(month)s self-check of %(compound)s is due by %(due)s.") % values
 
 
 def self_checks_remind(*, today: datetime.date | None = None) -> int:
@@ -76,7 +62,11 @@ def self_checks_remind(*, today: datetime.date | None = None) -> int:
         created = notify(
             users=members_acting_in([inspection.organisation]),
             kind=kind,
-            message=_message(kind, inspection, due),
+            params={
+                "month": f"{inspection.period:%Y-%m}",
+                "compound": inspection.compound.name,
+                "due": due.isoformat(),
+            },
             url=reverse("inspections:inspection_detail", args=[inspection.pk]),
             # Not "check_due:<pk>": that key is the notice that the check was opened.
             dedup_key=f"{kind}_reminder:{inspection.pk}",
