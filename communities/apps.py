@@ -25,8 +25,8 @@ class CommunitiesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from communities import models as m
+        from communities.privacy import personal_fields
 
-        personal = ["head_name", "head_phone", "head_id_number"]
         for model in (
             m.District,
             m.Street,
@@ -38,7 +38,7 @@ class CommunitiesConfig(AppConfig):
             m.Membership,
         ):
             auditlog.register(model)
-        auditlog.register(m.Household, mask_fields=personal)
+        auditlog.register(m.Household, mask_fields=list(personal_fields(m.Household)))
         from django.contrib.auth import get_user_model
 
         # Who changed whose account (never the password hash itself).

@@ -13,7 +13,12 @@ from communities.importing.widgets import (
     ScopedLookupWidget,
     YesNoWidget,
 )
-from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.privacy import (
+    can_see_personal_data,
+    mask_value,
+    personal_fields,
+    personal_value,
+)
 from communities.validators import credit_code_check_char, id_number_check_char
 
 from .importing import messages as msg
@@ -198,13 +203,6 @@ class ManagementTermResource(RegisterResource):
         name = "物业服务期"
 
 
-PERSONAL_MASKS = {
-    "head_name": mask_name,
-    "head_phone": mask_phone,
-    "head_id_number": mask_id_number,
-}
-
-
 class HouseholdResource(RegisterResource):
     """Personal data is exported masked unless the user may see it; a masked value in an
     import leaves the stored one unchanged, and only users who may see personal data change
@@ -256,8 +254,7 @@ class HouseholdResource(RegisterResource):
         self.shows_personal_data = can_see_personal_data(user)
 
     def _personal(self, obj, name: str) -> str:
-        value = getattr(obj, name) or ""
-        return value if self.shows_personal_data else PERSONAL_MASKS[name](value)
+        return personal_value(obj, name, shown=self.shows_personal_data)
 
     def dehydrate_head_name(self, obj) -> str:
         return self._personal(obj, "head_name")
@@ -269,7 +266,7 @@ class HouseholdResource(RegisterResource):
         return self._personal(obj, "head_id_number")
 
     def import_field(self, field: Field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute in PERSONAL_MASKS and field.column_name in row:
+        if field.attribute in personal_fields(m.Household) and field.column_name in row:
             self._import_personal(field, instance, row)
         else:
             super().import_field(field, instance, row, is_m2m, **kwargs)
@@ -278,7 +275,7 @@ class HouseholdResource(RegisterResource):
         value = field.clean(row)
         if not instance._state.adding:
             current = getattr(instance, field.attribute) or ""
-            if value == PERSONAL_MASKS[field.attribute](current):
+            if value == mask_value(m.Household, field.attribute, current):
                 return  # as exported: unchanged
             if not self.shows_personal_data:
                 raise ValueError(msg.MSG_PERSONAL_READ_ONLY)

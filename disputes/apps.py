@@ -10,6 +10,7 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from communities.privacy import personal_fields
         from communities.roles import extend_role_permissions
         from disputes import models as m
         from disputes.roles import DISPUTE_ROLE_PERMISSIONS
@@ -17,9 +18,13 @@ class DisputesConfig(AppConfig):
         extend_role_permissions(DISPUTE_ROLE_PERMISSIONS)
         auditlog.register(m.CalendarDay)
         auditlog.register(m.DisputeCase)
-        auditlog.register(m.Party, mask_fields=["name", "phone", "id_number"])
+        auditlog.register(m.Party, mask_fields=list(personal_fields(m.Party)))
         auditlog.register(m.MediationSession)
         auditlog.register(m.ReturnVisit)
+        from communities.notifications import register_notice_texts
+        from disputes.notices import NOTICE_TEXTS
+
+        register_notice_texts(NOTICE_TEXTS)
         import disputes.demo  # noqa: F401  (registers its step of manage.py seed_demo)
         from communities.exports import register
         from disputes.exporting import CasesExporter

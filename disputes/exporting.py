@@ -21,7 +21,7 @@ from django.utils.translation import override
 from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
 from communities.exports.base import person_name
-from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.privacy import can_see_personal_data, personal_fields, personal_value
 from communities.selectors import compounds_for_filter
 from disputes import resources as r
 from disputes.figures import dispute_figures
@@ -46,10 +46,8 @@ FIGURE_COLUMNS.append(Column(r.FIGURE_HEADERS[2], 12, NUMBER))
 
 
 def party_text(party: Party, personal: bool) -> str:
-    name, phone, id_number = party.name, party.phone, party.id_number
-    if not personal:
-        name, phone, id_number = mask_name(name), mask_phone(phone), mask_id_number(id_number)
-    parts = [r.ROLE_WORDS.get(party.role, party.role), name, phone, id_number]
+    shown = [personal_value(party, field, shown=personal) for field in personal_fields(Party)]
+    parts = [r.ROLE_WORDS.get(party.role, party.role), *shown]
     return " ".join(part for part in parts if part)
 
 

@@ -33,7 +33,7 @@ from communities.importing import messages as msg
 from communities.importing.formats import ImportFileError, dataset_from_rows, read_xlsx_rows
 from communities.importing.widgets import ChoiceWidget, CodeWidget, DateWidget, cell_text
 from communities.models import Compound
-from communities.privacy import mask_id_number, mask_name, mask_phone
+from communities.privacy import masked_values, personal_fields
 from communities.workflow import MSG_NOT_ALLOWED, WorkflowError
 from disputes import errors as e
 from disputes import resources as r
@@ -115,19 +115,12 @@ class LedgerRow:
 
 
 def masked_parties(parties: list[dict]) -> str:
-    return "; ".join(
-        " ".join(
-            part
-            for part in (
-                r.ROLE_WORDS.get(party["role"], ""),
-                mask_name(party["name"]),
-                mask_phone(party["phone"]),
-                mask_id_number(party["id_number"]),
-            )
-            if part
-        )
-        for party in parties
-    )
+    def words(party: dict) -> str:
+        masked = masked_values(Party, party)
+        parts = [r.ROLE_WORDS.get(party["role"], ""), *(masked[f] for f in personal_fields(Party))]
+        return " ".join(part for part in parts if part)
+
+    return "; ".join(words(party) for party in parties)
 
 
 @dataclass

@@ -8,10 +8,10 @@ from communities import models as m
 from communities import resources as r
 from communities.forms import ManagementTermFormSet
 from communities.models.companies import current_term_q
-from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.privacy import can_see_personal_data, personal_fields
 
 from .importexport import RegisterImportExportMixin
-from .scoped import ScopedAdminMixin, ScopedInlineMixin
+from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -159,7 +159,7 @@ class ManagementTermAdmin(RegisterAdmin):
     date_hierarchy = "start"
 
 
-PERSONAL_FIELDS = ["head_name", "head_phone", "head_id_number"]
+PERSONAL_FIELDS = list(personal_fields(m.Household))
 MASKED_FIELDS = ["head_masked", "phone_masked", "id_number_masked"]
 
 
@@ -172,7 +172,6 @@ class HouseholdAdmin(RegisterAdmin):
     """
 
     resource_classes = [r.HouseholdResource]
-    personal_fields = tuple(PERSONAL_FIELDS)
     list_display = [
         "compound",
         "building",
@@ -226,14 +225,6 @@ class HouseholdAdmin(RegisterAdmin):
             return self.fields_base + MASKED_FIELDS
         return self.fields_base + PERSONAL_FIELDS
 
-    @admin.display(description=_("head of household"))
-    def head_masked(self, obj):
-        return mask_name(obj.head_name)
-
-    @admin.display(description=_("phone"))
-    def phone_masked(self, obj):
-        return mask_phone(obj.head_phone)
-
-    @admin.display(description=_("ID number"))
-    def id_number_masked(self, obj):
-        return mask_id_number(obj.head_id_number)
+    head_masked = masked_column("head_name", _("head of household"))
+    phone_masked = masked_column("head_phone", _("phone"))
+    id_number_masked = masked_column("head_id_number", _("ID number"))

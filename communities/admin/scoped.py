@@ -1,6 +1,7 @@
 """The admin side of the scoping rule: one mixin every admin class of every app uses."""
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
+from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from communities.privacy import can_see_personal_data
+from communities.privacy import can_see_personal_data, mask_value, personal_fields
 
 
 def router_db(objs) -> str:
@@ -59,9 +60,9 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     that the id exists). Writes are re-checked: a saved object must still be in scope.
     """
 
-    # Fields holding personal data: never filtered on (a URL filter could confirm guesses)
-    # by users who may not see them.
-    personal_fields: tuple[str, ...] = ()
+    # Personal data is never filtered on (a URL filter could confirm guesses) by users who may
+    # not see it: the model's declared personal fields, and these lookups through relations.
+    personal_lookups: tuple[str, ...] = ()
     show_full_result_count = False
     # The global audit log is for operators (it is not scoped); each object's own history,
     # reached through its scoped admin, is for everyone who may see the object.
@@ -81,7 +82,8 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
 
     def lookup_allowed(self, lookup, value, request):
         field = lookup.split(LOOKUP_SEP, 1)[0]
-        if field in self.personal_fields and not can_see_personal_data(request.user):
+        personal = {*personal_fields(self.model), *self.personal_lookups}
+        if field in personal and not can_see_personal_data(request.user):
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -114,3 +116,14 @@ class ScopedInlineMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", scoped_queryset(db_field.related_model, request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def masked_column(field: str, description):
+    """An admin column (or read-only field) showing one personal field masked as its model
+    declares (``communities.privacy``), for users who may not see personal data."""
+
+    @admin.display(description=description)
+    def column(self, obj):
+        return mask_value(type(obj), field, getattr(obj, field))
+
+    return column

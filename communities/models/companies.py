@@ -52,6 +52,13 @@ class PropertyCompanyQuerySet(ScopedQuerySet):
 
 
 class PropertyCompany(TimeStamped):
+    not_personal_data = {
+        "name": "a company's registered name",
+        "address": "a company's registered address",
+        "contact_person": "the contact a company publishes for its business",
+        "contact_phone": "the contact a company publishes for its business",
+    }
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     credit_code = models.CharField(
         _("unified social credit code"),

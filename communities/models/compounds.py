@@ -66,6 +66,8 @@ class CompoundQuerySet(ScopedQuerySet):
 
 
 class Compound(TimeStamped):
+    not_personal_data = {"name": "the name of a place", "address": "the address of a compound"}
+
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="compounds", verbose_name=_("community")
     )

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communities.privacy import ID_NUMBER, NAME, PHONE
 from communities.validators import (
     normalize_id_number,
     normalize_phone,
@@ -25,6 +26,8 @@ class HouseholdQuerySet(CompoundScopedQuerySet):
 
 
 class Household(TimeStamped):
+    personal_data = {"head_name": NAME, "head_phone": PHONE, "head_id_number": ID_NUMBER}
+
     compound = models.ForeignKey(
         Compound, models.CASCADE, related_name="households", verbose_name=_("compound")
     )

@@ -82,6 +82,8 @@ class OrganisationQuerySet(ScopedQuerySet):
 
 
 class Organisation(TimeStamped):
+    not_personal_data = {"name": "the name of an office or company"}
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     district = models.ForeignKey(

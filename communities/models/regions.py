@@ -48,6 +48,8 @@ class DistrictQuerySet(ScopedQuerySet):
 
 
 class District(models.Model):
+    not_personal_data = {"name": "the name of a place"}
+
     code = models.CharField(
         _("district code"), max_length=6, unique=True, validators=[validate_district_code]
     )
@@ -82,6 +84,8 @@ class StreetQuerySet(ScopedQuerySet):
 
 
 class Street(models.Model):
+    not_personal_data = {"name": "the name of a place"}
+
     district = models.ForeignKey(
         District, models.PROTECT, related_name="streets", verbose_name=_("district")
     )
@@ -120,6 +124,8 @@ class CommunityQuerySet(ScopedQuerySet):
 
 
 class Community(models.Model):
+    not_personal_data = {"name": "the name of a place"}
+
     street = models.ForeignKey(
         Street, models.PROTECT, related_name="communities", verbose_name=_("street")
     )

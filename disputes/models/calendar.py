@@ -13,6 +13,8 @@ class CalendarDay(models.Model):
     """A day that breaks the weekday/weekend rule: a holiday on a weekday, or a weekend day
     worked to make up for one. Seeded from the chinese-calendar package; editable."""
 
+    not_personal_data = {"name": "the name of a public holiday"}
+
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True)

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Compound, Street
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
+from communities.privacy import ID_NUMBER, NAME, PHONE
 from communities.uploads import dated_upload_name
 from communities.validators import (
     normalize_id_number,
@@ -233,6 +234,8 @@ class PartyQuerySet(CompoundScopedQuerySet):
 class Party(models.Model):
     """A party to a dispute; name, phone and ID number are personal data (masked)."""
 
+    personal_data = {"name": NAME, "phone": PHONE, "id_number": ID_NUMBER}
+
     case = models.ForeignKey(
         DisputeCase, models.CASCADE, related_name="parties", verbose_name=_("case")
     )
@@ -264,6 +267,11 @@ class SessionQuerySet(CompoundScopedQuerySet):
 
 class MediationSession(models.Model):
     """One mediation meeting: when, who mediated and who came, what was agreed."""
+
+    not_personal_data = {
+        "mediators": "the mediators' names as they sign the record (staff, not parties)",
+        "attendees": "who attended, by role (parties are recorded as Party rows)",
+    }
 
     case = models.ForeignKey(
         DisputeCase, models.PROTECT, related_name="sessions", verbose_name=_("case")

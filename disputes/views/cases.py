@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
-from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.privacy import can_see_personal_data, mask_instance
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from disputes import selectors as s
@@ -176,9 +176,7 @@ def _parties(user, case) -> list:
     rows = list(s.case_parties(user=user, case=case))
     if not can_see_personal_data(user):
         for party in rows:
-            party.name = mask_name(party.name)
-            party.phone = mask_phone(party.phone)
-            party.id_number = mask_id_number(party.id_number)
+            mask_instance(party)
     return rows
 
 

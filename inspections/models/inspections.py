@@ -192,6 +192,8 @@ class EvidenceQuerySet(CompoundScopedQuerySet):
 
 
 class Evidence(models.Model):
+    not_personal_data = {"original_name": "the name of an uploaded file (shown, never a path)"}
+
     answer = models.ForeignKey(
         Answer, models.CASCADE, related_name="evidence", verbose_name=_("answer")
     )

@@ -39,6 +39,8 @@ class ChecklistTemplate(TimeStamped):
     """One version of a checklist. A version that has been used is never changed in place:
     ``template_new_version`` copies it into a new draft."""
 
+    not_personal_data = {"name": "the name of a checklist"}
+
     name = models.CharField(_("name"), max_length=100)
     version = models.PositiveIntegerField(_("version"), unique=True)
     status = models.CharField(
