@@ -271,13 +271,7 @@ GUARDED = sorted(set(_probes()) & set(id_taking_urls()))
 # Leaks found by this guard and not fixed yet: URL → (who, what happens). Strict: the test fails
 # once the leak is fixed, and the entry must go.
 STAFF = {"street", "community", "manager_a", "viewer_a"}
-KNOWN_LEAKS = {
-    "admin:auditlog_logentry_history": (
-        STAFF,
-        "leak: django-auditlog's LogEntry admin is not scoped; its history page answers 403 for "
-        "an existing log entry and redirects (302) to the admin index for a missing id",
-    ),
-}
+KNOWN_LEAKS: dict[str, tuple[tuple[str, ...], str]] = {}
 
 
 def _matrix():

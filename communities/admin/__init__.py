@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import register, users  # noqa: F401  (registers the admin classes)
-from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
+from . import audit_log, register, users  # noqa: F401  (registers the admin classes)
+from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column, scoped_queryset
 
 admin.site.site_header = _("SafeCompound administration")
 admin.site.site_title = _("SafeCompound")
 admin.site.index_title = _("Register and campaign administration")
 admin.site.site_url = "/"
 
-__all__ = ["ScopedAdminMixin", "ScopedInlineMixin", "scoped_queryset"]
+__all__ = ["ScopedAdminMixin", "ScopedInlineMixin", "masked_column", "scoped_queryset"]

@@ -11,11 +11,8 @@ Exports do not use the library: the export button leads to the shared export pat
 (``communities.exports``, the register's exporters in ``register_exports.py``).
 """
 
-from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
@@ -31,37 +28,15 @@ from communities.importing.errors import import_error_lines
 from communities.importing.formats import REGISTER_FORMATS, ImportFileError
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
 from communities.importing.template import import_template_bytes
+from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
 
-SESSION_KEY = "register_import_files"
-MAX_WAITING_PER_SESSION = 10
+WAITING = WaitingImports("register_import_files")
 
 
-class RegisterImportForm(ImportForm):
+class RegisterImportForm(ImportFileSizeMixin, ImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["import_file"].widget.attrs["accept"] = ".xlsx,.csv"
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_FILE_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                msg.MSG_FILE_TOO_LARGE.format(limit=filesizeformat(limit)), code="too_large"
-            )
-        return upload
-
-
-def _waiting_files(request) -> list[str]:
-    return list(request.session.get(SESSION_KEY, []))
-
-
-def _remember_waiting_file(request, name: str) -> None:
-    names = [*_waiting_files(request), name][-MAX_WAITING_PER_SESSION:]
-    request.session[SESSION_KEY] = names
-
-
-def _forget_waiting_file(request, name: str) -> None:
-    request.session[SESSION_KEY] = [n for n in _waiting_files(request) if n != name]
 
 
 class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
@@ -110,7 +85,7 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
         upload = request.FILES.get("import_file")
         name = getattr(upload, "tmp_storage_name", None)
         if name and context.get("confirm_form") is not None:
-            _remember_waiting_file(request, name)
+            WAITING.remember(request, name)
         elif name:
             ImportTempStorage(name=name).remove()  # nothing to confirm: drop it now
         self._add_error_lines(context)
@@ -122,9 +97,9 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
             raise PermissionDenied
         name = request.POST.get("import_file_name", "")
         storage = ImportTempStorage(name=name)
-        if name not in _waiting_files(request) or not storage.exists():
+        if name not in WAITING.names(request) or not storage.exists():
             return self._import_page(request, errors=[str(msg.MSG_IMPORT_EXPIRED)])
-        _forget_waiting_file(request, name)
+        WAITING.forget(request, name)
         try:
             return super().process_import(request, **kwargs)
         finally:

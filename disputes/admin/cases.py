@@ -8,15 +8,15 @@ timeline is permanent.
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communities.admin import ScopedAdminMixin, ScopedInlineMixin
+from communities.admin import ScopedAdminMixin, masked_column
+from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMixin
 from communities.exports import get_exporter
 from communities.exports.views import export_start
-from communities.privacy import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from communities.privacy import can_see_personal_data, personal_fields
 from disputes.exporting import EXPORTER_KEY
 from disputes.models import (
     CaseEvent,
@@ -24,7 +24,6 @@ from disputes.models import (
     MediationSession,
     Party,
     ReturnVisit,
-    overdue_q,
 )
 
 from .ledger import LedgerImportMixin
@@ -33,39 +32,19 @@ RelatedOnly = admin.RelatedOnlyFieldListFilter
 EXPORT_PERMISSION = "disputes.export_disputecase"
 
 
-class ReadOnlyMixin:
-    """The admin reads; the services write."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
+class CaseInline(ReadOnlyInline):
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         # ``__str__`` of every row names its case: join it rather than fetch it row by row.
         return super().get_queryset(request).select_related("case", *self.select_related)
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
 
-
-PERSONAL = ["name", "phone", "id_number"]
+PERSONAL = list(personal_fields(Party))
 MASKED = ["name_masked", "phone_masked", "id_number_masked"]
 
 
-class PartyInline(ReadOnlyInline):
+class PartyInline(CaseInline):
     """Names, phones and ID numbers in full only for users who may see personal data; the
     choice is made per request by picking fields, never stored on the (shared) inline."""
 
@@ -75,32 +54,24 @@ class PartyInline(ReadOnlyInline):
     def get_fields(self, request, obj=None):
         return ["role", *(PERSONAL if can_see_personal_data(request.user) else MASKED)]
 
-    @admin.display(description=pgettext_lazy("person", "name"))
-    def name_masked(self, obj):
-        return mask_name(obj.name)
-
-    @admin.display(description=_("phone"))
-    def phone_masked(self, obj):
-        return mask_phone(obj.phone)
-
-    @admin.display(description=_("ID number"))
-    def id_number_masked(self, obj):
-        return mask_id_number(obj.id_number)
+    name_masked = masked_column("name", pgettext_lazy("person", "name"))
+    phone_masked = masked_column("phone", _("phone"))
+    id_number_masked = masked_column("id_number", _("ID number"))
 
 
-class SessionInline(ReadOnlyInline):
+class SessionInline(CaseInline):
     model = MediationSession
     fields = ["held_on", "mediators", "attendees", "agreed", "recorded_by", "recorded_at"]
     select_related = ("recorded_by",)
 
 
-class ReturnVisitInline(ReadOnlyInline):
+class ReturnVisitInline(CaseInline):
     model = ReturnVisit
     fields = ["visited_on", "satisfaction", "note", "visited_by", "recorded_at"]
     select_related = ("visited_by",)
 
 
-class CaseEventInline(ReadOnlyInline):
+class CaseEventInline(CaseInline):
     model = CaseEvent
     fields = [
         "at",
@@ -116,22 +87,6 @@ class CaseEventInline(ReadOnlyInline):
     ]
     select_related = ("actor", "handler")
     verbose_name_plural = _("timeline")
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        overdue = overdue_q(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(overdue)
-        if self.value() == "no":
-            return queryset.exclude(overdue)
-        return queryset
 
 
 @admin.register(DisputeCase)
@@ -158,7 +113,7 @@ class DisputeCaseAdmin(LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin
     search_fields = ["number", "description"]
     # Filtering on parties (their names, phones, ID numbers) is refused to users who may not
     # see personal data: a URL filter would confirm guesses.
-    personal_fields = ("parties",)
+    personal_lookups = ("parties",)
     actions = ["export_xlsx"]
     inlines = [PartyInline, SessionInline, ReturnVisitInline, CaseEventInline]
     change_list_template = "admin/disputes/disputecase/change_list.html"

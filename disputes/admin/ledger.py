@@ -7,11 +7,9 @@ written. Only users with ``disputes.import_disputecase`` reach these pages.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -21,11 +19,11 @@ from django.views.decorators.http import require_POST
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.importing import messages as msg
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
+from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
 from disputes import resources as r
 from disputes.importing import IMPORT_PERMISSION, ledger_import, ledger_template_bytes
 
-SESSION_KEY = "dispute_ledger_files"
-MAX_WAITING_PER_SESSION = 10
+WAITING = WaitingImports("dispute_ledger_files")
 TEMPLATE_NAME = "admin/disputes/disputecase/import.html"
 
 # The preview's columns are the ledger's own (the file format, hence Chinese).
@@ -43,32 +41,11 @@ PREVIEW_HEADERS = [
 MSG_IMPORTED = _("%(count)d dispute cases were registered from the ledger: %(numbers)s.")
 
 
-class LedgerUploadForm(forms.Form):
+class LedgerUploadForm(ImportFileSizeMixin, forms.Form):
     import_file = forms.FileField(
         label=_("Screening ledger (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_FILE_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                msg.MSG_FILE_TOO_LARGE.format(limit=filesizeformat(limit)), code="too_large"
-            )
-        return upload
-
-
-def _waiting(request) -> list[str]:
-    return list(request.session.get(SESSION_KEY, []))
-
-
-def _remember(request, name: str) -> None:
-    request.session[SESSION_KEY] = [*_waiting(request), name][-MAX_WAITING_PER_SESSION:]
-
-
-def _forget(request, name: str) -> None:
-    request.session[SESSION_KEY] = [n for n in _waiting(request) if n != name]
 
 
 class LedgerImportMixin:
@@ -126,7 +103,7 @@ class LedgerImportMixin:
             return self._ledger_page(request, form, errors=result.error_lines())
         storage = ImportTempStorage()
         storage.save(data)
-        _remember(request, storage.name)
+        WAITING.remember(request, storage.name)
         return self._ledger_page(
             request,
             LedgerUploadForm(),
@@ -141,11 +118,11 @@ class LedgerImportMixin:
         self._require_import(request)
         name = request.POST.get("import_file_name", "")
         storage = ImportTempStorage(name=name)
-        if name not in _waiting(request) or not storage.exists():
+        if name not in WAITING.names(request) or not storage.exists():
             return self._ledger_page(
                 request, LedgerUploadForm(), errors=[str(msg.MSG_IMPORT_EXPIRED)]
             )
-        _forget(request, name)
+        WAITING.forget(request, name)
         try:
             result = ledger_import(user=request.user, data=storage.read(), commit=True)
         finally:

@@ -1,38 +1,13 @@
-"""Shared pieces of the inspections admin: read-only scoped bases, export, filters."""
+"""Shared pieces of the inspections admin: export and filters (the read-only scoped bases
+are communities.admin.readonly's)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from communities.admin import ScopedAdminMixin, ScopedInlineMixin
 from communities.exports.admin import ExporterAdminMixin
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
-
-
-class ReadOnlyMixin:
-    """Nothing is added, changed or deleted here: the services do that, from the workbench."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ScopedReadOnlyAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
-    pass
-
-
-class ReadOnlyInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
 
 class ExportOnlyMixin(ExporterAdminMixin, ExportMixin):

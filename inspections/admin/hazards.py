@@ -11,38 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
+from communities.admin.readonly import (
+    OverdueFilter,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    ScopedReadOnlyAdmin,
+)
 from communities.models import Compound
 from inspections import models as m
 from inspections import services
 from inspections.errors import WorkflowError
 
-from .common import (  # noqa: F401
-    STREET,
-    ExportOnlyMixin,
-    MonthFilter,
-    ReadOnlyInline,
-    ReadOnlyMixin,
-    RelatedOnly,
-    ScopedReadOnlyAdmin,
-)
+from .common import STREET, ExportOnlyMixin
 
 MSG_NONE_ACTIVE = _("None of these is under key management now.")
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        overdue = m.Hazard.objects.overdue().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
-        return queryset
 
 
 class HazardEventInline(ReadOnlyInline):

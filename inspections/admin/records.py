@@ -5,18 +5,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
+from communities.admin.readonly import ReadOnlyInline, ReadOnlyMixin, ScopedReadOnlyAdmin
 from inspections import models as m
 from inspections import resources as r
 
-from .common import (
-    STREET,
-    ExportOnlyMixin,
-    MonthFilter,
-    ReadOnlyInline,
-    ReadOnlyMixin,
-    RelatedOnly,
-    ScopedReadOnlyAdmin,
-)
+from .common import STREET, ExportOnlyMixin, MonthFilter, RelatedOnly
 
 
 def answer_text(answer: m.Answer):
