@@ -49,3 +49,12 @@ def test_production_starts_with_a_secret_and_debug_off():
 )
 def test_chinese_first_and_shanghai_time(settings, setting, expected):
     assert getattr(settings, setting) == expected
+
+
+def test_no_url_serves_the_media_folder(settings):
+    """Uploads and exports are served only by views that check the reader's scope."""
+    from django.urls import Resolver404, resolve
+
+    for path in ("/media/inspections/evidence/2026/01/x.png", f"{settings.MEDIA_URL}x.pdf"):
+        with pytest.raises(Resolver404):
+            resolve(path)

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from communities.models import ExportJob, ExportStatus
 from communities.uploads import private_file_response
@@ -57,10 +57,11 @@ def export_start(request, exporter: Exporter, params: dict, file_format: str = X
     return redirect("communities:export_job", pk=job.pk)
 
 
-@require_GET
+@require_POST
 @login_required
 def export_begin(request, key: str):
-    """Start exporter ``key`` with this query string as its filter (the list pages link here)."""
+    """Start exporter ``key`` with this query string as its filter (a POST from a list page's
+    export button: starting an export writes a job, so no link or image elsewhere may)."""
     exporter = get_exporter(key)
     if exporter is None:
         raise Http404

@@ -318,7 +318,7 @@ def begin_url(**query) -> str:
 def test_a_small_export_answers_at_once_with_the_file(city, client):
     client.force_login(city.manager_a)
 
-    response = client.get(begin_url())
+    response = client.post(begin_url())
 
     assert response.status_code == 200
     today = timezone.localdate()
@@ -339,7 +339,7 @@ def test_a_big_export_becomes_a_job_and_its_page_leads_to_the_file(
     client.force_login(city.manager_a)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(begin_url())
+        response = client.post(begin_url())
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
@@ -404,8 +404,8 @@ def test_an_expired_or_unfinished_job_has_no_download(city, client):
 
 def test_starting_needs_the_exporters_permission_and_a_known_key(city, client):
     client.force_login(city.nobody)
-    assert client.get(begin_url()).status_code == 403
+    assert client.post(begin_url()).status_code == 403
     client.force_login(city.manager_a)
-    assert client.get(reverse("communities:export_begin", args=["nope"])).status_code == 404
+    assert client.post(reverse("communities:export_begin", args=["nope"])).status_code == 404
     client.logout()
-    assert client.get(begin_url()).status_code == 302
+    assert client.post(begin_url()).status_code == 302

@@ -231,7 +231,7 @@ def test_register_button_only_for_those_who_may(client, city):
 def test_export_link_carries_the_filters_but_not_the_page(client, city):
     login(client, city.street)
     html = client.get(LIST, {"category": "noise", "page": 1}).content.decode()
-    assert f'href="{reverse("disputes:case_export")}?category=noise"' in html
+    assert f'action="{reverse("disputes:case_export")}?category=noise"' in html
 
 
 def test_waiting_for_my_organisation_to_accept(client, city):

@@ -5,9 +5,11 @@ and a query count that does not grow with the cases."""
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -25,6 +27,12 @@ from tests.factories import valid_id_number
 from .conftest import TODAY, accept, pdf_upload, register
 
 EXPORT_URL = "/disputes/export/"
+
+
+def export(client, params=None):
+    """Press the list's export button: a POST carrying the list's query string."""
+    query = f"?{urlencode(params, doseq=True)}" if params else ""
+    return client.post(f"{EXPORT_URL}{query}")
 
 
 @pytest.fixture
@@ -85,7 +93,7 @@ def day(value: datetime.date) -> datetime.datetime:
 def test_the_bureau_exports_every_case_of_its_district_with_its_details(client, city, cases):
     client.force_login(city.bureau)
 
-    rows = case_rows(client.get(EXPORT_URL))
+    rows = case_rows(export(client))
 
     assert set(rows) == {"A1", "A2", "N1", "B1", "B2"}
     a1 = rows["A1"]
@@ -110,7 +118,7 @@ def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city
     client.force_login(city.bureau)
     expected = dispute_figures(DisputeCase.objects.visible_to(city.bureau), TODAY)
 
-    rows = figure_rows(client.get(EXPORT_URL))
+    rows = figure_rows(export(client))
 
     by_label = {label: value for label, part, value in rows if not part}
     assert by_label["导出日期"] == day(TODAY)
@@ -136,10 +144,10 @@ def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city
 def test_the_lists_filters_narrow_both_sheets(client, city, cases):
     client.force_login(city.bureau)
 
-    parking = client.get(EXPORT_URL, {"category": "parking"})
-    overdue = client.get(EXPORT_URL, {"overdue": "1"})
-    open_street = client.get(EXPORT_URL, {"status": "open", "level": "street"})
-    searched = client.get(EXPORT_URL, {"q": cases["B1"].number})
+    parking = export(client, {"category": "parking"})
+    overdue = export(client, {"overdue": "1"})
+    open_street = export(client, {"status": "open", "level": "street"})
+    searched = export(client, {"q": cases["B1"].number})
 
     assert set(case_rows(parking)) == {"A2"}
     assert {label: v for label, part, v in figure_rows(parking) if not part}["案件总数"] == 1
@@ -151,7 +159,7 @@ def test_the_lists_filters_narrow_both_sheets(client, city, cases):
 def test_values_the_list_does_not_offer_are_ignored(client, city, cases):
     client.force_login(city.bureau)
 
-    rows = case_rows(client.get(EXPORT_URL, {"status": "bogus", "compound": "x", "year": "1"}))
+    rows = case_rows(export(client, {"status": "bogus", "compound": "x", "year": "1"}))
 
     assert set(rows) == {"A1", "A2", "N1", "B1", "B2"}
 
@@ -159,8 +167,8 @@ def test_values_the_list_does_not_offer_are_ignored(client, city, cases):
 def test_a_compound_of_another_area_is_ignored_never_exported(client, city, cases):
     client.force_login(city.manager_a)
 
-    own = case_rows(client.get(EXPORT_URL, {"compound": city.compounds["A2"].pk}))
-    foreign = case_rows(client.get(EXPORT_URL, {"compound": city.compounds["B1"].pk}))
+    own = case_rows(export(client, {"compound": city.compounds["A2"].pk}))
+    foreign = case_rows(export(client, {"compound": city.compounds["B1"].pk}))
 
     assert set(own) == {"A2"}
     assert set(foreign) == {"A1", "A2"}  # not offered to manager_a: ignored, as on the list
@@ -169,7 +177,7 @@ def test_a_compound_of_another_area_is_ignored_never_exported(client, city, case
 def test_formulas_are_neutralised_and_kept_as_text(client, city, cases):
     client.force_login(city.bureau)
 
-    workbook = workbook_of(client.get(EXPORT_URL, {"q": cases["B1"].number}))
+    workbook = workbook_of(export(client, {"q": cases["B1"].number}))
 
     sheet = workbook[r.CASES_SHEET]
     column = r.CASE_HEADERS.index("纠纷情况") + 1
@@ -209,14 +217,14 @@ def test_parties_are_masked_for_a_user_who_may_not_see_personal_data(
     assert not can_see_personal_data(bureau_viewer)
     client.force_login(bureau_viewer)
 
-    rows = case_rows(client.get(EXPORT_URL))
+    rows = case_rows(export(client))
 
     parties = rows["A1"]["当事人"]
     assert (
         parties
         == f"申请人 王** 138****5678 {valid_id_number(5)[:3]}{'*' * 11}{valid_id_number(5)[-4:]}"
     )
-    assert "王小明" not in workbook_text(client.get(EXPORT_URL))
+    assert "王小明" not in workbook_text(export(client))
 
 
 def workbook_text(response) -> str:
@@ -233,7 +241,7 @@ def test_parties_are_in_full_for_a_user_who_may_see_personal_data(client, city, 
     assert can_see_personal_data(city.street)
     client.force_login(city.street)
 
-    rows = case_rows(client.get(EXPORT_URL))
+    rows = case_rows(export(client))
 
     assert rows["A1"]["当事人"] == "申请人 王小明 13812345678; 被申请人 李大海"
 
@@ -254,7 +262,7 @@ def test_parties_are_in_full_for_a_user_who_may_see_personal_data(client, city, 
 def test_each_user_exports_only_the_cases_of_their_area(client, city, cases, who, expected):
     client.force_login(getattr(city, who))
 
-    response = client.get(EXPORT_URL)
+    response = export(client)
 
     assert set(case_rows(response)) == expected
     totals = {label: v for label, part, v in figure_rows(response) if not part}
@@ -264,7 +272,7 @@ def test_each_user_exports_only_the_cases_of_their_area(client, city, cases, who
 def test_manager_b_never_sees_company_a_cases(client, city, cases):
     client.force_login(city.manager_b)
 
-    text = workbook_text(client.get(EXPORT_URL, {"compound": city.compounds["A1"].pk}))
+    text = workbook_text(export(client, {"compound": city.compounds["A1"].pk}))
 
     assert cases["A1"].number not in text and cases["A2"].number not in text
     assert "甲一小区" not in text
@@ -272,16 +280,22 @@ def test_manager_b_never_sees_company_a_cases(client, city, cases):
 
 def test_users_without_the_export_permission_are_refused(client, city, cases):
     client.force_login(city.nobody)
-    assert client.get(EXPORT_URL).status_code == 403
+    assert export(client).status_code == 403
     client.force_login(city.viewer_a)  # a company viewer may look but not export
-    assert client.get(EXPORT_URL).status_code == 403
+    assert export(client).status_code == 403
     client.logout()
-    anonymous = client.get(EXPORT_URL)
+    anonymous = export(client)
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
 
 
-def test_the_export_is_named_in_the_url_conf(city):
+def test_the_export_is_a_post_named_in_the_url_conf(client, city):
     assert reverse("disputes:case_export") == EXPORT_URL
+    client.force_login(city.bureau)
+    assert client.get(EXPORT_URL).status_code == 405  # a link or an image never starts one
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(city.bureau)
+    assert guarded.post(EXPORT_URL).status_code == 403  # nor another site's form
+    assert not ExportJob.objects.exists()
 
 
 # --- query count --------------------------------------------------------------------------------
@@ -290,22 +304,22 @@ PINNED_EXPORT = 17  # with the compounds the filter form offers, the count that 
 # between answering at once and a job, and the memberships the first sheet names
 
 
-def _count(client, address) -> int:
+def _count(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(address)
+        response = export(client)
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
 
 def test_export_queries_do_not_grow_with_the_cases(client, city, cases):
     client.force_login(city.bureau)
-    small = _count(client, EXPORT_URL)
+    small = _count(client)
     for i in range(25):
         case = register(city, city.manager_a, "A1" if i % 2 else "A2")
         if i % 3 == 0:
             accept(case, city.manager_a)
 
-    large = _count(client, EXPORT_URL)
+    large = _count(client)
 
     assert large == small <= PINNED_EXPORT
 
@@ -333,7 +347,7 @@ def test_the_admin_action_exports_the_selected_cases_with_their_figures(client, 
 def test_the_first_sheet_states_the_scope_and_the_lists_filter_in_words(client, city, cases):
     client.force_login(city.street)
 
-    book = workbook_of(client.get(EXPORT_URL, {"category": "parking", "overdue": "1"}))
+    book = workbook_of(export(client, {"category": "parking", "overdue": "1"}))
 
     assert book.sheetnames == ["导出说明", r.CASES_SHEET, r.FIGURES_SHEET]
     info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
@@ -350,7 +364,7 @@ def test_a_big_export_from_the_list_becomes_a_job_with_the_same_file(
     client.force_login(city.manager_a)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(EXPORT_URL)
+        response = export(client)
 
     job = ExportJob.objects.get(user=city.manager_a)
     assert response.status_code == 302
@@ -360,7 +374,7 @@ def test_a_big_export_from_the_list_becomes_a_job_with_the_same_file(
     file = client.get(reverse("communities:export_download", args=[job.pk]))
     book = load_workbook(io.BytesIO(b"".join(file.streaming_content)))
     settings.EXPORT_INLINE_MAX_ROWS = 100
-    assert case_rows_of(book) == case_rows(client.get(EXPORT_URL))  # the same as inline
+    assert case_rows_of(book) == case_rows(export(client))  # the same as inline
 
 
 def test_a_big_admin_export_becomes_a_job_of_the_selected_cases(
