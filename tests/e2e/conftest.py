@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 860}
+PASSWORD = "SafeCompound-2026"  # every user of the cast (tests/factories.py)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "user-guide" / "img"
 
 
@@ -83,6 +84,21 @@ def desktop(browser):
     context = _context(browser, DESKTOP)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def bureau_admin(browser, live_server, transactional_db, city):
+    """A desktop page logged in to the admin as the cast's bureau admin (downloads allowed)."""
+    context = _context(browser, DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "bureau")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
     yield page
     context.close()
 

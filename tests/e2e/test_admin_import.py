@@ -5,11 +5,8 @@ import pytest
 
 from communities import models as m
 
-from .conftest import DESKTOP
-
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "SafeCompound-2026"
 HEADER = "小区编码,楼栋,单元,房号,居住状态,居住人数,流动人口数,户主姓名,户主电话,户主身份证号"
 GOOD_ROWS = [
     "A1,7,1,701,自住,3,0,,,",
@@ -19,20 +16,6 @@ BAD_ROWS = [
     "ZZ9,7,1,703,自住,3,0,,,",  # unknown compound code
     "A2,7,1,704,自住,三,0,,,",  # not a number
 ]
-
-
-@pytest.fixture
-def desktop_admin(browser, live_server, transactional_db, city):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "bureau")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
 
 
 def _upload(page, base, rows):
@@ -48,8 +31,8 @@ def _upload(page, base, rows):
     page.wait_for_load_state()
 
 
-def test_bureau_imports_households_all_or_nothing(desktop_admin, live_server, screenshots):
-    page, base = desktop_admin, live_server.url
+def test_bureau_imports_households_all_or_nothing(bureau_admin, live_server, screenshots):
+    page, base = bureau_admin, live_server.url
     before = m.Household.objects.count()
 
     _upload(page, base, GOOD_ROWS + BAD_ROWS)

@@ -26,11 +26,11 @@ from disputes.models import (
     Status,
 )
 
-from .conftest import DESKTOP, PHONE, _context
+from .conftest import DESKTOP, _context
+from .helpers import log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "SafeCompound-2026"
 # Display names, so the pages and screenshots show people rather than user names.
 NAMES = {"manager_a": "王晓燕", "street": "张建国", "bureau": "李卫东", "community": "赵丽"}
 
@@ -124,19 +124,6 @@ def live_city(transactional_db, city):
     return city
 
 
-def _log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
-
-
 def _status(page) -> str:
     return page.locator(".page-head [data-status]").get_attribute("data-status")
 
@@ -200,7 +187,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     district_deadline = today + datetime.timedelta(days=12)
 
     # The manager registers the case on a phone, at street level, with two parties.
-    _log_in(phone, base, "manager_a")
+    log_in(phone, base, "manager_a")
     phone.click('.site-nav a[href="/disputes/"]')
     phone.wait_for_url(f"{base}/disputes/")
     assert phone.locator(".case-list > li").count() == 3
@@ -222,7 +209,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     phone.select_option("#id_parties-1-role", "respondent")
     phone.fill("#id_parties-1-name", RESPONDENT)
     phone.fill("#id_parties-1-phone", "13987654321")
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.evaluate("document.querySelector('.case-form').scrollIntoView()")
     phone.screenshot(path=str(screenshots / "disputes-register-phone.png"))
     with phone.expect_navigation():
@@ -239,7 +226,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     parties = phone.locator(".case-parties-list").inner_text()
     assert APPLICANT in parties and RESPONDENT in parties and "13812345678" in parties
     assert phone.locator("[data-testid=leader]").inner_text() == "—"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
 
     # The list on the phone: the new case among company A's, with the figures of all four.
     phone.goto(f"{base}/disputes/")
@@ -252,12 +239,12 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     assert figures.locator('[data-figure="overdue"]').inner_text() == "1"
     assert figures.locator('[data-figure="satisfaction_rate"]').inner_text() == "100.0%"
     assert phone.locator(".case-list [data-testid=overdue]").count() == 1
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.evaluate("document.querySelector('.case-list').scrollIntoView()")
     phone.screenshot(path=str(screenshots / "disputes-list-phone.png"))
 
     # The street office finds it waiting, and accepts it with the four fixes.
-    _log_in(desktop, base, "street")
+    log_in(desktop, base, "street")
     desktop.goto(f"{base}/disputes/")
     assert desktop.locator("[data-testid=awaiting]").is_visible()
     desktop.locator(f'.case-list > li[data-case="{case.pk}"] a').click()
@@ -302,7 +289,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     try:
         bureau = bureau_context.new_page()
         bureau.set_default_timeout(15_000)
-        _log_in(bureau, base, "bureau")
+        log_in(bureau, base, "bureau")
         bureau.goto(f"{base}/disputes/?awaiting=1")
         assert bureau.locator(".case-list > li").count() == 1
         bureau.locator(f'.case-list > li[data-case="{case.pk}"] a').click()
@@ -402,7 +389,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     assert _status(phone) == Status.RESOLVED
     assert _offered(phone) == set()
     assert len(_timeline(phone)) == 6
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
 
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
@@ -435,7 +422,7 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
 
 def test_a_refused_registration_keeps_what_was_typed(live_server, live_city, phone):
     base = live_server.url
-    _log_in(phone, base, "manager_a")
+    log_in(phone, base, "manager_a")
     phone.goto(f"{base}/disputes/new/")
     phone.select_option("#id_compound", str(live_city.compounds["A2"].pk))
     phone.select_option("#id_category", Category.NEIGHBOURS)
@@ -455,6 +442,6 @@ def test_a_refused_registration_keeps_what_was_typed(live_server, live_city, pho
     assert phone.input_value("#id_parties-0-phone") == "12345"
     assert phone.input_value("#id_compound") == str(live_city.compounds["A2"].pk)
     assert phone.input_value("#id_source") == Source.SCREENING
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     assert not DisputeCase.objects.filter(description=DESCRIPTION).exists()
     assert DisputeCase.objects.count() == 3

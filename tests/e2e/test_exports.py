@@ -12,31 +12,13 @@ from communities.models import ExportJob
 from communities.tasks import run_export
 from tests import factories as f
 
-from .conftest import DESKTOP
-
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "SafeCompound-2026"
-
-
-@pytest.fixture
-def bureau_page(browser, live_server, transactional_db, city):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "bureau")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
 
 
 def test_a_big_export_shows_its_progress_then_the_download(
-    bureau_page, live_server, city, settings, monkeypatch, screenshots, tmp_path
+    bureau_admin, live_server, city, settings, monkeypatch, screenshots, tmp_path
 ):
-    page, base = bureau_page, live_server.url
+    page, base = bureau_admin, live_server.url
     for n in range(40):
         f.HouseholdFactory(compound=city.compounds["A1"], building="9", room=f"{n + 1:03d}")
     settings.EXPORT_INLINE_MAX_ROWS = 20

@@ -23,11 +23,10 @@ from inspections.models import (
     Result,
 )
 
-from .conftest import PHONE
+from .helpers import log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "SafeCompound-2026"
 RETURNED_ITEM = "LH-2"
 RETURN_COMMENT = "经费支出凭证不全，请补充本月安保经费支出情况。"
 LEFT_OUT = "LH-6a"  # answered only after the first, refused, submit
@@ -81,14 +80,6 @@ def _pdf(path):
     return path
 
 
-def _log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _open_check(page, base, pk):
     page.goto(f"{base}/inspections/{pk}/")
     page.wait_for_function("window.htmx !== undefined")
@@ -97,11 +88,6 @@ def _open_check(page, base, pk):
 def _scroll_to(page, element_id):
     """Bring an item to the top of the screen, below the sticky score (its scroll margin)."""
     page.evaluate(f"document.getElementById('{element_id}').scrollIntoView()")
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
 
 
 def _answer_ids(check) -> dict[str, int]:
@@ -151,13 +137,13 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     items = {i.code: i for i in ChecklistItem.objects.filter(section__template=check.template)}
 
     # The manager finds this month's check among the things to do.
-    _log_in(phone, base, "manager_a")
+    log_in(phone, base, "manager_a")
     phone.goto(f"{base}/inspections/")
     row = phone.locator(f'.check-row[data-id="{check.pk}"]')
     assert row.is_visible()
     assert phone.locator(".tabs__tab[aria-current=page]").get_attribute("data-tab") == "todo"
     assert "乙" not in phone.locator("main").inner_text()  # company B's compounds stay hidden
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "checks-list-phone.png"))
     row.locator("a").click()
     phone.wait_for_url(f"{base}/inspections/{check.pk}/")
@@ -198,14 +184,14 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     assert LEFT_OUT in error.inner_text()
     assert _status(phone) == "draft"
     assert phone.input_value(f"#id_a{ids['SY-1']}-comment") == "警务室在2号楼一层，标牌完好。"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     error.scroll_into_view_if_needed()
     phone.screenshot(path=str(screenshots / "self-check-missing-phone.png"))
 
     _answer_item(phone, LEFT_OUT, ids[LEFT_OUT], "score", int(items[LEFT_OUT].points))
     _scroll_to(phone, "item-SY-1")
     assert phone.locator("[data-testid=result]").inner_text() == "达标"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "self-check-phone.png"))
 
     phone.click("[data-testid=submit]")
@@ -214,7 +200,7 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     assert phone.locator(".answer-form").count() == 0  # locked while it is reviewed
 
     # The street office finds it waiting for review and returns one item with a comment.
-    _log_in(desktop, base, "street")
+    log_in(desktop, base, "street")
     desktop.goto(f"{base}/inspections/")
     assert desktop.locator(".tabs__tab[aria-current=page]").get_attribute("data-tab") == "review"
     desktop.locator(f'.check-row[data-id="{check.pk}"] a').click()
@@ -294,7 +280,7 @@ def test_supervision_shows_last_months_self_check_beside_each_item(
     services.answer_save(answer=lh2, actor=city.manager_a, value_score=6, comment="预算待批")
 
     base = live_server.url
-    _log_in(desktop, base, "street")
+    log_in(desktop, base, "street")
     desktop.goto(f"{base}/inspections/?list=supervision")
     form = desktop.locator("details.start-form")
     assert form.get_attribute("open") is not None

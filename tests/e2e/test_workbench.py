@@ -8,11 +8,10 @@ import pytest
 from communities import models as m
 from tests import factories as f
 
-from .conftest import PHONE
+from .helpers import log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "SafeCompound-2026"
 COMPANY_A_COMPOUNDS = ["甲一小区", "甲二小区"]
 COMPANY_B_TEXTS = ["乙一小区", "乙二小区", "乙物业公司"]
 NO_COMPANY_COMPOUND = "无物业小区"
@@ -33,29 +32,16 @@ def live_city(transactional_db, city):
     return city
 
 
-def _log_in(page, base_url, username):
-    page.goto(f"{base_url}/")
-    assert page.url.startswith(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
-
-
 def test_manager_on_a_phone_sees_only_company_a(live_server, live_city, phone, screenshots):
     base = live_server.url
-    phone.goto(f"{base}/accounts/login/")
+    phone.goto(f"{base}/")  # the workbench sends a visitor to log in first
+    assert phone.url.startswith(f"{base}/accounts/login/")
     assert phone.title().endswith("平安小区")
     assert phone.locator(".brand").inner_text() == "平安小区"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "login.png"), full_page=True)
 
-    _log_in(phone, base, "manager_a")
+    log_in(phone, base, "manager_a")
     body = phone.locator("main").inner_text()
     for name in COMPANY_A_COMPOUNDS:
         assert phone.get_by_role("link", name=name).is_visible()
@@ -63,7 +49,7 @@ def test_manager_on_a_phone_sees_only_company_a(live_server, live_city, phone, s
         assert text not in body
     assert phone.locator("tr.compound-row").count() == 2
     assert "manager_a" in phone.locator(".account__name").inner_text()
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "home-phone.png"), full_page=True)
 
     phone.get_by_role("link", name="甲一小区").click()
@@ -73,7 +59,7 @@ def test_manager_on_a_phone_sees_only_company_a(live_server, live_city, phone, s
     assert "甲物业公司" in main
     assert "乙物业公司" not in main  # company B ran A1 before; manager A does not see that term
     assert phone.locator('[data-figure="registered"]').inner_text() == "3"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "compound-phone.png"), full_page=True)
 
     response = phone.goto(f"{base}/compounds/B1/")
@@ -83,14 +69,14 @@ def test_manager_on_a_phone_sees_only_company_a(live_server, live_city, phone, s
 
 def test_language_switch_and_logout_on_a_phone(live_server, live_city, phone):
     base = live_server.url
-    _log_in(phone, base, "manager_a")
+    log_in(phone, base, "manager_a")
     assert phone.locator("html").get_attribute("lang") == "zh-hans"
     phone.click(".lang-switch button[value=en]")
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("link", name="My compounds").is_visible()
     assert phone.locator(".brand").inner_text() == "平安小区"
-    _no_horizontal_overflow(phone)
+    no_horizontal_overflow(phone)
 
     phone.get_by_role("button", name="Log out").click()
     phone.wait_for_url(f"{base}/accounts/login/")
@@ -102,7 +88,7 @@ def test_bureau_on_a_desktop_sees_the_table_and_filters(
     live_server, live_city, desktop, screenshots
 ):
     base = live_server.url
-    _log_in(desktop, base, "bureau")
+    log_in(desktop, base, "bureau")
     assert desktop.locator("table.compound-table thead").is_visible()
     assert desktop.locator("tr.compound-row").count() == 5
     desktop.screenshot(path=str(screenshots / "home-desktop.png"), full_page=True)
