@@ -350,6 +350,7 @@ def test_a_big_export_becomes_a_job_and_its_page_leads_to_the_file(
     page = client.get(response["Location"])
     download = reverse("communities:export_download", args=[job.pk])
     assert download in page.content.decode()
+    assert 'aria-current="page"' not in page.content.decode()  # no menu entry is this page
     file = client.get(download)
     assert file.status_code == 200
     content = b"".join(file.streaming_content)
