@@ -51,6 +51,9 @@ def party_text(party: Party, personal: bool) -> str:
     return " ".join(part for part in parts if part)
 
 
+CHUNK = 2000
+
+
 def export_queryset(cases: QuerySet, user) -> QuerySet:
     parties = Party.objects.visible_to(user).order_by("pk")
     return cases.select_related(
@@ -60,7 +63,8 @@ def export_queryset(cases: QuerySet, user) -> QuerySet:
 
 def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
     personal = can_see_personal_data(user)
-    for case in export_queryset(cases, user):
+    # In chunks (each with its parties' query), so a big export never holds every case.
+    for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
         yield [
             case.number,
             case.street.name,

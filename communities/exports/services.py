@@ -5,6 +5,11 @@ writes the file once; the file is written to a temporary name in its destination
 hashed, and moved into place with ``os.replace`` (a reader never sees half a file); progress is
 saved every ``EXPORT_PROGRESS_EVERY`` rows; an error marks the job failed with a message the
 owner can read.
+
+Nothing is lost when a worker dies: a run still "running" after the task's hard time limit
+(and a margin) was abandoned, and is claimed again, by the redelivered task or by the sweep,
+up to ``MAX_ATTEMPTS`` runs in all; then the job fails with a message saying so. A job saved
+while the broker was down, or whose message was lost, is sent again by the sweep.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from communities.models import ExportJob, ExportStatus
@@ -31,11 +37,22 @@ logger = logging.getLogger(__name__)
 MSG_FAILED = "导出失败：{error}。请稍后重试，或缩小筛选范围。"
 MSG_UNKNOWN_EXPORTER = "未知的导出类型"
 MSG_NO_PERMISSION = "没有导出权限"
+MSG_ABANDONED = "导出多次中断（处理它的后台进程停止了），请稍后重新导出，或缩小筛选范围。"
+MAX_ATTEMPTS = 3
+STALE_MARGIN = datetime.timedelta(minutes=5)
 
 
-def export_filename(exporter, file_format: str, today: datetime.date) -> str:
-    """The name the user's browser saves: ASCII, the local date."""
-    return f"{exporter.filename}-{today:%Y-%m-%d}.{file_format}"
+def _stale_before(now: datetime.datetime) -> datetime.datetime:
+    """A run started before this has outlived the task's hard time limit: nobody runs it."""
+    return now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - STALE_MARGIN
+
+
+def export_filename(exporter, file_format: str, day: datetime.date, job_id: int = 0) -> str:
+    """A file's name, ASCII with the local date: what the browser saves, and (with the job's id)
+    the name it is stored under."""
+    stem = exporter.filename if exporter else "export"
+    suffix = f"-{job_id}" if job_id else ""
+    return f"{stem}-{day:%Y-%m-%d}{suffix}.{file_format}"
 
 
 def export_job_create(*, user, exporter_key: str, params: dict, file_format: str, total: int):
@@ -59,12 +76,19 @@ def export_job_send(job_id: int) -> None:
         run_export.delay(job_id)
     except Exception:  # the broker is down: the sweep sends it later
         logger.warning("export job %s not sent; the sweep will retry", job_id, exc_info=True)
+    else:
+        ExportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
 
 
 def _claim(job_id: int) -> bool:
+    """Pending, or abandoned by a dead worker, and not tried too often: this run takes it."""
+    now = timezone.now()
+    claimable = Q(status=ExportStatus.PENDING) | Q(
+        status=ExportStatus.RUNNING, started_at__lt=_stale_before(now)
+    )
     return bool(
-        ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
-            status=ExportStatus.RUNNING, started_at=timezone.now()
+        ExportJob.objects.filter(claimable, pk=job_id, attempts__lt=MAX_ATTEMPTS).update(
+            status=ExportStatus.RUNNING, started_at=now, rows_done=0, attempts=F("attempts") + 1
         )
     )
 
@@ -83,11 +107,13 @@ def export_job_run(*, job_id: int) -> bool:
         return False
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     today = timezone.localdate()
-    name = export_path(job, export_filename_for(job, today))
-    final = Path(default_storage.path(name))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temp = final.with_name(f".{final.name}.{job.pk}.part")
+    stored = export_filename(get_exporter(job.exporter), job.file_format, today, job.pk)
+    name = export_path(job, stored)
+    temp = None
     try:
+        final = Path(default_storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temp = final.with_name(f".{final.name}.{job.pk}.part")
         exporter = get_exporter(job.exporter)
         if exporter is None:
             raise LookupError(MSG_UNKNOWN_EXPORTER)
@@ -109,7 +135,8 @@ def export_job_run(*, job_id: int) -> bool:
         sha = _sha256(temp)
         os.replace(temp, final)
     except Exception as exc:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         logger.exception("export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED,
@@ -135,19 +162,21 @@ def _readable(exc: Exception) -> str:
     return text[:300] if text else type(exc).__name__
 
 
-def export_filename_for(job: ExportJob, today: datetime.date) -> str:
-    exporter = get_exporter(job.exporter)
-    stem = exporter.filename if exporter else "export"
-    return f"{stem}-{today:%Y-%m-%d}-{job.pk}.{job.file_format}"
-
-
 def export_jobs_resend(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
-    """Send again the jobs still pending after a while (the broker was down when saved)."""
-    cutoff = timezone.now() - older_than
+    """The sweep. Send again the jobs never handed to the broker (it was down), those sent long
+    ago and never started (the message was lost), and those a dead worker abandoned; a job
+    abandoned ``MAX_ATTEMPTS`` times fails. A job still waiting in the queue is left alone, so
+    the queue does not fill with copies."""
+    now = timezone.now()
+    stale = _stale_before(now)
+    abandoned = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=stale)
+    abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ExportStatus.FAILED, finished_at=now, error=MSG_ABANDONED
+    )
+    abandoned.filter(attempts__lt=MAX_ATTEMPTS).update(status=ExportStatus.PENDING, sent_at=None)
+    waiting = ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=now - older_than)
     ids = list(
-        ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+        waiting.filter(Q(sent_at__isnull=True) | Q(sent_at__lt=stale)).values_list("pk", flat=True)
     )
     for job_id in ids:
         export_job_send(job_id)
@@ -167,15 +196,18 @@ def export_jobs_purge(*, now: datetime.datetime | None = None) -> int:
             job.file.storage.delete(job.file.name)
         job.delete()
         count += 1
-    _purge_stale_parts(now - ttl)
+    _purge_stale_files(now - ttl)
     return count
 
 
-def _purge_stale_parts(before: datetime.datetime) -> None:
-    """Temporary files a killed worker left behind (a finished run never leaves one)."""
+def _purge_stale_files(before: datetime.datetime) -> None:
+    """Files no job names, older than the files' lifetime: temporary files a killed worker
+    left behind, and a file whose worker died between moving it in and saving the job."""
     folder = Path(default_storage.path(EXPORT_DIR))
     if not folder.is_dir():
         return
-    for part in folder.glob("*/.*.part"):
-        if part.stat().st_mtime < before.timestamp():
-            part.unlink(missing_ok=True)
+    names = ExportJob.objects.exclude(file="").values_list("file", flat=True)
+    named = {Path(default_storage.path(name)) for name in names}
+    for path in folder.glob("*/*"):
+        if path.is_file() and path not in named and path.stat().st_mtime < before.timestamp():
+            path.unlink(missing_ok=True)

@@ -95,10 +95,6 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportStatus.DONE or _expired(job):
         raise Http404
-    exporter = get_exporter(job.exporter)
-    stem = exporter.filename if exporter else "export"
-    today = timezone.localtime(job.finished_at).date()
-    return private_file_response(
-        job.file,
-        written_as=(CONTENT_TYPES[job.file_format], f"{stem}-{today:%Y-%m-%d}.{job.file_format}"),
-    )
+    finished = timezone.localtime(job.finished_at).date()
+    name = export_filename(get_exporter(job.exporter), job.file_format, finished)
+    return private_file_response(job.file, written_as=(CONTENT_TYPES[job.file_format], name))

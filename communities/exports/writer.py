@@ -19,7 +19,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils import timezone
 
-from communities.exporting import escape_formula
+from communities.exporting import cell_number, escape_formula
 
 from .base import (
     DATE,
@@ -39,12 +39,6 @@ NO_FILTER = "无（导出全部可见数据）"
 CSV_FORMAT, XLSX_FORMAT = "csv", "xlsx"
 
 Progress = Callable[[int], None]
-
-
-def _number(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _naive_local(value: datetime.datetime) -> datetime.datetime:
@@ -78,7 +72,7 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> N
     elif isinstance(value, bool):
         sheet.write_string(row, col, "是" if value else "否")
     elif isinstance(value, (int, float, Decimal)):
-        sheet.write_number(row, col, _number(value))
+        sheet.write_number(row, col, cell_number(value))
     else:
         sheet.write_string(row, col, str(escape_formula(str(value))))
 
@@ -173,7 +167,7 @@ def _csv_cell(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return str(_number(value))
+        return str(cell_number(value))
     return str(escape_formula(value) if isinstance(value, str) else value)
 
 

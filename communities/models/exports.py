@@ -54,6 +54,10 @@ class ExportJob(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When the task was last handed to the broker, and how many runs have started: a run a
+    # dead worker abandoned is taken up again, up to a few times (communities.exports.services).
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -211,10 +211,74 @@ def test_a_job_writes_its_file_once_with_its_sha256_and_no_temporary_file(city, 
 
 def test_a_running_job_is_not_claimed_a_second_time(city):
     job = _job(city.bureau)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now(), attempts=1
+    )
     assert s.export_job_run(job_id=job.pk) is False
     job.refresh_from_db()
-    assert (job.status, job.file.name) == ("running", "")
+    assert (job.status, job.file.name, job.attempts) == ("running", "", 1)
+
+
+def _abandoned(job, attempts: int = 1) -> None:
+    """As a worker that died while running the job leaves it: running, past the time limit."""
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings_time_limit() + 400)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING,
+        created_at=long_ago,
+        started_at=long_ago,
+        attempts=attempts,
+        rows_done=3,
+    )
+
+
+def settings_time_limit() -> int:
+    from django.conf import settings
+
+    return settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_redelivered_task_takes_up_a_run_a_dead_worker_abandoned(city):
+    job = _job(city.bureau)
+    _abandoned(job)
+
+    assert s.export_job_run(job_id=job.pk) is True
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.row_count) == ("done", 2, 5)
+    assert job.sha256 == hashlib.sha256(Path(job.file.path).read_bytes()).hexdigest()
+
+
+def test_the_sweep_sends_an_abandoned_job_again_and_fails_it_after_the_last_attempt(
+    city, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(tasks.run_export, "delay", sent.append)
+    again, hopeless = _job(city.bureau), _job(city.bureau)
+    _abandoned(again, attempts=1)
+    _abandoned(hopeless, attempts=s.MAX_ATTEMPTS)
+
+    assert tasks.resend_pending_exports() == 1
+
+    again.refresh_from_db()
+    hopeless.refresh_from_db()
+    assert sent == [again.pk]
+    assert (again.status, again.sent_at is not None) == ("pending", True)
+    assert (hopeless.status, hopeless.error) == ("failed", s.MSG_ABANDONED)
+    assert s.export_job_run(job_id=hopeless.pk) is False  # a late redelivery changes nothing
+
+
+def test_the_sweep_leaves_a_job_waiting_in_the_queue_alone(city, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.run_export, "delay", sent.append)
+    queued, lost = _job(city.bureau), _job(city.bureau)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings_time_limit() + 400)
+    ExportJob.objects.filter(pk__in=[queued.pk, lost.pk]).update(created_at=long_ago)
+    ExportJob.objects.filter(pk=queued.pk).update(sent_at=timezone.now())
+    ExportJob.objects.filter(pk=lost.pk).update(sent_at=long_ago)
+
+    assert tasks.resend_pending_exports() == 1
+
+    assert sent == [lost.pk]  # its message was lost; the queued one will run in its turn
 
 
 def test_progress_is_saved_while_the_rows_are_written(city, settings):
@@ -282,6 +346,22 @@ def test_the_purge_removes_temporary_files_a_killed_worker_left_only_when_old(ci
     s.export_jobs_purge()
 
     assert (old.exists(), recent.exists()) == (False, True)
+
+
+def test_the_purge_removes_a_finished_file_no_job_names_only_when_old(city, settings):
+    kept = _job(city.bureau)
+    s.export_job_run(job_id=kept.pk)
+    kept.refresh_from_db()
+    orphan = _folder(kept) / "compounds-2026-01-01-999.xlsx"  # its worker died before saving
+    orphan.write_bytes(b"PK")
+    ttl = datetime.timedelta(hours=settings.EXPORT_TTL_HOURS)
+    long_ago = (timezone.now() - ttl - datetime.timedelta(hours=1)).timestamp()
+    os.utime(orphan, (long_ago, long_ago))
+    os.utime(kept.file.path, (long_ago, long_ago))  # old, but its job still names it
+
+    s.export_jobs_purge()
+
+    assert (orphan.exists(), Path(kept.file.path).exists()) == (False, True)
 
 
 def test_the_sweep_resends_jobs_left_pending(city, monkeypatch):
@@ -352,7 +432,7 @@ def test_a_big_export_becomes_a_job_and_its_page_leads_to_the_file(
     assert download in page.content.decode()
     assert 'aria-current="page"' not in page.content.decode()  # no menu entry is this page
     file = client.get(download)
-    assert file.status_code == 200
+    assert (file.status_code, file["Cache-Control"]) == (200, "no-store")
     content = b"".join(file.streaming_content)
     assert hashlib.sha256(content).hexdigest() == job.sha256
     assert file["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -10,6 +10,7 @@ from auditlog.models import LogEntry as AuditEntry
 from django.contrib.admin.models import LogEntry as AdminEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 
@@ -151,7 +152,7 @@ def test_confirm_rolls_back_everything_when_data_changed_after_the_preview(city,
     assert preview.context["confirm_form"] is not None
     # Meanwhile company A stops running A2: the second row is now outside manager A's scope.
     m.ManagementTerm.objects.filter(compound__code="A2").update(
-        end=datetime.date.today() - datetime.timedelta(days=1)
+        end=timezone.localdate() - datetime.timedelta(days=1)
     )
     before = rooms()
 

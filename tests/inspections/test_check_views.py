@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communities.uploads import MSG_FILE_SIZE, MSG_FILE_TYPE
 from inspections import errors as e
@@ -611,7 +611,7 @@ def test_unverified_hazards_of_the_compound_are_listed_with_links(client, city, 
         category="fire",
         description="消防通道堵塞",
         responsible_party="甲物业公司",
-        deadline=datetime.date.today() + datetime.timedelta(days=7),
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
     services.hazard_raise(
         compound=city.compounds["A2"],
@@ -619,7 +619,7 @@ def test_unverified_hazards_of_the_compound_are_listed_with_links(client, city, 
         category="fire",
         description="另一个小区的隐患",
         responsible_party="甲物业公司",
-        deadline=datetime.date.today() + datetime.timedelta(days=7),
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
     html = login(client, city.manager_a).get(url("inspection_detail", check.pk)).content.decode()
     assert 'data-testid="hazards"' in html
@@ -695,7 +695,7 @@ def _more_evidence_and_hazards(city, check, n=3):
             category="fire",
             description=f"隐患{i}",
             responsible_party="甲物业公司",
-            deadline=datetime.date.today() + datetime.timedelta(days=7),
+            deadline=timezone.localdate() + datetime.timedelta(days=7),
         )
 
 
