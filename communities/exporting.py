@@ -4,18 +4,17 @@ A cell that starts with ``= + - @``, a tab or a carriage return could run as a f
 or WPS; it gets a leading apostrophe, and .xlsx cells holding text are always written as text.
 """
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def escape_formula(value):
@@ -55,16 +54,6 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
     return stream.getvalue()
 
 
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows the Chinese correctly."""
-    stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if value is None else str(escape_formula(value)) for value in row])
-    return ("\ufeff" + stream.getvalue()).encode("utf-8")
-
-
 def cell_number(value):
     """A number for a spreadsheet cell: a whole Decimal as an int, another as a float; other
     numbers as they are; None as an empty cell."""
@@ -73,8 +62,3 @@ def cell_number(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-def cell_date(moment) -> str:
-    """A moment as its local date (Asia/Shanghai), ISO formatted; empty when there is none."""
-    return timezone.localtime(moment).date().isoformat() if moment else ""

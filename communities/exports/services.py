@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import ExportJob, ExportStatus
 from communities.models.exports import EXPORT_DIR, export_path
@@ -34,10 +35,14 @@ from .writer import write_export
 
 logger = logging.getLogger(__name__)
 
-MSG_FAILED = "导出失败：{error}。请稍后重试，或缩小筛选范围。"
-MSG_UNKNOWN_EXPORTER = "未知的导出类型"
-MSG_NO_PERMISSION = "没有导出权限"
-MSG_ABANDONED = "导出多次中断（处理它的后台进程停止了），请稍后重新导出，或缩小筛选范围。"
+# Shown to the job's owner on its page; written in the site's language (LANGUAGE_CODE).
+MSG_FAILED = _("The export failed: {error}. Try again later, or narrow the filter.")
+MSG_UNKNOWN_EXPORTER = _("unknown kind of export")
+MSG_NO_PERMISSION = _("you may not export this")
+MSG_ABANDONED = _(
+    "The export was interrupted several times (the background process running it stopped). "
+    "Export again later, or narrow the filter."
+)
 MAX_ATTEMPTS = 3
 STALE_MARGIN = datetime.timedelta(minutes=5)
 
@@ -141,7 +146,7 @@ def export_job_run(*, job_id: int) -> bool:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED,
             finished_at=timezone.now(),
-            error=MSG_FAILED.format(error=_readable(exc)),
+            error=str(MSG_FAILED).format(error=_readable(exc)),
         )
         return True
     now = timezone.now()
@@ -171,7 +176,7 @@ def export_jobs_resend(*, older_than: datetime.timedelta = datetime.timedelta(mi
     stale = _stale_before(now)
     abandoned = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=stale)
     abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=ExportStatus.FAILED, finished_at=now, error=MSG_ABANDONED
+        status=ExportStatus.FAILED, finished_at=now, error=str(MSG_ABANDONED)
     )
     abandoned.filter(attempts__lt=MAX_ATTEMPTS).update(status=ExportStatus.PENDING, sent_at=None)
     waiting = ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=now - older_than)

@@ -19,7 +19,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils import timezone
 
-from communities.exporting import cell_number, escape_formula
+from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_number, escape_formula
 
 from .base import (
     DATE,
@@ -172,10 +172,7 @@ def _csv_cell(value) -> str:
 
 
 WRITERS = {XLSX_FORMAT: write_xlsx, CSV_FORMAT: write_csv}
-CONTENT_TYPES = {
-    XLSX_FORMAT: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    CSV_FORMAT: "text/csv; charset=utf-8",
-}
+CONTENT_TYPES = {XLSX_FORMAT: XLSX_CONTENT_TYPE, CSV_FORMAT: CSV_CONTENT_TYPE}
 
 
 def write_export(path, exporter, ctx, file_format: str = XLSX_FORMAT, **kwargs) -> int:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from import_export.formats.base_formats import Format
 
-from communities.exporting import XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from communities.exports.writer import INFO_SHEET
 
 from . import messages as msg
@@ -124,7 +124,8 @@ def read_csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 class RegisterFormat(Format):
-    """Both formats read and write bytes: the admin then never decodes a file itself."""
+    """Both formats read bytes: the admin then never decodes a file itself. They only import;
+    every export goes through the shared export path (``communities.exports``)."""
 
     title = ""
     extension = ""
@@ -146,7 +147,7 @@ class RegisterFormat(Format):
         return True
 
     def can_export(self) -> bool:
-        return True
+        return False
 
     def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
         return dataset_from_rows(self.read_rows(in_stream), max_rows())
@@ -163,21 +164,14 @@ class XLSXFormat(RegisterFormat):
     def read_rows(self, data: bytes) -> Iterator:
         return read_xlsx_rows(data)
 
-    def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
-        title = (dataset.title or "export")[:31]
-        return xlsx_bytes([(title, dataset.headers, dataset)])
-
 
 class CSVFormat(RegisterFormat):
     title = "csv"
     extension = "csv"
-    content_type = "text/csv; charset=utf-8"
+    content_type = CSV_CONTENT_TYPE
 
     def read_rows(self, data: bytes) -> Iterator:
         return read_csv_rows(data)
-
-    def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
-        return csv_bytes(dataset.headers, dataset)
 
 
 REGISTER_FORMATS = [XLSXFormat, CSVFormat]
