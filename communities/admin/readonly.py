@@ -26,6 +26,8 @@ class ScopedReadOnlyAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 class ReadOnlyInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+    # Rows in words only: no line repeating each row's str() above it, no add/delete controls.
+    template = "admin/edit_inline/readonly_tabular.html"
     extra = 0
     max_num = 0
     can_delete = False

@@ -17,6 +17,7 @@ from communities.admin.readonly import (
     ReadOnlyMixin,
     ScopedReadOnlyAdmin,
 )
+from communities.admin.timeline import TimelineColumnsMixin, TimelineStatusFilter, person_column
 from communities.models import Compound
 from inspections import models as m
 from inspections import services
@@ -27,9 +28,9 @@ from .common import STREET, ExportOnlyMixin
 MSG_NONE_ACTIVE = _("None of these is under key management now.")
 
 
-class HazardEventInline(ReadOnlyInline):
+class HazardEventInline(TimelineColumnsMixin, ReadOnlyInline):
     model = m.HazardEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "deadline", "note"]
+    fields = ["at", "action_label", "from_label", "to_label", "actor_name", "deadline", "note"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -63,14 +64,17 @@ class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelA
         "responsible_party",
         "deadline",
         "status",
-        "raised_by",
+        "raised_by_name",
         "created_at",
         "rectification_note",
         "rectified_at",
-        "rectified_by",
+        "rectified_by_name",
         "verified_at",
-        "verified_by",
+        "verified_by_name",
     ]
+    raised_by_name = person_column(m.Hazard, "raised_by")
+    rectified_by_name = person_column(m.Hazard, "rectified_by")
+    verified_by_name = person_column(m.Hazard, "verified_by")
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, obj):
@@ -82,12 +86,30 @@ class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelA
 
 
 @admin.register(m.HazardEvent)
-class HazardEventAdmin(ScopedReadOnlyAdmin):
-    list_display = ["hazard", "action", "from_status", "to_status", "actor", "deadline", "at"]
+class HazardEventAdmin(TimelineColumnsMixin, ScopedReadOnlyAdmin):
+    list_display = [
+        "hazard",
+        "action_label",
+        "from_label",
+        "to_label",
+        "actor_name",
+        "deadline",
+        "at",
+    ]
     list_select_related = ["hazard__compound", "actor"]
-    list_filter = ["action"]
+    ordering = ["-at", "-pk"]  # a log: the newest step first
+    list_filter = ["action", TimelineStatusFilter]
     search_fields = ["hazard__compound__name", "hazard__compound__code", "note"]
-    fields = ["hazard", "action", "from_status", "to_status", "actor", "at", "deadline", "note"]
+    fields = [
+        "hazard",
+        "action_label",
+        "from_label",
+        "to_label",
+        "actor_name",
+        "at",
+        "deadline",
+        "note",
+    ]
 
 
 # --- key management -----------------------------------------------------------------------------
@@ -141,10 +163,10 @@ class KeyManagementAdmin(ScopedReadOnlyAdmin):
         "compound",
         "started_on",
         "start_reason",
-        "started_by",
+        "started_by_name",
         "ended_on",
         "end_reason",
-        "ended_by",
+        "ended_by_name",
     ]
     list_select_related = ["compound", "started_by", "ended_by"]
     list_filter = [ActiveFilter, ByHandFilter, STREET]
@@ -155,11 +177,13 @@ class KeyManagementAdmin(ScopedReadOnlyAdmin):
         "compound",
         "started_on",
         "start_reason",
-        "started_by",
+        "started_by_name",
         "ended_on",
         "end_reason",
-        "ended_by",
+        "ended_by_name",
     ]
+    started_by_name = person_column(m.KeyManagement, "started_by", system=True)
+    ended_by_name = person_column(m.KeyManagement, "ended_by")
 
     @staticmethod
     def may_manage(request) -> bool:

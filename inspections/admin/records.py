@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
 from communities.admin.readonly import ReadOnlyInline, ReadOnlyMixin, ScopedReadOnlyAdmin
+from communities.admin.timeline import TimelineColumnsMixin, TimelineStatusFilter, person_column
 from inspections import models as m
 from inspections import resources as r
 
@@ -44,9 +45,9 @@ class AnswerInline(ReadOnlyInline):
         return obj.n_evidence
 
 
-class InspectionEventInline(ReadOnlyInline):
+class InspectionEventInline(TimelineColumnsMixin, ReadOnlyInline):
     model = m.InspectionEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "action_label", "from_label", "to_label", "actor_name", "note"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -85,14 +86,17 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.Mo
         "status",
         "score",
         "result",
-        "created_by",
+        "created_by_name",
         "submitted_at",
-        "submitted_by",
+        "submitted_by_name",
         "reviewed_at",
-        "reviewed_by",
+        "reviewed_by_name",
         "review_comment",
         "summary",
     ]
+    created_by_name = person_column(m.Inspection, "created_by", system=True)
+    submitted_by_name = person_column(m.Inspection, "submitted_by")
+    reviewed_by_name = person_column(m.Inspection, "reviewed_by")
 
     @admin.display(description=_("month"), ordering="period")
     def month(self, obj):
@@ -134,7 +138,8 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
     list_select_related = ["answer__inspection__compound", "answer__item"]
     list_filter = ["content_type", ("answer__inspection__compound__community__street", RelatedOnly)]
     search_fields = ["original_name", "answer__inspection__compound__name"]
-    fields = ["answer", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ["answer", "original_name", "content_type", "size", "uploaded_by_name", "uploaded_at"]
+    uploaded_by_name = person_column(m.Evidence, "uploaded_by")
 
     @admin.display(description=_("compound"))
     def compound(self, obj):
@@ -150,9 +155,10 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(m.InspectionEvent)
-class InspectionEventAdmin(ScopedReadOnlyAdmin):
-    list_display = ["inspection", "action", "from_status", "to_status", "actor", "at"]
+class InspectionEventAdmin(TimelineColumnsMixin, ScopedReadOnlyAdmin):
+    list_display = ["inspection", "action_label", "from_label", "to_label", "actor_name", "at"]
     list_select_related = ["inspection__compound", "actor"]
-    list_filter = ["action"]
+    ordering = ["-at", "-pk"]  # a log: the newest step first
+    list_filter = ["action", TimelineStatusFilter]
     search_fields = ["inspection__compound__name", "inspection__compound__code", "note"]
-    fields = ["inspection", "action", "from_status", "to_status", "actor", "at", "note"]
+    fields = ["inspection", "action_label", "from_label", "to_label", "actor_name", "at", "note"]
