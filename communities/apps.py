@@ -47,3 +47,7 @@ class CommunitiesConfig(AppConfig):
         from communities.exports.register_exports import register_exporters
 
         register_exporters()
+        from communities.guide import register_sections
+        from communities.help_sections import HELP_SECTIONS
+
+        register_sections("communities", HELP_SECTIONS)

@@ -9,3 +9,11 @@ def notifications(request):
     from communities.notifications import unread_count
 
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+
+
+def guide(request):
+    """The link to the user guide's section on the page being shown."""
+    from communities.guide import section_url
+
+    match = getattr(request, "resolver_match", None)
+    return {"guide_url": SimpleLazyObject(lambda: section_url(match and match.view_name))}

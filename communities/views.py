@@ -5,9 +5,11 @@ Views stay thin: they read parameters, call selectors (``communities.selectors``
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communities import guide as guide_pages
 from communities import selectors
 
 HOME_PAGE_SIZE = 25
@@ -79,3 +81,16 @@ def notifications(request):
     rows = selectors.notifications_for(user=request.user)
     page = Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "communities/notifications.html", {"page": page})
+
+
+@require_GET
+def guide(request, name: str = guide_pages.INDEX):
+    """A page of the user guide (docs/user-guide/), open to anyone: it holds no data."""
+    page = guide_pages.render_page(name)
+    if page is None:
+        raise Http404
+    contents = [
+        (n, guide_pages.render_page(n).title, guide_pages.page_url(n))
+        for n in guide_pages.page_names()
+    ]
+    return render(request, "communities/guide.html", {"page": page, "contents": contents})

@@ -30,3 +30,7 @@ class DisputesConfig(AppConfig):
         from disputes.exporting import CasesExporter
 
         register(CasesExporter())
+        from communities.guide import register_sections
+        from disputes.help_sections import HELP_SECTIONS
+
+        register_sections("disputes", HELP_SECTIONS)

@@ -35,3 +35,7 @@ class InspectionsConfig(AppConfig):
 
         register(InspectionsExporter())
         register(HazardsExporter())
+        from communities.guide import register_sections
+        from inspections.help_sections import HELP_SECTIONS
+
+        register_sections("inspections", HELP_SECTIONS)

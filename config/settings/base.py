@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communities.context_processors.notifications",
+                "communities.context_processors.guide",
             ],
         },
     },
@@ -115,7 +116,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The user guide (docs/user-guide/*.md) is served by the app at /help/ (communities.guide); its
+# screenshots are static files.
+USER_GUIDE_DIR = BASE_DIR / "docs" / "user-guide"
+STATICFILES_DIRS = [BASE_DIR / "static", ("user-guide/img", USER_GUIDE_DIR / "img")]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {

@@ -1,0 +1,13 @@
+"""Which section of the user guide explains each workbench page of the register
+(communities.guide; the anchors are the headings' anchors on the code host)."""
+
+HELP_SECTIONS = {
+    "home": "README#2-首页我的小区",
+    "compound_detail": "README#3-小区页面",
+    "notifications": "hazards#7-提醒铃铛和邮件",
+    "export_begin": "exports#1-在哪里导出",
+    "export_job": "exports#3-数据较多时导出进度页面",
+    "export_download": "exports#2-文件里有什么",
+    "guide": "README",
+    "guide_page": "README",
+}
