@@ -1,6 +1,7 @@
 """The register's import/export files: Chinese column headers, rows that refer to each other
 by code, existing rows found by their natural key. See ``communities.importing.base``."""
 
+from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from communities import models as m
@@ -20,10 +21,11 @@ from communities.privacy import (
     personal_value,
 )
 from communities.validators import credit_code_check_char, id_number_check_char
+from communities.vocabulary import file_word
 
 from .importing import messages as msg
 
-# Column headers: the file format, hence literal Chinese.
+# Column headers: the file format, the catalogue's words (tests/test_vocabulary.py checks).
 DISTRICT_CODE = "区县代码"
 STREET_CODE = "街道代码"
 COMMUNITY_CODE = "社区代码"
@@ -31,31 +33,23 @@ COMPOUND_CODE = "小区编码"
 CREDIT_CODE = "统一社会信用代码"
 NAME = "名称"
 ADDRESS = "地址"
+# Headers that are no field's verbose name on a screen: still words of the catalogue.
+COMPOUND_KIND = file_word(_("compound type"))
+HEAD_PHONE = file_word(_("head of household's phone"))
+HEAD_ID_NUMBER = file_word(_("head of household's ID number"))
 
-# Choices as written in the files (the stored value is accepted on import too).
-KIND_WORDS = {
-    m.CompoundKind.COMMODITY: "商品房",
-    m.CompoundKind.RESETTLEMENT: "安置房",
-    m.CompoundKind.OLD: "老旧小区",
-    m.CompoundKind.WORK_UNIT: "单位自建房",
-    m.CompoundKind.OTHER: "其他",
+# Choices are written with their model labels (communities.vocabulary); the stored value and
+# the words of older files are read too ("also accepted").
+KIND_ALIASES = {
+    "商品房": m.CompoundKind.COMMODITY,
+    "安置房": m.CompoundKind.RESETTLEMENT,
+    "单位自建房": m.CompoundKind.WORK_UNIT,
 }
-MODE_WORDS = {
-    m.ManagementMode.PROPERTY_COMPANY: "物业公司",
-    m.ManagementMode.QUASI: "准物业",
-    m.ManagementMode.SELF: "自管",
-    m.ManagementMode.NONE: "无物业",
-}
-TITLE_WORDS = {
-    m.SafeTitleLevel.NONE: "无",
-    m.SafeTitleLevel.COUNTY: "县级",
-    m.SafeTitleLevel.CITY: "市级",
-    m.SafeTitleLevel.PROVINCE: "省级",
-}
-OCCUPANCY_WORDS = {
-    m.Occupancy.OWNER: "自住",
-    m.Occupancy.RENTED: "出租",
-    m.Occupancy.VACANT: "空置",
+MODE_ALIASES = {
+    "物业公司": m.ManagementMode.PROPERTY_COMPANY,
+    "准物业": m.ManagementMode.QUASI,
+    "自管": m.ManagementMode.SELF,
+    "无物业": m.ManagementMode.NONE,
 }
 
 EXAMPLE_CREDIT_CODE = "91110105000000001" + credit_code_check_char("91110105000000001")
@@ -110,10 +104,12 @@ class CompoundResource(RegisterResource):
     household_count = column("household_count", "户数", IntegerWidget())
     building_count = column("building_count", "楼栋数", IntegerWidget())
     year_built = column("year_built", "建成年份", IntegerWidget())
-    kind = column("kind", "小区类型", ChoiceWidget(KIND_WORDS))
+    kind = column("kind", COMPOUND_KIND, ChoiceWidget(m.CompoundKind, KIND_ALIASES))
     has_owners_committee = column("has_owners_committee", "业主委员会", YesNoWidget())
-    management_mode = column("management_mode", "管理模式", ChoiceWidget(MODE_WORDS))
-    title_level = column("title_level", "平安小区称号", ChoiceWidget(TITLE_WORDS))
+    management_mode = column(
+        "management_mode", "管理模式", ChoiceWidget(m.ManagementMode, MODE_ALIASES)
+    )
+    title_level = column("title_level", "平安小区称号", ChoiceWidget(m.SafeTitleLevel))
     title_year = column("title_year", "称号年份", IntegerWidget())
     select_related = ("community",)
     example_row = {
@@ -124,10 +120,10 @@ class CompoundResource(RegisterResource):
         "户数": 480,
         "楼栋数": 12,
         "建成年份": 2005,
-        "小区类型": "商品房",
+        COMPOUND_KIND: m.CompoundKind.COMMODITY.label,
         "业主委员会": "是",
-        "管理模式": "物业公司",
-        "平安小区称号": "县级",
+        "管理模式": m.ManagementMode.PROPERTY_COMPANY.label,
+        "平安小区称号": m.SafeTitleLevel.COUNTY.label,
         "称号年份": 2024,
     }
 
@@ -212,24 +208,24 @@ class HouseholdResource(RegisterResource):
     building = column("building", "楼栋")
     unit = column("unit", "单元")
     room = column("room", "房号")
-    occupancy = column("occupancy", "居住状态", ChoiceWidget(OCCUPANCY_WORDS))
+    occupancy = column("occupancy", "居住状态", ChoiceWidget(m.Occupancy))
     residents = column("residents", "居住人数", IntegerWidget())
     floating_residents = column("floating_residents", "流动人口数", IntegerWidget())
     head_name = column("head_name", "户主姓名")
-    head_phone = column("head_phone", "户主电话")
-    head_id_number = column("head_id_number", "户主身份证号")
+    head_phone = column("head_phone", HEAD_PHONE)
+    head_id_number = column("head_id_number", HEAD_ID_NUMBER)
     select_related = ("compound",)
     example_row = {
         COMPOUND_CODE: "XQ0001",
         "楼栋": "1",
         "单元": "2",
         "房号": "301",
-        "居住状态": "自住",
+        "居住状态": m.Occupancy.OWNER.label,
         "居住人数": 3,
         "流动人口数": 0,
         "户主姓名": "李四",
-        "户主电话": "13800000000",
-        "户主身份证号": EXAMPLE_ID_NUMBER,
+        HEAD_PHONE: "13800000000",
+        HEAD_ID_NUMBER: EXAMPLE_ID_NUMBER,
     }
 
     class Meta:

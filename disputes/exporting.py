@@ -23,21 +23,33 @@ from communities.exports.admin import AdminExporter
 from communities.exports.base import person_name
 from communities.privacy import can_see_personal_data, personal_fields, personal_value
 from communities.selectors import compounds_for_filter
+from communities.vocabulary import choice_label
 from disputes import resources as r
 from disputes.figures import dispute_figures
 from disputes.forms import CaseFilterForm
-from disputes.models import DisputeCase, Party
+from disputes.models import (
+    Category,
+    DisputeCase,
+    Level,
+    Party,
+    PartyRole,
+    Satisfaction,
+    Source,
+    Status,
+)
+from disputes.privacy import case_text_masker
 from disputes.selectors import cases_for_list
 
 EXPORTER_KEY = "disputes.cases"
 
 # Widths and kinds by header (the headers themselves are the file format: disputes.resources).
 WIDTHS = {"案件编号": 20, "小区": 14, "纠纷情况": 40, "办理结果": 30, "当事人": 40}
+WIDTHS.update({"街道": 14, "社区": 14, "类别": 12, "状态": 12, "登记日期": 12, "办结时限": 12})
 KINDS = {
     "登记日期": DATE,  # registration and closing are moments; the column shows their local date
-    "办理时限": DATE,
+    "办结时限": DATE,
     "结案日期": DATE,
-    "升级次数": NUMBER,
+    "上交次数": NUMBER,
     "涉及金额": NUMBER,
 }
 CASE_COLUMNS = [Column(h, WIDTHS.get(h, 12), KINDS.get(h, TEXT)) for h in r.CASE_HEADERS]
@@ -47,7 +59,7 @@ FIGURE_COLUMNS.append(Column(r.FIGURE_HEADERS[2], 12, NUMBER))
 
 def party_text(party: Party, personal: bool) -> str:
     shown = [personal_value(party, field, shown=personal) for field in personal_fields(Party)]
-    parts = [r.ROLE_WORDS.get(party.role, party.role), *shown]
+    parts = [choice_label(PartyRole, party.role), *shown]
     return " ".join(part for part in parts if part)
 
 
@@ -65,36 +77,40 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
     personal = can_see_personal_data(user)
     # In chunks (each with its parties' query), so a big export never holds every case.
     for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
+        # The parties' names are masked in the free text as in their own columns.
+        mask = case_text_masker(case.parties.all(), shown=personal)
         yield [
             case.number,
             case.street.name,
             case.compound.community.name,
             case.compound.code,
             case.compound.name,
-            r.CATEGORY_WORDS.get(case.category, case.category),
-            r.SOURCE_WORDS.get(case.source, case.source),
-            r.LEVEL_WORDS.get(case.level, case.level),
-            r.STATUS_WORDS.get(case.status, case.status),
+            choice_label(Category, case.category),
+            choice_label(Source, case.source),
+            choice_label(Level, case.level),
+            choice_label(Status, case.status),
             case.registered_at,
             case.deadline,
             r.YES if case.is_overdue(today) else r.NO,
             person_name(case.handler),
             person_name(case.leader),
             case.escalations,
-            case.description,
+            mask(case.description),
             case.amount,
-            case.outcome,
+            mask(case.outcome),
             case.closed_at,
-            r.SATISFACTION_WORDS.get(case.satisfaction, ""),
+            choice_label(Satisfaction, case.satisfaction),
             "; ".join(party_text(party, personal) for party in case.parties.all()),
         ]
 
 
 def figure_rows(figures: dict, today: datetime.date) -> list[list]:
-    rows = [["导出日期", "", today]]
-    rows += [[label, "", figures[key]] for key, label in r.FIGURE_ROWS]
-    for key, title, words in r.BREAKDOWNS:
-        rows += [[title, words.get(value, str(label)), n] for value, label, n in figures[key]]
+    rows = []
+    for key, label in r.FIGURE_ROWS:
+        name = f"{label}(%)" if key in r.PERCENT_FIGURES else str(label)
+        rows.append([name, "", figures[key]])
+    for key, title in r.BREAKDOWNS:
+        rows += [[str(title), str(label), n] for _value, label, n in figures[key]]
     return rows
 
 

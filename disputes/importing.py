@@ -27,6 +27,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from communities.exporting import xlsx_bytes
 from communities.importing import messages as msg
@@ -34,11 +35,12 @@ from communities.importing.formats import ImportFileError, dataset_from_rows, re
 from communities.importing.widgets import ChoiceWidget, CodeWidget, DateWidget, cell_text
 from communities.models import Compound
 from communities.privacy import masked_values, personal_fields
+from communities.vocabulary import FILE_LANGUAGE, choice_label
 from communities.workflow import MSG_NOT_ALLOWED, WorkflowError
 from disputes import errors as e
 from disputes import resources as r
 from disputes import services
-from disputes.models import DisputeCase, Level, Party, Source
+from disputes.models import Category, DisputeCase, Level, Party, PartyRole, Source
 
 IMPORT_PERMISSION = "disputes.import_disputecase"
 # Each row runs the whole registration (about twenty queries): a ledger is a street's month,
@@ -68,9 +70,9 @@ FIELD_COLUMNS = {
 }
 PARTY_FIELDS = ("name", "phone", "id_number")
 
-_category = ChoiceWidget(r.CATEGORY_WORDS)
-_source = ChoiceWidget(r.SOURCE_WORDS)
-_level = ChoiceWidget(r.LEVEL_WORDS)
+_category = ChoiceWidget(Category, r.CATEGORY_ALIASES)
+_source = ChoiceWidget(Source)
+_level = ChoiceWidget(Level)
 _code = CodeWidget()
 _date = DateWidget()
 
@@ -104,9 +106,9 @@ class LedgerRow:
             "number": self.number,
             "case_number": self.case_number,
             "compound": f"{compound.code} {compound.name}" if compound else "",
-            "category": r.CATEGORY_WORDS.get(values.get("category"), ""),
-            "source": r.SOURCE_WORDS.get(values.get("source"), ""),
-            "level": r.LEVEL_WORDS.get(values.get("level"), ""),
+            "category": choice_label(Category, values.get("category")),
+            "source": choice_label(Source, values.get("source")),
+            "level": choice_label(Level, values.get("level")),
             "registered_on": values.get("registered_on") or values.get("today", ""),
             "description": values.get("description", ""),
             "amount": "" if amount is None else amount,
@@ -117,7 +119,8 @@ class LedgerRow:
 def masked_parties(parties: list[dict]) -> str:
     def words(party: dict) -> str:
         masked = masked_values(Party, party)
-        parts = [r.ROLE_WORDS.get(party["role"], ""), *(masked[f] for f in personal_fields(Party))]
+        role = choice_label(PartyRole, party["role"])
+        parts = [role, *(masked[f] for f in personal_fields(Party))]
         return " ".join(part for part in parts if part)
 
     return "; ".join(words(party) for party in parties)
@@ -149,8 +152,7 @@ def read_ledger(data: bytes) -> tuple[list[str], list[dict]]:
     """Headers (aliases resolved) and the rows as ``{header: value, "_row": n}``; blank rows
     are skipped but keep their numbers. Raises ``ImportFileError`` for a file it refuses."""
     dataset = dataset_from_rows(read_xlsx_rows(data), ledger_max_rows())
-    aliases = dict.fromkeys(r.COMPOUND_ALIASES, r.COMPOUND)
-    headers = [aliases.get(header, header) for header in dataset.headers]
+    headers = [r.HEADER_ALIASES.get(header, header) for header in dataset.headers]
     if len(set(filter(None, headers))) != len([h for h in headers if h]):
         raise ImportFileError(msg.MSG_DUPLICATE_HEADER.format(column=r.COMPOUND))
     known = set(r.LEDGER_HEADERS) | {r.ROW_NUMBER, ""}
@@ -381,10 +383,11 @@ def ledger_template_bytes(user) -> bytes:
     and what goes in each column."""
     first = Compound.objects.visible_to(user).order_by("code").values_list("code", flat=True)
     code = first.first() or EXAMPLE_COMPOUND_CODE
-    return xlsx_bytes(
-        [
-            (r.LEDGER_SHEET, r.LEDGER_HEADERS, []),
-            (r.EXAMPLE_SHEET, r.LEDGER_HEADERS, [r.ledger_example(code)]),
-            (r.HELP_SHEET, r.HELP_HEADERS, r.LEDGER_HELP),
-        ]
-    )
+    with override(FILE_LANGUAGE):
+        return xlsx_bytes(
+            [
+                (r.LEDGER_SHEET, r.LEDGER_HEADERS, []),
+                (r.EXAMPLE_SHEET, r.LEDGER_HEADERS, [r.ledger_example(code)]),
+                (r.HELP_SHEET, r.HELP_HEADERS, r.ledger_help()),
+            ]
+        )

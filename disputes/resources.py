@@ -1,77 +1,55 @@
 """The spreadsheet formats of dispute cases: the screening ledger (排查台账) that is imported and
 the case list that is exported.
 
-Column headers and the words in the cells are the file format, hence literal Chinese (as in
-``communities.resources``). A choice is read from its Chinese word or its stored value, and
-written as the word.
+One vocabulary (``communities.vocabulary``): column headers are the screens' words for the
+fields (verbose names, in the file's language), and a choice is written with its model label
+and read from its label, its stored value or an older spelling (the aliases below, "also
+accepted" in the ledger's help sheet).
 """
 
-from communities.resources import EXAMPLE_ID_NUMBER
-from disputes.models import Category, Level, PartyRole, Satisfaction, Source, Status
+from django.utils.translation import gettext_lazy as _
 
-CATEGORY_WORDS = {
-    Category.NEIGHBOURS: "邻里纠纷",
-    Category.PROPERTY_SERVICE: "物业服务",
-    Category.FAMILY: "婚姻家庭",
-    Category.RENOVATION: "装修纠纷",
-    Category.PARKING: "停车纠纷",
-    Category.NOISE: "噪声扰民",
-    Category.LABOUR: "劳资纠纷",
-    Category.LAND: "土地纠纷",
-    Category.LAW_PETITION: "涉法上访",
-    Category.OTHER: "其他",
+from communities.models import Compound
+from communities.resources import EXAMPLE_ID_NUMBER
+from communities.vocabulary import ChoiceReader, choice_label, field_word, file_word
+from disputes.models import Category, DisputeCase, Level, PartyRole, Source, Status
+
+# Choices are written with their model labels (communities.vocabulary: the zh-hans catalogue's
+# words, as on the screens); the import also reads the stored value and these older spellings.
+CATEGORY_ALIASES = {
+    "装修": Category.RENOVATION,
+    "停车": Category.PARKING,
+    "噪声": Category.NOISE,
+    "劳动争议": Category.LABOUR,
+    "土地": Category.LAND,
 }
-SOURCE_WORDS = {
-    Source.SCREENING: "排查",
-    Source.RESIDENT: "群众反映",
-    Source.PATROL: "巡逻发现",
-    Source.HOTLINE: "12345热线",
-    Source.REFERRAL: "转办",
-}
-LEVEL_WORDS = {
-    Level.COMMUNITY: "小区/社区",
-    Level.STREET: "街道",
-    Level.DISTRICT: "区县",
-}
-STATUS_WORDS = {
-    Status.REGISTERED: "已登记",
-    Status.ACCEPTED: "已受理",
-    Status.MEDIATING: "调解中",
-    Status.ESCALATED: "已上报",
-    Status.RESOLVED: "已化解",
-    Status.CLOSED_UNRESOLVED: "调解不成已转出",
-    Status.WITHDRAWN: "已撤回",
-}
-SATISFACTION_WORDS = {
-    Satisfaction.VERY_SATISFIED: "非常满意",
-    Satisfaction.SATISFIED: "满意",
-    Satisfaction.NEUTRAL: "基本满意",
-    Satisfaction.DISSATISFIED: "不满意",
-}
-ROLE_WORDS = {
-    PartyRole.APPLICANT: "申请人",
-    PartyRole.RESPONDENT: "被申请人",
-    PartyRole.THIRD_PARTY: "第三人",
-}
+STATUS_ALIASES = {"已上报": Status.ESCALATED, "调解不成已转出": Status.CLOSED_UNRESOLVED}
+
+CATEGORY_READER = ChoiceReader(Category, CATEGORY_ALIASES)
+SOURCE_READER = ChoiceReader(Source)
+LEVEL_READER = ChoiceReader(Level)
+STATUS_READER = ChoiceReader(Status, STATUS_ALIASES)
 YES, NO = "是", "否"
 
 # --- the screening ledger (import) --------------------------------------------------------------
 
-COMPOUND = "小区编号"
-COMPOUND_ALIASES = ("小区编码",)  # the register's files call it so; both are read
-CATEGORY = "类别"
-SOURCE = "来源"
-LEVEL = "层级"
-REGISTERED_ON = "登记日期"
-DESCRIPTION = "纠纷情况"
-AMOUNT = "涉及金额"
-APPLICANT = "申请人"
-APPLICANT_PHONE = "申请人电话"
-APPLICANT_ID = "申请人身份证号"
-RESPONDENT = "被申请人"
-RESPONDENT_PHONE = "被申请人电话"
-RESPONDENT_ID = "被申请人身份证号"
+# Headers are the catalogue's words (the screens' field names) in the file's language; the
+# ledger also reads the older headers in HEADER_ALIASES.
+COMPOUND = field_word(Compound, "code")
+CATEGORY = field_word(DisputeCase, "category")
+SOURCE = field_word(DisputeCase, "source")
+LEVEL = field_word(DisputeCase, "level")
+REGISTERED_ON = file_word(_("registered on"))
+DESCRIPTION = field_word(DisputeCase, "description")
+AMOUNT = field_word(DisputeCase, "amount")
+APPLICANT = file_word(PartyRole.APPLICANT.label)
+APPLICANT_PHONE = file_word(_("applicant's phone"))
+APPLICANT_ID = file_word(_("applicant's ID number"))
+RESPONDENT = file_word(PartyRole.RESPONDENT.label)
+RESPONDENT_PHONE = file_word(_("respondent's phone"))
+RESPONDENT_ID = file_word(_("respondent's ID number"))
 ROW_NUMBER = "序号"  # a ledger's own running number: read past
+HEADER_ALIASES = {"小区编号": COMPOUND, "类别": CATEGORY, "涉及金额": AMOUNT}
 
 LEDGER_HEADERS = [
     COMPOUND,
@@ -101,16 +79,12 @@ EXAMPLE_SHEET = "示例"
 HELP_SHEET = "填写说明"
 
 
-def _words(words: dict) -> str:
-    return "、".join(words.values())
-
-
 def ledger_example(compound_code: str) -> list:
     return [
         compound_code,
-        CATEGORY_WORDS[Category.NOISE],
-        SOURCE_WORDS[Source.SCREENING],
-        LEVEL_WORDS[Level.COMMUNITY],
+        str(Category.NOISE.label),
+        str(Source.SCREENING.label),
+        str(Level.COMMUNITY.label),
         "2026-01-05",
         "3号楼502室夜间装修噪声扰民,楼下住户多次反映",
         "",
@@ -125,66 +99,79 @@ def ledger_example(compound_code: str) -> list:
 
 # One line per column: header, required or not, how to fill it in.
 HELP_HEADERS = ["列名", "是否必填", "填写说明"]
-LEDGER_HELP = [
-    (COMPOUND, "必填", "小区编号(与小区台账一致);只能填写本单位辖区内的小区"),
-    (CATEGORY, "必填", _words(CATEGORY_WORDS)),
-    (SOURCE, "选填", f"{_words(SOURCE_WORDS)};不填为“排查”"),
-    (LEVEL, "选填", f"{_words(LEVEL_WORDS)};不填为“小区/社区”"),
-    (REGISTERED_ON, "选填", "如 2026-01-05;不能晚于今天;不填为导入当天;办理时限从此日起算"),
-    (DESCRIPTION, "必填", "纠纷的基本情况"),
-    (AMOUNT, "选填", "涉及金额(元),不小于 0 的数字"),
-    (APPLICANT, "至少填一方", "申请人姓名"),
-    (APPLICANT_PHONE, "选填", "手机号或带区号的固定电话"),
-    (APPLICANT_ID, "选填", "18 位居民身份证号;请将单元格设为文本格式,以免 Excel 改写末几位"),
-    (RESPONDENT, "至少填一方", "被申请人姓名"),
-    (RESPONDENT_PHONE, "选填", "手机号或带区号的固定电话"),
-    (RESPONDENT_ID, "选填", "18 位居民身份证号;请将单元格设为文本格式,以免 Excel 改写末几位"),
-]
+
+
+def ledger_help() -> list[tuple[str, str, str]]:
+    """One line per column: header, required or not, how to fill it in (the choices by their
+    labels in the active language, then the older spellings also accepted)."""
+    screening = choice_label(Source, Source.SCREENING)
+    community = choice_label(Level, Level.COMMUNITY)
+    return [
+        (COMPOUND, "必填", "小区编号(与小区台账一致);只能填写本单位辖区内的小区"),
+        (CATEGORY, "必填", CATEGORY_READER.help_text()),
+        (SOURCE, "选填", f"{SOURCE_READER.help_text()};不填为“{screening}”"),
+        (LEVEL, "选填", f"{LEVEL_READER.help_text()};不填为“{community}”"),
+        (REGISTERED_ON, "选填", "如 2026-01-05;不能晚于今天;不填为导入当天;办结时限从此日起算"),
+        (DESCRIPTION, "必填", "纠纷的基本情况"),
+        (AMOUNT, "选填", "涉及金额(元),不小于 0 的数字"),
+        (APPLICANT, "至少填一方", "申请人姓名"),
+        (APPLICANT_PHONE, "选填", "手机号或带区号的固定电话"),
+        (APPLICANT_ID, "选填", ID_HELP),
+        (RESPONDENT, "至少填一方", "被申请人姓名"),
+        (RESPONDENT_PHONE, "选填", "手机号或带区号的固定电话"),
+        (RESPONDENT_ID, "选填", ID_HELP),
+    ]
+
+
+ID_HELP = "18 位居民身份证号;请将单元格设为文本格式,以免 Excel 改写末几位"
 
 # --- the case list (export) ---------------------------------------------------------------------
 
 CASES_SHEET = "纠纷案件"
 FIGURES_SHEET = "统计"
 CASE_HEADERS = [
-    "案件编号",
-    "街道",
-    "社区",
-    "小区编号",
-    "小区",
-    "类别",
-    "来源",
-    "层级",
-    "状态",
-    "登记日期",
-    "办理时限",
-    "是否超期",
-    "承办人",
-    "包保领导",
-    "升级次数",
-    "纠纷情况",
-    "涉及金额",
-    "办理结果",
-    "结案日期",
-    "满意度",
-    "当事人",
+    field_word(DisputeCase, "number"),
+    field_word(DisputeCase, "street"),
+    file_word(_("community")),
+    COMPOUND,
+    field_word(DisputeCase, "compound"),
+    CATEGORY,
+    SOURCE,
+    LEVEL,
+    field_word(DisputeCase, "status"),
+    REGISTERED_ON,
+    field_word(DisputeCase, "deadline"),
+    file_word(_("Overdue")),
+    field_word(DisputeCase, "handler"),
+    field_word(DisputeCase, "leader"),
+    field_word(DisputeCase, "escalations"),
+    DESCRIPTION,
+    AMOUNT,
+    field_word(DisputeCase, "outcome"),
+    file_word(_("closed on")),
+    field_word(DisputeCase, "satisfaction"),
+    file_word(DisputeCase._meta.get_field("parties").related_model._meta.verbose_name_plural),
 ]
-FIGURE_HEADERS = ["指标", "分项", "数值"]
+FIGURE_HEADERS = [file_word(_("Figure")), file_word(_("Breakdown")), file_word(_("Value"))]
+# The figures by the words of the list page's figures (the same msgids).
 FIGURE_ROWS = [
-    ("total", "案件总数"),
-    ("resolved", "已化解"),
-    ("unresolved", "调解不成已转出"),
-    ("withdrawn", "已撤回"),
-    ("open", "在办"),
-    ("overdue", "超期"),
-    ("escalated", "曾上报升级"),
-    ("visited", "已回访"),
-    ("satisfied", "回访满意"),
-    ("closure_rate", "结案率(%)"),
-    ("satisfaction_rate", "满意率(%)"),
-    ("average_days_to_resolve", "平均化解天数"),
+    ("total", _("Total")),
+    ("resolved", Status.RESOLVED.label),
+    ("unresolved", Status.CLOSED_UNRESOLVED.label),
+    ("withdrawn", Status.WITHDRAWN.label),
+    ("open", _("Open")),
+    ("overdue", _("Overdue")),
+    ("escalated", _("Escalated")),
+    ("visited", _("Return visits made")),
+    ("satisfied", _("Satisfied at the return visit")),
+    ("closure_rate", _("Closure rate (结案率)")),
+    ("satisfaction_rate", _("Satisfaction rate")),
+    ("average_days_to_resolve", _("Average days to resolve")),
 ]
+# Percentages carry a unit in the figure's name.
+PERCENT_FIGURES = {"closure_rate", "satisfaction_rate"}
 BREAKDOWNS = [
-    ("by_category", "按类别", CATEGORY_WORDS),
-    ("by_level", "按层级", LEVEL_WORDS),
-    ("by_source", "按来源", SOURCE_WORDS),
+    ("by_category", _("By category")),
+    ("by_level", _("By level")),
+    ("by_source", _("By source")),
 ]

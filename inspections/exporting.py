@@ -12,46 +12,63 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.exports import DATE, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
+from communities.models import Compound
+from communities.vocabulary import choice_label, field_word, file_word
 from inspections import resources as r
-from inspections.models import Answer, ChecklistItem, Hazard, Inspection
+from inspections.models import (
+    Answer,
+    ChecklistItem,
+    Hazard,
+    HazardCategory,
+    HazardSource,
+    HazardStatus,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    Result,
+    Severity,
+)
 
 CHUNK = 500  # inspections per query of answers
 
+# Headers are the screens' words for the fields (verbose names), in the file's language.
+COMPOUND_COLUMNS = [
+    Column(field_word(Compound, "code"), 10),
+    Column(file_word(_("compound")), 16),
+    Column(file_word(_("street")), 12),
+    Column(file_word(_("community")), 12),
+]
 INSPECTION_COLUMNS = [
-    Column("小区编码", 10),
-    Column("小区名称", 16),
-    Column("街道", 12),
-    Column("社区", 12),
-    Column("月份", 9),
-    Column("检查类型", 10),
-    Column("检查单位", 18),
-    Column("状态", 12),
-    Column("得分(%)", 8, NUMBER),
-    Column("结果", 10),
-    Column("检查表版本", 10, NUMBER),
-    Column("提交日期", 12, DATE),
-    Column("审核日期", 12, DATE),
-    Column("审核意见", 30),
+    *COMPOUND_COLUMNS,
+    Column(field_word(Inspection, "period"), 9),
+    Column(field_word(Inspection, "kind"), 10),
+    Column(field_word(Inspection, "organisation"), 18),
+    Column(field_word(Inspection, "status"), 12),
+    Column(field_word(Inspection, "score"), 8, NUMBER),
+    Column(field_word(Inspection, "result"), 10),
+    Column(file_word(_("checklist version")), 10, NUMBER),
+    Column(field_word(Inspection, "submitted_at"), 12, DATE),
+    Column(field_word(Inspection, "reviewed_at"), 12, DATE),
+    Column(field_word(Inspection, "review_comment"), 30),
 ]
 HAZARD_COLUMNS = [
-    Column("小区编码", 10),
-    Column("小区名称", 16),
-    Column("街道", 12),
-    Column("社区", 12),
-    Column("来源", 10),
-    Column("类别", 12),
-    Column("严重程度", 8),
-    Column("隐患描述", 40),
-    Column("责任单位", 16),
-    Column("整改期限", 12, DATE),
-    Column("状态", 12),
-    Column("是否逾期", 8),
-    Column("发现日期", 12, DATE),
-    Column("整改日期", 12, DATE),
-    Column("验收日期", 12, DATE),
-    Column("整改情况", 40),
+    *COMPOUND_COLUMNS,
+    Column(field_word(Hazard, "source"), 10),
+    Column(field_word(Hazard, "category"), 12),
+    Column(field_word(Hazard, "severity"), 8),
+    Column(field_word(Hazard, "description"), 40),
+    Column(field_word(Hazard, "responsible_party"), 16),
+    Column(field_word(Hazard, "deadline"), 12, DATE),
+    Column(field_word(Hazard, "status"), 12),
+    Column(file_word(_("Overdue")), 8),
+    Column(file_word(_("raised on")), 12, DATE),
+    Column(field_word(Hazard, "rectified_at"), 12, DATE),
+    Column(field_word(Hazard, "verified_at"), 12, DATE),
+    Column(field_word(Hazard, "rectification_note"), 40),
 ]
 
 
@@ -97,11 +114,11 @@ def _inspection_row(obj: Inspection) -> list:
         compound.community.street.name,
         compound.community.name,
         f"{obj.period:%Y-%m}",
-        r.KIND_WORDS.get(obj.kind, obj.kind),
+        choice_label(InspectionKind, obj.kind),
         obj.organisation.name if obj.organisation else "",
-        r.STATUS_WORDS.get(obj.status, obj.status),
+        choice_label(InspectionStatus, obj.status),
         obj.score,
-        r.RESULT_WORDS.get(obj.result, ""),
+        choice_label(Result, obj.result),
         obj.template.version,
         obj.submitted_at,
         obj.reviewed_at,
@@ -162,13 +179,13 @@ class HazardsExporter(AdminExporter):
                 compound.name,
                 compound.community.street.name,
                 compound.community.name,
-                r.SOURCE_WORDS.get(obj.source, obj.source),
-                r.CATEGORY_WORDS.get(obj.category, obj.category),
-                r.SEVERITY_WORDS.get(obj.severity, obj.severity),
+                choice_label(HazardSource, obj.source),
+                choice_label(HazardCategory, obj.category),
+                choice_label(Severity, obj.severity),
                 obj.description,
                 obj.responsible_party,
                 obj.deadline,
-                r.HAZARD_STATUS_WORDS.get(obj.status, obj.status),
+                choice_label(HazardStatus, obj.status),
                 r.YES if obj.is_overdue(ctx.today) else r.NO,
                 obj.created_at,
                 obj.rectified_at,

@@ -1,8 +1,10 @@
-"""The words of the inspections and hazards files: Chinese headers and cell words, the file
-format (hence literal Chinese). The exporters themselves are in ``inspections.exporting``.
+"""The words of the inspections and hazards files. Choices are the models' labels
+(``communities.vocabulary``); the readers below also take the older spellings. The exporters
+themselves are in ``inspections.exporting``.
 """
 
 from communities.exporting import cell_number
+from communities.vocabulary import ChoiceReader
 from inspections.models import (
     AnswerType,
     HazardCategory,
@@ -14,40 +16,21 @@ from inspections.models import (
     Severity,
 )
 
-KIND_WORDS = {InspectionKind.SELF_CHECK: "月度自查", InspectionKind.SUPERVISION: "督导检查"}
-STATUS_WORDS = {
-    InspectionStatus.DRAFT: "草稿",
-    InspectionStatus.SUBMITTED: "已提交待审核",
-    InspectionStatus.RETURNED: "已退回",
-    InspectionStatus.APPROVED: "已通过",
-}
-RESULT_WORDS = {Result.PASS: "达标", Result.BASIC: "基本达标", Result.FAIL: "不达标"}
-SOURCE_WORDS = {
-    HazardSource.SELF_CHECK: "月度自查",
-    HazardSource.SUPERVISION: "督导检查",
-    HazardSource.PATROL: "巡逻",
-    HazardSource.OTHER: "其他",
-}
-CATEGORY_WORDS = {
-    HazardCategory.FIRE: "消防安全",
-    HazardCategory.PUBLIC_ORDER: "治安",
-    HazardCategory.BUILDING: "房屋建筑",
-    HazardCategory.ELECTRICAL: "用电安全",
-    HazardCategory.TRAFFIC: "交通与停车",
-    HazardCategory.OTHER: "其他",
-}
-SEVERITY_WORDS = {
-    Severity.LOW: "低",
-    Severity.MEDIUM: "中",
-    Severity.HIGH: "高",
-    Severity.MAJOR: "重大",
-}
-HAZARD_STATUS_WORDS = {
-    HazardStatus.OPEN: "待整改",
-    HazardStatus.RECTIFYING: "整改中",
-    HazardStatus.RECTIFIED: "已整改待验收",
-    HazardStatus.VERIFIED: "已验收",
-}
+# Choices are written with their model labels (communities.vocabulary), as on the screens; these
+# are the words earlier files used for the same things ("also accepted" by any import).
+KIND_ALIASES = {"月度自查": InspectionKind.SELF_CHECK}
+STATUS_ALIASES = {"已提交待审核": InspectionStatus.SUBMITTED}
+SOURCE_ALIASES = {"月度自查": HazardSource.SELF_CHECK}
+CATEGORY_ALIASES = {"治安": HazardCategory.PUBLIC_ORDER, "房屋建筑": HazardCategory.BUILDING}
+HAZARD_STATUS_ALIASES = {"已整改待验收": HazardStatus.RECTIFIED}
+
+KIND_READER = ChoiceReader(InspectionKind, KIND_ALIASES)
+STATUS_READER = ChoiceReader(InspectionStatus, STATUS_ALIASES)
+RESULT_READER = ChoiceReader(Result)
+SOURCE_READER = ChoiceReader(HazardSource, SOURCE_ALIASES)
+CATEGORY_READER = ChoiceReader(HazardCategory, CATEGORY_ALIASES)
+SEVERITY_READER = ChoiceReader(Severity)
+HAZARD_STATUS_READER = ChoiceReader(HazardStatus, HAZARD_STATUS_ALIASES)
 YES, NO, NOT_APPLICABLE = "是", "否", "不适用"
 
 

@@ -18,8 +18,10 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import override
 
 from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_number, escape_formula
+from communities.vocabulary import FILE_LANGUAGE
 
 from .base import (
     DATE,
@@ -176,4 +178,7 @@ CONTENT_TYPES = {XLSX_FORMAT: XLSX_CONTENT_TYPE, CSV_FORMAT: CSV_CONTENT_TYPE}
 
 
 def write_export(path, exporter, ctx, file_format: str = XLSX_FORMAT, **kwargs) -> int:
-    return WRITERS[file_format](path, exporter, ctx, **kwargs)
+    """Write the file in ``FILE_LANGUAGE``: every header and choice word is the model's label
+    as the zh-hans catalogue says it, whoever exports and from wherever (a page, a task)."""
+    with override(FILE_LANGUAGE):
+        return WRITERS[file_format](path, exporter, ctx, **kwargs)

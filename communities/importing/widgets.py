@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from import_export import widgets
 
 from communities.exporting import FORMULA_PREFIXES
+from communities.vocabulary import ChoiceReader, choice_label, choice_labels
 
 from . import messages as msg
 
@@ -110,26 +111,25 @@ class YesNoWidget(widgets.BooleanWidget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice written with the file's Chinese word; the stored value is accepted too."""
+    """A choice written with its model label (``communities.vocabulary``); the stored value
+    and the older spellings in ``aliases`` are read too."""
 
-    def __init__(self, words: dict[str, str], **kwargs):
-        self.words = words  # stored value → word in the file
-        self.values = {word: value for value, word in words.items()}
-        self.values.update({value: value for value in words})
+    def __init__(self, choices, aliases: dict[str, str] | None = None, **kwargs):
+        self.reader = ChoiceReader(choices, aliases)
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs) -> str | None:
         text = cell_text(value)
         if not text:
             return None
-        found = self.values.get(text, self.values.get(text.lower()))
+        found = self.reader.read(text)
         if found is None:
-            choices = ", ".join(word for word in self.words.values() if word)
+            choices = ", ".join(word for word in choice_labels(self.reader.choices) if word)
             raise ValueError(msg.MSG_NOT_A_CHOICE.format(value=text, choices=choices))
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return self.words.get(value, value or "")
+        return choice_label(self.reader.choices, value)
 
 
 class ScopedLookupWidget(widgets.Widget):

@@ -99,19 +99,19 @@ def test_the_bureau_exports_every_case_of_its_district_with_its_details(client, 
     a1 = rows["A1"]
     assert a1["案件编号"] == cases["A1"].number
     assert (a1["街道"], a1["社区"], a1["小区"]) == ("和平街道", "幸福社区", "甲一小区")
-    assert (a1["类别"], a1["来源"], a1["层级"], a1["状态"]) == (
+    assert (a1["纠纷类别"], a1["来源"], a1["层级"], a1["状态"]) == (
         "噪声扰民",
         "群众反映",
         "小区/社区",
         "已化解",
     )
     assert (a1["承办人"], a1["包保领导"]) == ("manager_a", "manager_a")
-    assert (a1["涉及金额"], a1["办理结果"], a1["满意度"]) == (800, "双方达成协议", "非常满意")
-    assert (a1["登记日期"], a1["结案日期"], a1["是否超期"]) == (day(TODAY), day(TODAY), "否")
-    assert rows["A2"]["是否超期"] == "是"
-    assert rows["A2"]["办理时限"] == day(TODAY.replace(day=1))
-    assert (rows["B2"]["层级"], rows["B2"]["状态"], rows["B2"]["升级次数"]) == ("街道", "已上报", 1)
-    assert rows["N1"]["类别"] == "噪声扰民" and rows["A2"]["类别"] == "停车纠纷"
+    assert (a1["涉及金额（元）"], a1["化解结果"], a1["满意度"]) == (800, "双方达成协议", "非常满意")
+    assert (a1["登记日期"], a1["结案日期"], a1["已逾期"]) == (day(TODAY), day(TODAY), "否")
+    assert rows["A2"]["已逾期"] == "是"
+    assert rows["A2"]["办结时限"] == day(TODAY.replace(day=1))
+    assert (rows["B2"]["层级"], rows["B2"]["状态"], rows["B2"]["上交次数"]) == ("街道", "已上交", 1)
+    assert rows["N1"]["纠纷类别"] == "噪声扰民" and rows["A2"]["纠纷类别"] == "停车纠纷"
 
 
 def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city, cases):
@@ -121,11 +121,11 @@ def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city
     rows = figure_rows(export(client))
 
     by_label = {label: value for label, part, value in rows if not part}
-    assert by_label["导出日期"] == day(TODAY)
     for key, label in r.FIGURE_ROWS:
         value = expected[key]
-        assert by_label[label] == (float(value) if isinstance(value, Decimal) else value), label
-    assert (by_label["案件总数"], by_label["已化解"], by_label["超期"], by_label["曾上报升级"]) == (
+        name = f"{label}(%)" if key in r.PERCENT_FIGURES else str(label)
+        assert by_label[name] == (float(value) if isinstance(value, Decimal) else value), label
+    assert (by_label["合计"], by_label["已化解"], by_label["已逾期"], by_label["已上交"]) == (
         5,
         1,
         1,
@@ -134,10 +134,12 @@ def test_the_figures_sheet_states_dispute_figures_of_the_same_cases(client, city
     assert by_label["结案率(%)"] == 20
     assert by_label["满意率(%)"] == 100
     breakdowns = {(label, part): value for label, part, value in rows if part}
-    for key, title, words in r.BREAKDOWNS:
-        for value, _label, count in expected[key]:
-            assert breakdowns[(title, words[value])] == count
-    assert breakdowns[("按类别", "噪声扰民")] == 4 and breakdowns[("按类别", "停车纠纷")] == 1
+    for key, title in r.BREAKDOWNS:
+        for _value, label, count in expected[key]:
+            assert breakdowns[(str(title), str(label))] == count
+    assert (
+        breakdowns[("按纠纷类别", "噪声扰民")] == 4 and breakdowns[("按纠纷类别", "停车纠纷")] == 1
+    )
     assert breakdowns[("按层级", "区县")] == 1 and breakdowns[("按来源", "排查")] == 1
 
 
@@ -150,7 +152,7 @@ def test_the_lists_filters_narrow_both_sheets(client, city, cases):
     searched = export(client, {"q": cases["B1"].number})
 
     assert set(case_rows(parking)) == {"A2"}
-    assert {label: v for label, part, v in figure_rows(parking) if not part}["案件总数"] == 1
+    assert {label: v for label, part, v in figure_rows(parking) if not part}["合计"] == 1
     assert set(case_rows(overdue)) == {"A2"}
     assert set(case_rows(open_street)) == {"N1", "B2"}
     assert set(case_rows(searched)) == {"B1"}
@@ -266,7 +268,7 @@ def test_each_user_exports_only_the_cases_of_their_area(client, city, cases, who
 
     assert set(case_rows(response)) == expected
     totals = {label: v for label, part, v in figure_rows(response) if not part}
-    assert totals["案件总数"] == len(expected)
+    assert totals["合计"] == len(expected)
 
 
 def test_manager_b_never_sees_company_a_cases(client, city, cases):
@@ -338,7 +340,7 @@ def test_the_admin_action_exports_the_selected_cases_with_their_figures(client, 
 
     assert set(case_rows(response)) == {"A1", "N1"}
     totals = {label: v for label, part, v in figure_rows(response) if not part}
-    assert (totals["案件总数"], totals["已化解"]) == (2, 1)
+    assert (totals["合计"], totals["已化解"]) == (2, 1)
 
 
 # --- the shared export path ---------------------------------------------------------------------
@@ -353,7 +355,7 @@ def test_the_first_sheet_states_the_scope_and_the_lists_filter_in_words(client, 
     info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
     assert info["导出内容"] == "矛盾纠纷案件"
     assert info["数据范围"] == "和平街道办事处"
-    assert info["筛选条件"] == "类别: 停车；仅看逾期"  # the list's own words
+    assert info["筛选条件"] == "类别: 停车纠纷；仅看逾期"  # the list's own words
     assert (info["导出人"], info["行数"]) == ("street", 1)
 
 

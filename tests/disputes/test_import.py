@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from communities.importing import messages as msg
 from communities.models import Notification
 from communities.validators import MSG_ID_CHECK, MSG_PHONE
+from communities.vocabulary import choice_labels
 from disputes import errors as e
 from disputes import importing
 from disputes import resources as r
@@ -204,7 +205,7 @@ def test_a_ledger_with_bad_rows_writes_nothing_and_names_each(client, city, toda
         cell(
             5,
             r.CATEGORY,
-            msg.MSG_NOT_A_CHOICE.format(value="吵架", choices=", ".join(r.CATEGORY_WORDS.values())),
+            msg.MSG_NOT_A_CHOICE.format(value="吵架", choices=", ".join(choice_labels(Category))),
         ),
         cell(6, r.REGISTERED_ON, importing.MSG_FUTURE_DATE),
         cell(7, r.AMOUNT, importing.MSG_NEGATIVE_AMOUNT),

@@ -26,18 +26,18 @@ from .conftest import PERIOD, fill_check
 XLSX, CSV = "xlsx", "csv"
 INSPECTION_HEADERS = [
     "小区编码",
-    "小区名称",
+    "小区",
     "街道",
     "社区",
     "月份",
-    "检查类型",
+    "类别",
     "检查单位",
     "状态",
-    "得分(%)",
-    "结果",
+    "得分（%）",
+    "检查结果",
     "检查表版本",
-    "提交日期",
-    "审核日期",
+    "提交时间",
+    "审核时间",
     "审核意见",
 ]
 ITEM_HEADERS = [
@@ -114,28 +114,28 @@ def test_one_row_per_inspection_with_its_item_results_as_columns(client, city, c
     found = by_code(rows)
     assert set(found) == {"A1", "B1"}
     a1 = found["A1"]
-    assert (a1["小区名称"], a1["街道"], a1["社区"], a1["月份"]) == (
+    assert (a1["小区"], a1["街道"], a1["社区"], a1["月份"]) == (
         "甲一小区",
         "和平街道",
         "幸福社区",
         "2026-10",
     )
-    assert (a1["检查类型"], a1["状态"], a1["检查单位"]) == ("月度自查", "已通过", "甲物业公司")
-    assert a1["结果"] in ("达标", "基本达标")
+    assert (a1["类别"], a1["状态"], a1["检查单位"]) == ("自查", "已通过", "甲物业公司")
+    assert a1["检查结果"] in ("达标", "基本达标")
     assert a1["SY-1 有场所"] == "是"
     assert a1["LH-2 经费保障好"] == 4
     assert a1["LH-3c 治安防范好 · 门岗值守"] == "不适用"
     assert a1["LH-3d 治安防范好 · 案件"] == 0
-    assert a1["提交日期"] == day(timezone.localdate())
+    assert a1["提交时间"] == day(timezone.localdate())
     b1 = found["B1"]
-    assert (b1["状态"], b1["SY-1 有场所"], b1["提交日期"]) == ("草稿", None, None)
+    assert (b1["状态"], b1["SY-1 有场所"], b1["提交时间"]) == ("草稿", None, None)
 
 
 def test_the_score_is_the_stored_score(client, city, checks):
     a1 = Inspection.objects.get(pk=checks[0].pk)
     client.force_login(city.bureau)
     found = by_code(rows_of(export(client, "inspection")))
-    assert found["A1"]["得分(%)"] == pytest.approx(float(a1.score))
+    assert found["A1"]["得分（%）"] == pytest.approx(float(a1.score))
 
 
 def test_the_file_is_named_after_the_model_and_the_local_date(client, city, checks):
@@ -238,20 +238,20 @@ def test_the_inspection_export_runs_a_fixed_number_of_queries(client, city, chec
 
 HAZARD_HEADERS = [
     "小区编码",
-    "小区名称",
+    "小区",
     "街道",
     "社区",
     "来源",
-    "类别",
+    "隐患类别",
     "严重程度",
     "隐患描述",
     "责任单位",
     "整改期限",
     "状态",
-    "是否逾期",
-    "发现日期",
-    "整改日期",
-    "验收日期",
+    "已逾期",
+    "登记时间",
+    "整改时间",
+    "验收时间",
     "整改情况",
 ]
 
@@ -272,21 +272,21 @@ def test_one_row_per_hazard_with_its_dates_and_overdue_flag(client, city, checks
     assert set(found) == {"A1", "A2", "B1"}
     today = day(timezone.localdate())
     first = found["A1"]
-    assert (first["来源"], first["类别"], first["严重程度"], first["状态"]) == (
-        "月度自查",
+    assert (first["来源"], first["隐患类别"], first["严重程度"], first["状态"]) == (
+        "自查",
         "消防安全",
         "高",
         "已验收",
     )
-    assert (first["发现日期"], first["整改日期"], first["验收日期"]) == (today, today, today)
+    assert (first["登记时间"], first["整改时间"], first["验收时间"]) == (today, today, today)
     assert first["隐患描述"] == "'=1+1"
     assert first["整改情况"] == "'@SUM(A1) 已更换"
-    assert (found["A2"]["是否逾期"], found["A2"]["整改期限"]) == (
+    assert (found["A2"]["已逾期"], found["A2"]["整改期限"]) == (
         "是",
         day(datetime.date(2020, 1, 1)),
     )
     assert found["A2"]["隐患描述"] == "'+消防通道堵塞"
-    assert (found["B1"]["是否逾期"], found["B1"]["状态"], found["B1"]["验收日期"]) == (
+    assert (found["B1"]["已逾期"], found["B1"]["状态"], found["B1"]["验收时间"]) == (
         "否",
         "待整改",
         None,
