@@ -1,7 +1,10 @@
-"""Forms of the register that check more than one row at a time."""
+"""Forms shared by the apps: the register's formsets that check more than one row at a time,
+and the base of every workbench form."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from communities.models.companies import MSG_TERM_OVERLAP, terms_overlap
 
@@ -23,3 +26,49 @@ class ManagementTermFormSet(BaseInlineFormSet):
             for other in rows[i + 1 :]:
                 if terms_overlap(row["start"], row.get("end"), other["start"], other.get("end")):
                     raise ValidationError(MSG_TERM_OVERLAP)
+
+
+# The workbench's forms ------------------------------------------------------------------------
+
+# Django's own empty choice of a select; never shown on the workbench.
+DJANGO_BLANK_LABEL = "---------"
+CHOOSE_LABEL = _("Please choose")
+
+
+class WorkbenchForm(forms.Form):
+    """The base of every workbench form (not the admin's): a select's empty choice says
+    "Please choose" (请选择), never Django's "---------".
+
+    A choice field whose empty choice was labelled on purpose (a filter's "All") keeps it.
+    A field required only in some cases says when with a ``required_when`` attribute, which
+    ``templates/partials/field.html`` shows beside the label.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_BLANK_LABEL:
+                    field.empty_label = CHOOSE_LABEL
+            elif isinstance(field, forms.ChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", DJANGO_BLANK_LABEL):
+                    field.choices = [("", CHOOSE_LABEL), *choices[1:]]
+
+
+class FilterForm(WorkbenchForm):
+    """The filters of a workbench list, read from the query string.
+
+    A value that cannot be used (``year=abc``, a status that does not exist, a compound outside
+    the user's scope) is left out of the filter, and ``refused`` says which and why so the page
+    shows it: the list still shows, unfiltered by that field.
+    """
+
+    def refused(self) -> list[tuple[str, str]]:
+        """(field label, error message) for every value that was left out."""
+        self.is_valid()
+        return [
+            (str(self.fields[name].label) if name in self.fields else "", str(message))
+            for name, messages in self.errors.items()
+            for message in messages
+        ]

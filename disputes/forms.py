@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities.forms import CHOOSE_LABEL, FilterForm, WorkbenchForm
 from communities.uploads import UploadField
 from communities.validators import validate_id_number, validate_phone
 from disputes.errors import MSG_AGREEMENT_FILE, MSG_NO_PARTY
@@ -54,7 +55,7 @@ class UserChoiceField(forms.ChoiceField):
 
     def set_users(self, users) -> None:
         self.users = {str(u.pk): u for u in users}
-        self.choices = [("", "—")] + [
+        self.choices = [("", CHOOSE_LABEL)] + [
             (str(u.pk), u.get_full_name() or u.get_username()) for u in users
         ]
 
@@ -70,8 +71,9 @@ def _all(choices) -> list:
     return [("", _("All")), *choices]
 
 
-class CaseFilterForm(forms.Form):
-    """The list's filters from the query string; a value that is not offered is ignored."""
+class CaseFilterForm(FilterForm):
+    """The list's filters from the query string; a value that cannot be used is left out and
+    reported (``refused``)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
@@ -86,7 +88,11 @@ class CaseFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False, choices=_all(Source.choices))
     compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
     year = forms.IntegerField(
-        label=_("Year registered"), required=False, min_value=2000, max_value=2100
+        label=_("Year registered"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mine = forms.BooleanField(label=_("Mine"), required=False)
@@ -96,7 +102,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["compound"].choices = _all((c.pk, f"{c.name}（{c.code}）") for c in compounds)
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Case number or description")}
+            {"type": "search", "placeholder": _("Case number, description or compound")}
         )
 
     def filters(self) -> CaseFilters:
@@ -119,7 +125,7 @@ class CaseFilterForm(forms.Form):
 # Registering a case ---------------------------------------------------------------------------
 
 
-class CaseRegisterForm(forms.Form):
+class CaseRegisterForm(WorkbenchForm):
     compound = CompoundChoiceField(label=_("Compound"), queryset=None)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
@@ -147,7 +153,7 @@ class CaseRegisterForm(forms.Form):
         self.fields["level"].choices = [(v, Level(v).label) for v in levels]
 
 
-class PartyForm(forms.Form):
+class PartyForm(WorkbenchForm):
     role = forms.ChoiceField(
         label=_("Role"), choices=PartyRole.choices, initial=PartyRole.APPLICANT
     )
@@ -191,7 +197,7 @@ PartyFormSet = forms.formset_factory(
 # Working on a case ----------------------------------------------------------------------------
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(WorkbenchForm):
     leader = UserChoiceField(label=_("Leader (包保领导)"))
     handler = UserChoiceField(label=_("Handler (专人)"))
     plan = forms.CharField(label=_("Plan (方案)"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3))
@@ -222,6 +228,7 @@ class ResolveForm(forms.Form):
         required=False,
         widget=forms.FileInput(attrs={"accept": AGREEMENT_ACCEPT}),
     )
+    agreement_file.required_when = _("required when an agreement was reached")
 
     def clean(self):
         data = super().clean()
@@ -231,7 +238,7 @@ class ResolveForm(forms.Form):
         return data
 
 
-class CloseUnresolvedForm(forms.Form):
+class CloseUnresolvedForm(WorkbenchForm):
     referred_to = forms.ChoiceField(label=_("Referred to"), choices=ReferredTo.choices)
     where = forms.CharField(label=_("Where"), max_length=200)
     note = forms.CharField(
@@ -239,15 +246,15 @@ class CloseUnresolvedForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(WorkbenchForm):
     reason = _reason(_("Why the parties withdraw"))
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(WorkbenchForm):
     reason = _reason(_("Why it goes up a level"))
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(WorkbenchForm):
     leader = UserChoiceField(label=_("Leader (包保领导)"))
     handler = UserChoiceField(label=_("Handler (专人)"))
     reason = _reason()
@@ -258,12 +265,12 @@ class ReassignForm(forms.Form):
         self.fields["handler"].set_users(users)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(WorkbenchForm):
     deadline = forms.DateField(label=pgettext_lazy("dispute", "New deadline"), widget=_date_input())
     reason = _reason()
 
 
-class ReturnVisitForm(forms.Form):
+class ReturnVisitForm(WorkbenchForm):
     visited_on = forms.DateField(label=_("Visited on"), widget=_date_input())
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices)
     note = forms.CharField(

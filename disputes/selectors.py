@@ -54,14 +54,16 @@ class CaseFilters:
     compound_id: int | None = None
     overdue: bool = False
     mine: bool = False
-    query: str = ""  # part of the case number or the description
+    query: str = ""  # part of the case number, the description or the compound's name
     year: int | None = None  # year registered
     awaiting: bool = False  # waiting for my organisation to accept (see ``_awaiting_q``)
 
     @property
-    def is_filtered(self) -> bool:
-        return any(
-            (
+    def active_count(self) -> int:
+        """How many filters narrow the list (the search counts as one)."""
+        return sum(
+            bool(value)
+            for value in (
                 self.status,
                 self.level,
                 self.category,
@@ -74,6 +76,10 @@ class CaseFilters:
                 self.awaiting,
             )
         )
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.active_count > 0
 
 
 def _mine_q(user) -> Q:
@@ -107,7 +113,9 @@ def cases_for_list(
         cases = cases.filter(_mine_q(user))
     if filters.query:
         cases = cases.filter(
-            Q(number__icontains=filters.query) | Q(description__icontains=filters.query)
+            Q(number__icontains=filters.query)
+            | Q(description__icontains=filters.query)
+            | Q(compound__name__icontains=filters.query)
         )
     if filters.year:
         cases = cases.filter(year=filters.year)

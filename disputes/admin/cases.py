@@ -110,7 +110,7 @@ class DisputeCaseAdmin(LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin
         ("street", RelatedOnly),
         ("compound", RelatedOnly),
     ]
-    search_fields = ["number", "description"]
+    search_fields = ["number", "description", "compound__name"]
     # Filtering on parties (their names, phones, ID numbers) is refused to users who may not
     # see personal data: a URL filter would confirm guesses.
     personal_lookups = ("parties",)

@@ -103,6 +103,7 @@ def case_list(request):
         "cases": rows,
         "filter_form": filter_form,
         "filters": filters,
+        "refused_filters": filter_form.refused(),
         "show_compound_filter": len(compounds) > 1,
         "figures": dispute_figures(listed, today),
         "can_register": user.has_perm("disputes.add_disputecase"),

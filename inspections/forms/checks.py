@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import WorkbenchForm
 from communities.uploads import UploadField
 from inspections.models import Answer, AnswerType
 
@@ -37,7 +38,7 @@ class MonthField(forms.DateField):
 # Answering -----------------------------------------------------------------------------------
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(WorkbenchForm):
     """One item's answer. Its fields follow the item's answer type; ``prefix`` keeps the
     forms of one page apart (``a<answer id>``)."""
 
@@ -138,7 +139,7 @@ def _plain(number: Decimal | None) -> str | None:
     return None if number is None else f"{number.normalize():f}"
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(WorkbenchForm):
     """A photo (JPEG, PNG, WebP) or a PDF, checked by its content and size."""
 
     file = UploadField(
@@ -155,7 +156,7 @@ class EvidenceForm(forms.Form):
 # Review --------------------------------------------------------------------------------------
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(WorkbenchForm):
     prefix = "approve"
     comment = forms.CharField(
         label=_("Comment (optional)"),
@@ -165,7 +166,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(WorkbenchForm):
     """A comment for the check and one per item; the service needs at least one item's."""
 
     prefix = "return"
@@ -198,7 +199,7 @@ class ReturnForm(forms.Form):
         return self[self.field_name(answer)]
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(WorkbenchForm):
     prefix = "reopen"
     reason = forms.CharField(
         label=_("Reason for reopening"),
@@ -211,7 +212,7 @@ class ReopenForm(forms.Form):
 # Lists: filter, open by hand -----------------------------------------------------------------
 
 
-class CheckFilterForm(forms.Form):
+class CheckFilterForm(WorkbenchForm):
     month = MonthField(label=_("Month"), required=False)
     compound = forms.ModelChoiceField(
         label=_("Compound"), queryset=None, required=False, empty_label=_("All")
@@ -222,7 +223,7 @@ class CheckFilterForm(forms.Form):
         self.fields["compound"].queryset = compounds
 
 
-class OpenCheckForm(forms.Form):
+class OpenCheckForm(WorkbenchForm):
     """A compound in scope and a month: for opening a self-check or a supervision by hand."""
 
     compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import FilterForm, WorkbenchForm
 from communities.uploads import UploadField
 from inspections.errors import WorkflowError
 from inspections.models import HazardCategory, HazardStatus, Severity
@@ -47,9 +48,14 @@ class CompoundChoiceField(forms.ModelChoiceField):
 # The hazard list's filters ----------------------------------------------------------------------
 
 
-class HazardFilterForm(forms.Form):
-    """The list's filters from the query string; a value that is not offered is ignored."""
+SEARCH_MAX_LENGTH = 100
 
+
+class HazardFilterForm(FilterForm):
+    """The list's filters from the query string; a value that cannot be used is left out and
+    reported (``refused``)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -70,6 +76,9 @@ class HazardFilterForm(forms.Form):
         self.fields["compound"].choices = [("", _("All"))] + [
             (c.pk, f"{c.name}（{c.code}）") for c in compounds
         ]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Compound, description or responsible party")}
+        )
 
     def filters(self) -> HazardFilters:
         self.is_valid()
@@ -81,13 +90,14 @@ class HazardFilterForm(forms.Form):
             compound_id=data.get("compound") or None,
             overdue=bool(data.get("overdue")),
             mine=bool(data.get("mine")),
+            query=(data.get("q") or "").strip(),
         )
 
 
 # Raising and working on a hazard ----------------------------------------------------------------
 
 
-class HazardRaiseForm(forms.Form):
+class HazardRaiseForm(WorkbenchForm):
     compound = CompoundChoiceField(label=_("Compound"), queryset=None)
     category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices)
     severity = forms.ChoiceField(
@@ -106,6 +116,7 @@ class HazardRaiseForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the compound's current property company."),
     )
+    responsible_party.required_when = _("required when the compound has no property company")
     deadline = forms.DateField(label=_("Rectify by"), widget=_date_input())
 
     def __init__(self, *args, compounds, fixed_compound=None, **kwargs):
@@ -139,20 +150,20 @@ class HazardRaiseForm(forms.Form):
         return data
 
 
-class HazardRectifyForm(forms.Form):
+class HazardRectifyForm(WorkbenchForm):
     note = forms.CharField(
         label=_("What was done"), max_length=TEXT_MAX_LENGTH, widget=_textarea(4)
     )
     after_photo = PhotoField(label=_("Photo after rectification"))
 
 
-class HazardVerifyForm(forms.Form):
+class HazardVerifyForm(WorkbenchForm):
     note = forms.CharField(
         label=_("Note"), max_length=TEXT_MAX_LENGTH, required=False, widget=_textarea(2)
     )
 
 
-class HazardRejectForm(forms.Form):
+class HazardRejectForm(WorkbenchForm):
     reason = forms.CharField(
         label=_("Why it is not good enough"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
     )
@@ -162,7 +173,7 @@ class HazardRejectForm(forms.Form):
 # Key management by hand -------------------------------------------------------------------------
 
 
-class KeyManagementEnterForm(forms.Form):
+class KeyManagementEnterForm(WorkbenchForm):
     compound = CompoundChoiceField(label=_("Compound"), queryset=None)
     reason = forms.CharField(
         label=_("Reason for entering"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
@@ -173,7 +184,7 @@ class KeyManagementEnterForm(forms.Form):
         self.fields["compound"].queryset = compounds
 
 
-class KeyManagementLeaveForm(forms.Form):
+class KeyManagementLeaveForm(WorkbenchForm):
     compound = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for leaving"), max_length=TEXT_MAX_LENGTH, widget=_textarea(2)

@@ -41,17 +41,27 @@ class HazardFilters:
     compound_id: int | None = None
     overdue: bool = False
     mine: bool = False
+    query: str = ""  # part of the compound's name, the description or the responsible party
+
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (the search counts as one)."""
+        return sum(
+            bool(value)
+            for value in (
+                self.status,
+                self.category,
+                self.severity,
+                self.compound_id,
+                self.overdue,
+                self.mine,
+                self.query,
+            )
+        )
 
     @property
     def is_filtered(self) -> bool:
-        return bool(
-            self.status
-            or self.category
-            or self.severity
-            or self.compound_id
-            or self.overdue
-            or self.mine
-        )
+        return self.active_count > 0
 
 
 STATUS_UNVERIFIED = "unverified"
@@ -68,10 +78,10 @@ def _mine_q(user) -> Q:
     return mine
 
 
-def hazards_for_list(
+def hazards_filtered(
     *, user, filters: HazardFilters | None = None, today: datetime.date | None = None
 ) -> QuerySet[Hazard]:
-    """The hazards a user sees in the list: unverified first, then by deadline; one query."""
+    """The hazards a user sees, narrowed by the list's filters, in no order (for figures)."""
     filters = filters or HazardFilters()
     today = today or timezone.localdate()
     hazards = Hazard.objects.visible_to(user)
@@ -89,8 +99,22 @@ def hazards_for_list(
         hazards = hazards.overdue(today)
     if filters.mine:
         hazards = hazards.filter(_mine_q(user))
+    if filters.query:
+        hazards = hazards.filter(
+            Q(compound__name__icontains=filters.query)
+            | Q(description__icontains=filters.query)
+            | Q(responsible_party__icontains=filters.query)
+        )
+    return hazards
+
+
+def hazards_for_list(
+    *, user, filters: HazardFilters | None = None, today: datetime.date | None = None
+) -> QuerySet[Hazard]:
+    """The hazards a user sees in the list: unverified first, then by deadline; one query."""
     return (
-        hazards.select_related("compound")
+        hazards_filtered(user=user, filters=filters, today=today)
+        .select_related("compound")
         .annotate(
             is_done=Case(
                 When(status=H.VERIFIED, then=Value(1)),

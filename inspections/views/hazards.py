@@ -25,6 +25,7 @@ from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from inspections import services
 from inspections.errors import WorkflowError
+from inspections.figures import hazard_figures
 from inspections.forms.hazards import (
     HazardFilterForm,
     HazardRaiseForm,
@@ -56,11 +57,15 @@ def hazard_list(request):
     rows = list(page.object_list)
     for hazard in rows:
         hazard.overdue = hazard.is_overdue(today)
+    # The figures cover the same hazards as the list: all the user's, or those filtered.
+    listed = selectors.hazards_filtered(user=user, filters=filters, today=today)
     context = {
         "page": page,
         "hazards": rows,
         "filter_form": filter_form,
         "filters": filters,
+        "refused_filters": filter_form.refused(),
+        "figures": hazard_figures(listed, today),
         "show_compound_filter": len(compounds) > 1,
         "key_management_ids": compound_ids_under_key_management(user=user),
         "can_raise": user.has_perm("inspections.add_hazard"),

@@ -37,7 +37,7 @@ DEADLINE = datetime.date(2099, 12, 31)
 # Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (2),
 # the bell's unread count and the scope (8), then the page's own reads. A page whose queries grow
 # with its rows fails.
-PINNED_LIST = 12  # + filter compounds, count, rows, compounds under key management
+PINNED_LIST = 13  # + filter compounds, count, rows, figures, compounds under key management
 PINNED_DETAIL = 11  # + hazard, timeline, compounds under key management
 
 
