@@ -12,7 +12,8 @@ functions below; a test walks every model and fails on a field named like a pers
 is declared neither way.
 """
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 
 PERSONAL_DATA_PERMISSION = "communities.view_personal_data"
 NAME, PHONE, ID_NUMBER = "name", "phone", "id_number"
@@ -49,6 +50,39 @@ def mask_name(value: str) -> str:
 
 
 MASKS = {NAME: mask_name, PHONE: mask_phone, ID_NUMBER: mask_id_number}
+
+# A one-character "name" is not looked for in free text: it would mask that character
+# wherever it stands (a surname alone says no more than its mask).
+NAME_IN_TEXT_MIN_LENGTH = 2
+
+
+def name_masker(names: Iterable[str]) -> Callable[[str], str]:
+    """A function that masks each of ``names`` wherever it stands in a text (``mask_name``).
+
+    The names are looked for longest first in one pass, so ``王小明`` is masked whole even when
+    ``王小`` is a name too, and a masked name is never looked at again. Build it once for many
+    texts (the names are compiled into one pattern).
+    """
+    wanted = {name.strip() for name in names if name and name.strip()}
+    wanted = sorted(
+        (name for name in wanted if len(name) >= NAME_IN_TEXT_MIN_LENGTH),
+        key=lambda name: (-len(name), name),
+    )
+    if not wanted:
+        return lambda text: text or ""
+    pattern = re.compile("|".join(map(re.escape, wanted)), re.IGNORECASE)
+
+    def mask(text: str) -> str:
+        return pattern.sub(lambda match: mask_name(match.group(0)), text or "")
+
+    return mask
+
+
+def mask_names_in_text(text: str, names: Iterable[str]) -> str:
+    """``text`` with each full name of ``names`` in it replaced by its masked form (``张三丰`` →
+    ``张**``): free text such as a case's description shown to a reader who may not see the
+    names the masked fields hide."""
+    return name_masker(names)(text)
 
 
 def personal_fields(model) -> dict[str, str]:

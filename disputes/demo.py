@@ -726,7 +726,9 @@ def _walk(rng, cast: Cast, plan: Plan, pdf: bytes, today: datetime.date) -> Disp
                 actor=team.mediator,
                 held_on=step.day,
                 mediators=_mediators(team),
-                attendees="双方当事人及楼长" if rng.random() < 0.5 else "双方当事人",
+                # Who came: the case's own parties (masked like them), and the 楼长 half the time.
+                parties_present=list(case.parties.order_by("pk")),
+                other_attendees="楼长" if rng.random() < 0.5 else "",
                 agreed=agreed,
             )
         elif action == "reassign":

@@ -27,6 +27,7 @@ MSG_SESSION_DATE = _("The session date must lie between the registration and tod
 MSG_VISIT_DATE = _("The visit date must lie between the resolution and today.")
 MSG_REFERRAL_REQUIRED = _("Say where the case was referred to.")
 MSG_NO_PARTY = _("Name at least one party.")
+MSG_ATTENDEE_NOT_PARTY = _("Only this case's own parties can be recorded as present.")
 
 # The four fixes (四定), named in MSG_FOUR_FIXES.
 FIX_LEADER = pgettext_lazy("four fixes", "leader")

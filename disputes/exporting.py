@@ -37,6 +37,7 @@ from disputes.models import (
     Source,
     Status,
 )
+from disputes.privacy import case_text_masker
 from disputes.selectors import cases_for_list
 
 EXPORTER_KEY = "disputes.cases"
@@ -76,6 +77,8 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
     personal = can_see_personal_data(user)
     # In chunks (each with its parties' query), so a big export never holds every case.
     for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
+        # The parties' names are masked in the free text as in their own columns.
+        mask = case_text_masker(case.parties.all(), shown=personal)
         yield [
             case.number,
             case.street.name,
@@ -92,9 +95,9 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
             person_name(case.handler),
             person_name(case.leader),
             case.escalations,
-            case.description,
+            mask(case.description),
             case.amount,
-            case.outcome,
+            mask(case.outcome),
             case.closed_at,
             choice_label(Satisfaction, case.satisfaction),
             "; ".join(party_text(party, personal) for party in case.parties.all()),

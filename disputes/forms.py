@@ -209,16 +209,63 @@ class AcceptForm(WorkbenchForm):
         self.fields["handler"].set_users(users)
 
 
-class SessionForm(forms.Form):
+class ObjectsChoiceField(forms.MultipleChoiceField):
+    """Ticks among objects already read (checkboxes, easy on a phone); cleans to the objects,
+    no further query. ``label_of`` says how each object reads."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, objects=(), label_of=str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.set_objects(objects, label_of)
+
+    def set_objects(self, objects, label_of=str) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [(key, label_of(obj)) for key, obj in self.objects.items()]
+
+    def clean(self, value):
+        return [self.objects[key] for key in super().clean(value)]
+
+
+def party_label(party) -> str:
+    """A party as the reader may see it (give a masked party to a reader who may not)."""
+    return f"{party.name}（{party.get_role_display()}）"
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class SessionForm(WorkbenchForm):
+    """Who came: the case's parties and the people working on it, ticked (parties masked as
+    everywhere else), and anyone else by role or office as free text."""
+
     held_on = forms.DateField(label=_("Date"), widget=_date_input())
     mediators = forms.CharField(label=_("Mediators"), max_length=200)
-    attendees = forms.CharField(label=_("Attendees"), max_length=300, required=False)
+    parties_present = ObjectsChoiceField(label=_("Parties present"))
+    staff_present = ObjectsChoiceField(label=_("Case workers present"))
+    other_attendees = forms.CharField(
+        label=_("Others present"),
+        max_length=300,
+        required=False,
+        help_text=_("By role or office, e.g. 楼长、社区民警 (tick the parties above)."),
+    )
     agreed = forms.CharField(
         label=_("What was agreed"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
     )
 
+    def __init__(self, *args, users=(), parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_people(users=users, parties=parties)
 
-class ResolveForm(forms.Form):
+    def set_people(self, *, users, parties) -> None:
+        """The choices: the case's parties (as this reader may see them) and its workers."""
+        self.fields["parties_present"].set_objects(parties, party_label)
+        self.fields["staff_present"].set_objects(users, user_label)
+
+
+class ResolveForm(WorkbenchForm):
     outcome = forms.CharField(label=_("Outcome"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3))
     agreement_reached = forms.BooleanField(
         label=_("A mediation agreement was reached"), required=False

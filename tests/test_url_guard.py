@@ -135,6 +135,7 @@ WORKBENCH = {
     # dispute cases
     "disputes:case_detail": Probe("case"),
     "disputes:agreement": Probe("case"),
+    "disputes:case_print": Probe("case"),
     "disputes:case_accept": _post(
         "case", lambda: {"leader": "", "handler": "", "plan": "调解", "deadline": _in_a_week()}
     ),

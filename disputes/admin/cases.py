@@ -27,6 +27,7 @@ from disputes.models import (
 )
 
 from .ledger import LedgerImportMixin
+from .masking import MaskedTextsMixin, SessionPresentMixin, masked_text_column
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 EXPORT_PERMISSION = "disputes.export_disputecase"
@@ -59,20 +60,27 @@ class PartyInline(CaseInline):
     id_number_masked = masked_column("id_number", _("ID number"))
 
 
-class SessionInline(CaseInline):
+class SessionInline(SessionPresentMixin, MaskedTextsMixin, CaseInline):
     model = MediationSession
-    fields = ["held_on", "mediators", "attendees", "agreed", "recorded_by", "recorded_at"]
+    fields = ["held_on", "mediators", "present", "agreed", "recorded_by", "recorded_at"]
     select_related = ("recorded_by",)
+    masked_texts = ("mediators", "present", "agreed")
+    mediators_masked = masked_text_column("mediators", _("mediators"))
+    agreed_masked = masked_text_column("agreed", _("what was agreed"))
 
 
-class ReturnVisitInline(CaseInline):
+class ReturnVisitInline(MaskedTextsMixin, CaseInline):
     model = ReturnVisit
     fields = ["visited_on", "satisfaction", "note", "visited_by", "recorded_at"]
     select_related = ("visited_by",)
+    masked_texts = ("note",)
+    note_masked = masked_text_column("note", _("note"))
 
 
-class CaseEventInline(CaseInline):
+class CaseEventInline(MaskedTextsMixin, CaseInline):
     model = CaseEvent
+    masked_texts = ("note",)
+    note_masked = masked_text_column("note", _("note"))
     fields = [
         "at",
         "action",
@@ -90,7 +98,15 @@ class CaseEventInline(CaseInline):
 
 
 @admin.register(DisputeCase)
-class DisputeCaseAdmin(LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+class DisputeCaseAdmin(
+    MaskedTextsMixin, LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin
+):
+    # The parties' names in these texts are masked for users who may not see personal data.
+    masked_texts = ("description", "plan", "outcome", "referred_where")
+    description_masked = masked_text_column("description", pgettext_lazy("dispute", "description"))
+    plan_masked = masked_text_column("plan", _("plan (方案)"))
+    outcome_masked = masked_text_column("outcome", _("outcome"))
+    referred_where_masked = masked_text_column("referred_where", _("where"))
     list_display = [
         "number",
         "compound",

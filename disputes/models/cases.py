@@ -266,11 +266,20 @@ class SessionQuerySet(CompoundScopedQuerySet):
 
 
 class MediationSession(models.Model):
-    """One mediation meeting: when, who mediated and who came, what was agreed."""
+    """One mediation meeting: when, who mediated and who came, what was agreed.
+
+    Who came is the case's own parties (``parties_present``, masked like every party), the
+    people who work the case (``staff_present``) and, as free text, anyone else by role or
+    office (``other_attendees``: 楼长, 社区民警). ``disputes.services.session_record`` checks
+    that the parties and staff belong to the case.
+    """
 
     not_personal_data = {
         "mediators": "the mediators' names as they sign the record (staff, not parties)",
-        "attendees": "who attended, by role (parties are recorded as Party rows)",
+        "other_attendees": (
+            "others present by role or office (楼长, 社区民警); parties are chosen among the "
+            "case's Party rows, and their names in this text are masked with the case's texts"
+        ),
     }
 
     case = models.ForeignKey(
@@ -278,7 +287,16 @@ class MediationSession(models.Model):
     )
     held_on = models.DateField(_("date"))
     mediators = models.CharField(_("mediators"), max_length=200)
-    attendees = models.CharField(_("attendees"), max_length=300, blank=True)
+    parties_present = models.ManyToManyField(
+        Party, blank=True, related_name="sessions_attended", verbose_name=_("parties present")
+    )
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case workers present"),
+    )
+    other_attendees = models.CharField(_("others present"), max_length=300, blank=True)
     agreed = models.TextField(_("what was agreed"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ state and role, and writes one event to the case's timeline.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -270,6 +271,15 @@ def _tell_registrant(case: DisputeCase, step: str) -> None:
 # ---------------------------------------------------------------- mediate
 
 
+def _require_attendees(case: DisputeCase, parties, staff) -> None:
+    """Parties present are the case's own; staff present work on the case at its level (the
+    people it may be assigned to: ``handlers_for``)."""
+    if any(party.case_id != case.pk for party in parties):
+        raise WorkflowError(e.MSG_ATTENDEE_NOT_PARTY)
+    if staff:
+        _require_eligible(case, *staff)
+
+
 @transaction.atomic
 def session_record(
     *,
@@ -278,9 +288,15 @@ def session_record(
     held_on: datetime.date,
     mediators: str,
     agreed: str,
-    attendees: str = "",
+    parties_present: Sequence[Party] = (),
+    staff_present: Sequence = (),
+    other_attendees: str = "",
 ) -> MediationSession:
-    """Log a mediation session; the first one moves an accepted case to mediating."""
+    """Log a mediation session; the first one moves an accepted case to mediating.
+
+    Who came: ``parties_present`` (the case's own parties), ``staff_present`` (people who work
+    on the case) and ``other_attendees`` (anyone else, by role or office: 楼长, 社区民警).
+    """
     case = _lock(case)
     _require_handler(actor, case)
     _require_status(case, *IN_HAND)
@@ -288,16 +304,20 @@ def session_record(
         raise WorkflowError(e.MSG_AGREED_REQUIRED)
     if not (timezone.localtime(case.registered_at).date() <= held_on <= timezone.localdate()):
         raise WorkflowError(e.MSG_SESSION_DATE)
+    parties_present, staff_present = list(parties_present), list(staff_present)
+    _require_attendees(case, parties_present, staff_present)
     session = MediationSession(
         case=case,
         held_on=held_on,
         mediators=_text(mediators),
-        attendees=_text(attendees),
+        other_attendees=_text(other_attendees),
         agreed=_text(agreed),
         recorded_by=actor,
     )
     session.full_clean(exclude=["case"])
     session.save()
+    session.parties_present.set(parties_present)
+    session.staff_present.set(staff_present)
     before = case.status
     case.status = S.MEDIATING
     case.save()

@@ -11,6 +11,7 @@ from communities.actions import Action, RecordActions, attach_refusal
 from disputes import selectors as s
 from disputes import services
 from disputes.handlers import handlers_for
+from disputes.models import Party
 
 from .cases import ACTION_FORMS, case_or_404, render_case
 
@@ -23,12 +24,17 @@ def _handlers(case) -> dict:
     return {"users": list(handlers_for(case))}
 
 
+def _people(case) -> dict:
+    """A session's choices: the people working on the case and its own parties."""
+    return {**_handlers(case), "parties": list(Party.objects.filter(case=case).order_by("pk"))}
+
+
 def _render(request, case, name, form, refusal):
     attach_refusal(form, refusal)
     return render_case(request, case, bound={name: form})
 
 
-def _action(name: str, perms, success, run) -> Action:
+def _action(name: str, perms, success, run, form_kwargs=None) -> Action:
     form_class, needs_users = ACTION_FORMS[name]
     return Action(
         name=name,
@@ -36,7 +42,7 @@ def _action(name: str, perms, success, run) -> Action:
         run=lambda case, actor, form: run(case, actor, form.cleaned_data),
         success=success,
         form_class=form_class,
-        form_kwargs=_handlers if needs_users else None,
+        form_kwargs=form_kwargs or (_handlers if needs_users else None),
     )
 
 
@@ -70,8 +76,11 @@ CASE_ACTIONS = RecordActions(
                 held_on=d["held_on"],
                 mediators=d["mediators"],
                 agreed=d["agreed"],
-                attendees=d["attendees"],
+                parties_present=d["parties_present"],
+                staff_present=d["staff_present"],
+                other_attendees=d["other_attendees"],
             ),
+            form_kwargs=_people,
         ),
         _action(
             s.ACTION_RESOLVE,

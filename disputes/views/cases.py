@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
-from communities.privacy import can_see_personal_data, mask_instance
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from disputes import selectors as s
@@ -42,6 +41,7 @@ from disputes.forms import (
     WithdrawForm,
 )
 from disputes.handlers import can_handle, handlers_for
+from disputes.privacy import case_file
 from disputes.workdays import working_days_between
 
 CASE_PAGE_SIZE = 25
@@ -51,7 +51,7 @@ PARTY_PREFIX = "parties"
 ACTIONS = [
     # name, title, button, form class, needs the handler choices, has a file
     (s.ACTION_ACCEPT, _("Accept the case (四定)"), _("Accept"), AcceptForm, True, False),
-    (s.ACTION_SESSION, _("Record a mediation session"), _("Record"), SessionForm, False, False),
+    (s.ACTION_SESSION, _("Record a mediation session"), _("Record"), SessionForm, True, False),
     (s.ACTION_RESOLVE, _("Resolve"), _("Resolve the case"), ResolveForm, False, True),
     (
         s.ACTION_CLOSE,
@@ -173,19 +173,7 @@ def case_or_404(request, pk: int):
     return get_object_or_404(s.cases_for_detail(user=request.user), pk=pk)
 
 
-def _parties(user, case) -> list:
-    rows = list(s.case_parties(user=user, case=case))
-    if not can_see_personal_data(user):
-        for party in rows:
-            mask_instance(party)
-    return rows
-
-
-def _events(user, case) -> list:
-    return list(s.case_events(user=user, case=case))
-
-
-def _action_forms(case, offered: set[str], bound: dict, users: list) -> list[dict]:
+def _action_forms(case, offered: set[str], bound: dict, users: list, parties: list) -> list[dict]:
     """The forms to show: those offered in the case's state, and one that came back refused."""
     initial = {
         s.ACTION_ACCEPT: {"deadline": case.deadline},
@@ -202,6 +190,8 @@ def _action_forms(case, offered: set[str], bound: dict, users: list) -> list[dic
         if form is None:
             kwargs = {"users": users} if needs_users else {}
             form = form_class(auto_id=f"id_{name}_%s", initial=initial.get(name), **kwargs)
+        if name == s.ACTION_SESSION:  # the parties as this reader sees them, even on a refusal
+            form.set_people(users=users, parties=parties)
         shown.append(
             {
                 "name": name,
@@ -223,6 +213,7 @@ def render_case(request, case, *, bound: dict | None = None):
     today = timezone.localdate()
     offered = s.case_actions_for(user=user, case=case, handles=can_handle(user, case))
     needs_users = any(ACTION_FORMS[name][1] for name in offered if name not in bound)
+    needs_users = needs_users or s.ACTION_SESSION in bound  # its choices are set again below
     users = list(handlers_for(case)) if needs_users else []
     overdue = case.is_overdue(today)
     days_left = days_late = None
@@ -231,17 +222,18 @@ def render_case(request, case, *, bound: dict | None = None):
             days_late = working_days_between(case.deadline, today)
         else:
             days_left = working_days_between(today, case.deadline)
+    seen = case_file(user=user, case=case)  # parties and texts masked for this reader
     context = {
         "case": case,
         "overdue": overdue,
         "days_left": days_left,
         "days_late": days_late,
-        "parties": _parties(user, case),
-        "sessions": list(s.case_sessions(user=user, case=case)),
-        "visits": list(s.case_return_visits(user=user, case=case)),
-        "events": _events(user, case),
-        "action_forms": _action_forms(case, offered, bound, users),
-        "personal_data_masked": not can_see_personal_data(user),
+        "parties": seen.parties,
+        "sessions": seen.sessions,
+        "visits": seen.visits,
+        "events": seen.events,
+        "action_forms": _action_forms(case, offered, bound, users, seen.parties),
+        "personal_data_masked": seen.masked,
     }
     return render(request, "disputes/case_detail.html", context)
 

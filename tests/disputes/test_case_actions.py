@@ -172,7 +172,7 @@ def session_form(**overrides):
     data = {
         "held_on": TODAY.isoformat(),
         "mediators": "张调解员",
-        "attendees": "双方当事人",
+        "other_attendees": "楼长",
         "agreed": "晚十点后不施工",
     }
     data.update(overrides)

@@ -40,7 +40,7 @@ RESPONDENT = "陈静"
 PLAN = "街道司法所牵头，约双方和物业公司到街道调解室面对面调解。"
 ESCALATE_REASON = "双方分歧较大，涉及房屋质量鉴定，街道调解未果，报区住建局协调。"
 MEDIATORS = "李卫东、区房屋质量鉴定中心工程师"
-ATTENDEES = "刘海涛、陈静、甲物业公司"
+OTHERS_PRESENT = "甲物业公司"
 AGREED = "402室顶棚由502室负责维修，费用双方各承担一半，物业公司协助施工。"
 OUTCOME = "双方签订调解协议，502室已完成防水维修。"
 
@@ -312,11 +312,15 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
         session = _open_action(bureau, "session")
         assert bureau.input_value("#id_session_held_on") == today.isoformat()
         bureau.fill("#id_session_mediators", MEDIATORS)
-        bureau.fill("#id_session_attendees", ATTENDEES)
+        for name in (APPLICANT, RESPONDENT):  # the case's own parties, ticked
+            bureau.locator(".case-checks__option", has_text=name).locator("input").check()
+        bureau.fill("#id_session_other_attendees", OTHERS_PRESENT)
         bureau.fill("#id_session_agreed", AGREED)
         _send(bureau, session, case_url)
         assert _status(bureau) == Status.MEDIATING
-        assert AGREED in bureau.locator("[data-session]").inner_text()
+        recorded = bureau.locator("[data-session]").inner_text()
+        assert AGREED in recorded
+        assert APPLICANT in recorded and RESPONDENT in recorded and OTHERS_PRESENT in recorded
 
         # Resolved with an agreement: the signed agreement is uploaded as a PDF.
         agreement = tmp_path / "调解协议书.pdf"

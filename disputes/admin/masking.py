@@ -1,0 +1,95 @@
+"""A case's free text in the admin, as in the workbench: the parties' names masked for users who
+may not see personal data (``disputes.privacy``).
+
+An admin class lists its text fields in ``masked_texts``; for such a user each is swapped, per
+request, for its ``<field>_masked`` column (``masked_text_column``), never by changing the
+(shared) admin class, and the texts are left out of the search, which would confirm a guessed
+name.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import pgettext_lazy
+
+from communities.privacy import can_see_personal_data
+from disputes.models import DisputeCase, Party
+from disputes.privacy import attendee_names, case_text_masker
+
+MASKED = "_masked"
+PRESENT = pgettext_lazy("mediation session", "Present")
+
+
+def _masker(obj):
+    """The names masker of the object's case, built once per case object."""
+    case = obj if isinstance(obj, DisputeCase) else obj.case
+    if "_name_masker" not in case.__dict__:
+        case._name_masker = case_text_masker(case.parties.all(), shown=False)
+    return case._name_masker
+
+
+def masked_text_column(field: str, description):
+    """A read-only field showing one text of a case (or of a row of a case) with the case's
+    parties' names masked."""
+
+    @admin.display(description=description)
+    def column(self, obj):
+        return _masker(obj)(getattr(obj, field)) or "—"
+
+    return column
+
+
+class MaskedTextsMixin:
+    """Swap the ``masked_texts`` fields for their masked columns for users who may not see
+    personal data (fields, fieldsets, read-only fields and search)."""
+
+    masked_texts: tuple[str, ...] = ()
+
+    def _swap(self, request, names):
+        if can_see_personal_data(request.user):
+            return names
+        return [f"{name}{MASKED}" if name in self.masked_texts else name for name in names]
+
+    def get_fields(self, request, obj=None):
+        return self._swap(request, super().get_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (title, {**options, "fields": self._swap(request, options["fields"])})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._swap(request, super().get_readonly_fields(request, obj))
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if can_see_personal_data(request.user):
+            return fields
+        return [name for name in fields if name not in self.masked_texts]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if queryset.model is not DisputeCase and not can_see_personal_data(request.user):
+            # Each row's case masks with its parties' names: one query for all the rows.
+            queryset = queryset.prefetch_related("case__parties")
+        return queryset
+
+
+class SessionPresentMixin:
+    """Who came to a session, in words (``present``), and for users who may not see personal
+    data with the parties' names masked (``present_masked``): list ``present`` in the fields
+    and in ``masked_texts``."""
+
+    def get_queryset(self, request):
+        present = Prefetch("parties_present", queryset=Party.objects.order_by("pk"))
+        return super().get_queryset(request).prefetch_related(present, "staff_present")
+
+    @admin.display(description=PRESENT)
+    def present(self, obj):
+        return "、".join(attendee_names(obj)) or "—"
+
+    @admin.display(description=PRESENT)
+    def present_masked(self, obj):
+        return "、".join(attendee_names(obj, _masker(obj))) or "—"

@@ -1,0 +1,104 @@
+"""What a reader sees of a case's free text: the parties' names masked unless the reader may
+see personal data (``communities.privacy``).
+
+The parties' names are masked in their own fields; a description, a plan, a session's record, a
+return visit's note or a timeline note may name them too. Every place that shows or exports
+a case's texts (the case page, the printable case file, the admin, the export) masks them
+here, with the names of the case's own parties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from communities.privacy import can_see_personal_data, mask_instance, mask_value, name_masker
+from disputes import selectors as s
+from disputes.models import CaseEvent, DisputeCase, MediationSession, Party, ReturnVisit
+
+# The free text of each record of a case, as the pages, the admin and the export show it.
+CASE_TEXTS = ("description", "plan", "outcome", "referred_where")
+SESSION_TEXTS = ("mediators", "other_attendees", "agreed")
+VISIT_TEXTS = ("note",)
+EVENT_TEXTS = ("note",)
+
+
+def _unchanged(text: str) -> str:
+    return text or ""
+
+
+def case_text_masker(parties: Iterable, *, shown: bool) -> Callable[[str], str]:
+    """How this reader sees a text of the case whose ``parties`` (unmasked Party rows) are
+    given: as it is when ``shown`` (may see personal data), else with their names masked."""
+    if shown:
+        return _unchanged
+    return name_masker(party.name for party in parties)
+
+
+def mask_texts(objects: Iterable, fields: Iterable[str], mask: Callable[[str], str]) -> None:
+    """Mask the named text fields of objects read for display (never saved) in place."""
+    fields = tuple(fields)
+    for obj in objects:
+        for field in fields:
+            setattr(obj, field, mask(getattr(obj, field)))
+
+
+@dataclass
+class CaseFile:
+    """Everything the case page and the printable case file show of a case, as one reader
+    sees it: parties and texts masked unless ``shown``."""
+
+    case: DisputeCase
+    parties: list[Party]
+    sessions: list[MediationSession]
+    visits: list[ReturnVisit]
+    events: list[CaseEvent]
+    shown: bool
+
+    @property
+    def masked(self) -> bool:
+        return not self.shown
+
+
+def case_file(*, user, case: DisputeCase) -> CaseFile:
+    """The case's parties, sessions (with who came), return visits and timeline, read in scope
+    (``disputes.selectors``), with the parties and the names in every text masked for a reader
+    who may not see personal data. The objects are for display only, never saved."""
+    shown = can_see_personal_data(user)
+    parties = list(s.case_parties(user=user, case=case))
+    present = Prefetch("parties_present", queryset=Party.objects.visible_to(user).order_by("pk"))
+    sessions = list(
+        s.case_sessions(user=user, case=case).prefetch_related(present, "staff_present")
+    )
+    visits = list(s.case_return_visits(user=user, case=case))
+    events = list(s.case_events(user=user, case=case))
+    if not shown:
+        mask = case_text_masker(parties, shown=False)  # from the names, before they are masked
+        mask_texts([case], CASE_TEXTS, mask)
+        mask_texts(sessions, SESSION_TEXTS, mask)
+        mask_texts(visits, VISIT_TEXTS, mask)
+        mask_texts(events, EVENT_TEXTS, mask)
+        for party in parties:
+            mask_instance(party)
+        for session in sessions:
+            for party in session.parties_present.all():
+                mask_instance(party)
+    for session in sessions:
+        session.present = attendee_names(session)
+    return CaseFile(case, parties, sessions, visits, events, shown)
+
+
+def attendee_names(session: MediationSession, mask: Callable[[str], str] | None = None) -> list:
+    """Who came, in words: the parties, the people working on the case, then the others in
+    free text. With ``mask`` (a case's ``case_text_masker``) the parties' names and the free
+    text are masked here; without it they are shown as the objects hold them."""
+    names = []
+    for party in session.parties_present.all():
+        name = mask_value(Party, "name", party.name) if mask else party.name
+        names.append(f"{name}（{party.get_role_display()}）")
+    names += [u.get_full_name() or u.get_username() for u in session.staff_present.all()]
+    if session.other_attendees:
+        names.append(mask(session.other_attendees) if mask else session.other_attendees)
+    return names
