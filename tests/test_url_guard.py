@@ -112,6 +112,7 @@ WORKBENCH = {
     ),
     # self-checks
     "inspections:inspection_detail": Probe("inspection"),
+    "inspections:inspection_print": Probe("inspection"),
     "inspections:inspection_submit": _post("inspection"),
     "inspections:inspection_approve": _post("inspection", lambda: {"approve-comment": "好"}),
     "inspections:inspection_return": _post("inspection", lambda: {"return-comment": "请补充"}),
@@ -202,6 +203,8 @@ UNSCOPED_MODELS = {
 UNSCOPED_URLS = {
     "communities:export_begin": "its key names an exporter (a kind of export), not a row; the "
     "rows come from the exporter's visible_to",
+    "communities:guide_page": "its name is a page of the user guide (docs/user-guide/), public "
+    "documentation that holds no data",
 }
 
 
