@@ -16,11 +16,12 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
-from django.utils.translation import override
 
 from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
-from communities.exports.base import person_name
+from communities.exports.base import describe_scope, person_name
+from communities.exports.filters import describe_form
+from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
 from communities.privacy import can_see_personal_data, personal_fields, personal_value
 from communities.selectors import compounds_for_filter
 from communities.vocabulary import choice_label
@@ -42,19 +43,30 @@ from disputes.selectors import cases_for_list
 
 EXPORTER_KEY = "disputes.cases"
 
-# Widths and kinds by header (the headers themselves are the file format: disputes.resources).
-WIDTHS = {"案件编号": 20, "小区": 14, "纠纷情况": 40, "办理结果": 30, "当事人": 40}
-WIDTHS.update({"街道": 14, "社区": 14, "类别": 12, "状态": 12, "登记日期": 12, "办结时限": 12})
-KINDS = {
-    "登记日期": DATE,  # registration and closing are moments; the column shows their local date
-    "办结时限": DATE,
-    "结案日期": DATE,
-    "上交次数": NUMBER,
-    "涉及金额": NUMBER,
-}
-CASE_COLUMNS = [Column(h, WIDTHS.get(h, 12), KINDS.get(h, TEXT)) for h in r.CASE_HEADERS]
-FIGURE_COLUMNS = [Column(r.FIGURE_HEADERS[0], 16), Column(r.FIGURE_HEADERS[1], 16)]
-FIGURE_COLUMNS.append(Column(r.FIGURE_HEADERS[2], 12, NUMBER))
+# Widths and kinds, by position in disputes.resources.CASE_HEADERS (the headers are the
+# catalogue's words). Registration and closing are moments: the columns show their local date.
+(NUMBER_, STREET, COMMUNITY, CODE, COMPOUND, CATEGORY, SOURCE, LEVEL, STATUS, REGISTERED,
+ DEADLINE, OVERDUE, HANDLER, LEADER, ESCALATIONS, DESCRIPTION, AMOUNT, OUTCOME, CLOSED,
+ SATISFACTION, PARTIES) = range(21)  # fmt: skip
+WIDTHS = {NUMBER_: 20, STREET: 14, COMMUNITY: 14, CODE: 10, COMPOUND: 16, CATEGORY: 12}
+WIDTHS.update({STATUS: 10, REGISTERED: 12, DEADLINE: 12, HANDLER: 12, LEADER: 12})
+WIDTHS.update({DESCRIPTION: 40, AMOUNT: 12, OUTCOME: 30, CLOSED: 12, PARTIES: 40})
+KINDS = {REGISTERED: DATE, DEADLINE: DATE, CLOSED: DATE, ESCALATIONS: NUMBER, AMOUNT: NUMBER}
+CASE_COLUMNS = [
+    Column(header, WIDTHS.get(i, 10), KINDS.get(i, TEXT)) for i, header in enumerate(r.CASE_HEADERS)
+]
+FIGURE_COLUMNS = [Column(r.FIGURE_HEADERS[0], 22), Column(r.FIGURE_HEADERS[1], 16)]
+FIGURE_COLUMNS.append(Column(r.FIGURE_HEADERS[2], 40, NUMBER))
+# One row per party: the case, the party's role and (masked unless the user may see them)
+# name, phone and ID number.
+PARTY_COLUMNS = [
+    Column(r.CASE_HEADERS[NUMBER_], 20),
+    Column(r.CASE_HEADERS[COMPOUND], 16),
+    Column(r.PARTY_ROLE, 10),
+    Column(r.PARTY_NAME, 12),
+    Column(r.PARTY_PHONE, 14),
+    Column(r.PARTY_ID_NUMBER, 22),
+]
 
 
 def party_text(party: Party, personal: bool) -> str:
@@ -104,8 +116,26 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
         ]
 
 
-def figure_rows(figures: dict, today: datetime.date) -> list[list]:
-    rows = []
+def party_rows(cases: QuerySet, *, user) -> Iterator[list]:
+    """One row per party of the exported cases, in the cases' order."""
+    personal = can_see_personal_data(user)
+    for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
+        for party in case.parties.all():
+            yield [
+                case.number,
+                case.compound.name,
+                choice_label(PartyRole, party.role),
+                *(personal_value(party, name, shown=personal) for name in PARTY_FIELDS),
+            ]
+
+
+PARTY_FIELDS = ("name", "phone", "id_number")
+
+
+def figure_rows(figures: dict, today: datetime.date, about: list[list] = ()) -> list[list]:
+    """The figures; ``about`` first: which scope and filter they are of, so the sheet says it
+    on its own when it is copied or printed."""
+    rows = [list(row) for row in about]
     for key, label in r.FIGURE_ROWS:
         name = f"{label}(%)" if key in r.PERCENT_FIGURES else str(label)
         rows.append([name, "", figures[key]])
@@ -141,6 +171,10 @@ class CasesExporter(AdminExporter):
     def sheets(self, ctx: ExportContext) -> list[Sheet]:
         cases = self.queryset(ctx)
         figures = dispute_figures(cases, ctx.today)
+        about = [
+            [SCOPE_LABEL, "", describe_scope(ctx.user)],
+            [FILTER_LABEL, "", self.describe_filter(ctx) or NO_FILTER],
+        ]
         return [
             Sheet(
                 r.CASES_SHEET,
@@ -148,22 +182,12 @@ class CasesExporter(AdminExporter):
                 case_rows(cases, user=ctx.user, today=ctx.today),
                 counted=True,
             ),
-            Sheet(r.FIGURES_SHEET, FIGURE_COLUMNS, figure_rows(figures, ctx.today)),
+            Sheet(r.PARTIES_SHEET, PARTY_COLUMNS, party_rows(cases, user=ctx.user)),
+            Sheet(r.FIGURES_SHEET, FIGURE_COLUMNS, figure_rows(figures, ctx.today, about)),
         ]
 
     def describe_filter(self, ctx: ExportContext) -> str:
+        """Every active filter of the list in its own words: «状态：未结案；登记年份：2026»."""
         if "query" not in ctx.params:
             return super().describe_filter(ctx)
-        with override("zh-hans"):
-            form = self._form(ctx)
-            parts = []
-            for name, value in form.cleaned_data.items():
-                if value in ("", None, False):
-                    continue
-                field = form.fields[name]
-                if value is True:
-                    parts.append(str(field.label))
-                    continue
-                shown = dict(getattr(field, "choices", ())).get(value, value)
-                parts.append(f"{field.label}: {shown}")
-            return "；".join(parts)
+        return describe_form(self._form(ctx))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Compound
 from communities.resources import EXAMPLE_ID_NUMBER
 from communities.vocabulary import ChoiceReader, choice_label, field_word, file_word
-from disputes.models import Category, DisputeCase, Level, PartyRole, Source, Status
+from disputes.models import Category, DisputeCase, Level, Party, PartyRole, Source, Status
 
 # Choices are written with their model labels (communities.vocabulary: the zh-hans catalogue's
 # words, as on the screens); the import also reads the stored value and these older spellings.
@@ -128,6 +128,11 @@ ID_HELP = "18 位居民身份证号;请将单元格设为文本格式,以免 Exc
 # --- the case list (export) ---------------------------------------------------------------------
 
 CASES_SHEET = "纠纷案件"
+PARTIES_SHEET = file_word(Party._meta.verbose_name_plural)
+PARTY_ROLE = field_word(Party, "role")
+PARTY_NAME = field_word(Party, "name")
+PARTY_PHONE = field_word(Party, "phone")
+PARTY_ID_NUMBER = field_word(Party, "id_number")
 FIGURES_SHEET = "统计"
 CASE_HEADERS = [
     field_word(DisputeCase, "number"),
@@ -150,7 +155,7 @@ CASE_HEADERS = [
     field_word(DisputeCase, "outcome"),
     file_word(_("closed on")),
     field_word(DisputeCase, "satisfaction"),
-    file_word(DisputeCase._meta.get_field("parties").related_model._meta.verbose_name_plural),
+    file_word(Party._meta.verbose_name_plural),
 ]
 FIGURE_HEADERS = [file_word(_("Figure")), file_word(_("Breakdown")), file_word(_("Value"))]
 # The figures by the words of the list page's figures (the same msgids).

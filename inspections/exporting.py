@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from communities.exports import DATE, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
+from communities.exports.filters import describe_form
 from communities.models import Compound
+from communities.selectors import compounds_for_filter
 from communities.vocabulary import choice_label, field_word, file_word
 from inspections import resources as r
+from inspections.forms.checks import CheckFilterForm
+from inspections.forms.hazards import HazardFilterForm
 from inspections.models import (
     Answer,
     ChecklistItem,
@@ -32,8 +37,10 @@ from inspections.models import (
     Result,
     Severity,
 )
+from inspections.selectors import checks, hazards
 
 CHUNK = 500  # inspections per query of answers
+LIST_LABEL = "列表"
 
 # Headers are the screens' words for the fields (verbose names), in the file's language.
 COMPOUND_COLUMNS = [
@@ -126,7 +133,35 @@ def _inspection_row(obj: Inspection) -> list:
     ]
 
 
+def _check_list(ctx: ExportContext) -> tuple[str, CheckFilterForm, dict]:
+    """The checks list's tab, filter form and narrowing, read from its query string exactly as
+    the list reads it (an unknown tab is the first; an invalid filter narrows nothing)."""
+    if "checks" not in ctx.cache:
+        query = QueryDict(ctx.params["query"])
+        tabs = checks.check_tabs_for(user=ctx.user)
+        tab = query.get("list") if query.get("list") in tabs else tabs[0]
+        compounds = checks.compounds_for_checks(user=ctx.user)
+        form = CheckFilterForm(query or None, compounds=compounds)
+        narrow = {"month": None, "compound_id": None}
+        if form.is_valid():
+            compound = form.cleaned_data["compound"]
+            narrow = {"month": form.cleaned_data["month"], "compound_id": compound and compound.pk}
+        ctx.cache["checks"] = (tab, form, narrow)
+    return ctx.cache["checks"]
+
+
+def _tab_label(user, tab: str) -> str:
+    from inspections.views.checks import REVIEW, REVIEW_TAB_FOR_OTHERS, TAB_LABELS
+
+    if tab == checks.TAB_REVIEW and not user.has_perm(REVIEW):
+        return str(REVIEW_TAB_FOR_OTHERS)
+    return str(TAB_LABELS[tab])
+
+
 class InspectionsExporter(AdminExporter):
+    """The admin's change list (``{"admin": …}`` / ``{"pks": […]}``) or the workbench checks
+    list (``{"query": …}``: its tab, month and compound)."""
+
     key = "inspections.inspections"
     title = "检查（每次检查一行，含各项结果）"
     permission = "inspections.export_inspection"
@@ -135,11 +170,25 @@ class InspectionsExporter(AdminExporter):
     model = Inspection
 
     def queryset(self, ctx: ExportContext):
+        if "query" in ctx.params:
+            tab, _form, narrow = _check_list(ctx)
+            return checks.checks_in_tab(user=ctx.user, tab=tab, today=ctx.today, **narrow)
         return (
             super()
             .queryset(ctx)
             .select_related("compound__community__street", "organisation", "template")
         )
+
+    def describe_filter(self, ctx: ExportContext) -> str:
+        if "query" not in ctx.params:
+            return super().describe_filter(ctx)
+        tab, form, _narrow = _check_list(ctx)
+        first = [f"{LIST_LABEL}：{_tab_label(ctx.user, tab)}"]
+        if form.is_bound and not form.is_valid():  # the list then narrows nothing: say so
+            labels = {name: field.label for name, field in form.fields.items()}
+            errors = [f"{labels.get(n, '')}（{m}）" for n, ms in form.errors.items() for m in ms]
+            return "；".join([*first, "未采用：" + "、".join(errors)])
+        return describe_form(form, first=first, shown={"month": lambda d: f"{d:%Y-%m}"})
 
     def sheets(self, ctx: ExportContext) -> list[Sheet]:
         inspections = self.queryset(ctx)
@@ -158,6 +207,8 @@ class InspectionsExporter(AdminExporter):
 
 
 class HazardsExporter(AdminExporter):
+    """The admin's change list or the workbench hazard list (``{"query": …}``, its filters)."""
+
     key = "inspections.hazards"
     title = "隐患"
     permission = "inspections.export_hazard"
@@ -165,8 +216,26 @@ class HazardsExporter(AdminExporter):
     formats = ("xlsx", "csv")
     model = Hazard
 
+    def _form(self, ctx: ExportContext) -> HazardFilterForm:
+        if "form" not in ctx.cache:
+            compounds = compounds_for_filter(user=ctx.user)
+            form = HazardFilterForm(QueryDict(ctx.params["query"]), compounds=compounds)
+            form.is_valid()
+            ctx.cache["form"] = form
+        return ctx.cache["form"]
+
     def queryset(self, ctx: ExportContext):
-        return super().queryset(ctx).select_related("compound__community__street")
+        if "query" in ctx.params:
+            filters = self._form(ctx).filters()
+            rows = hazards.hazards_for_list(user=ctx.user, filters=filters, today=ctx.today)
+        else:
+            rows = super().queryset(ctx)
+        return rows.select_related("compound__community__street")
+
+    def describe_filter(self, ctx: ExportContext) -> str:
+        if "query" not in ctx.params:
+            return super().describe_filter(ctx)
+        return describe_form(self._form(ctx))
 
     def sheets(self, ctx: ExportContext) -> list[Sheet]:
         return [Sheet("隐患", HAZARD_COLUMNS, self._rows(ctx), counted=True)]

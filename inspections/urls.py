@@ -1,7 +1,9 @@
 """URLs of the inspections app: each views module lists its own routes."""
 
-from .views import checks, hazards, key_management
+from .views import checks, exports, hazards, key_management
 
 app_name = "inspections"
 
-urlpatterns = checks.urlpatterns + hazards.urlpatterns + key_management.urlpatterns
+urlpatterns = (
+    checks.urlpatterns + hazards.urlpatterns + key_management.urlpatterns + exports.urlpatterns
+)

@@ -21,7 +21,7 @@ from communities.importing.widgets import ChoiceWidget
 from disputes import resources as dr
 from disputes import services as ds
 from disputes.importing import _category, _level, _source, ledger_import, ledger_template_bytes
-from disputes.models import Category, Level, Source, Status
+from disputes.models import Category, Level, PartyRole, Source, Status
 from inspections import resources as ir
 from inspections import services as ins
 from inspections.exporting import INSPECTION_COLUMNS
@@ -57,6 +57,7 @@ CHOICE_COLUMNS = {
     },
     "communities.household": {"居住状态": cm.Occupancy},
     "disputes.cases": {
+        "角色": PartyRole,  # the parties' sheet
         "纠纷类别": Category,
         "来源": Source,
         "层级": Level,

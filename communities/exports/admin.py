@@ -44,7 +44,7 @@ def admin_queryset(model, user, query: str):
 
 
 def admin_describe_filter(model, user, query: str) -> str:
-    """The change list's filters and search in words: «状态: 草稿；搜索: 阳光»."""
+    """The change list's filters and search in words: «状态：草稿；搜索：阳光»."""
     if not query:
         return ""
     with override("zh-hans"):
@@ -55,9 +55,9 @@ def admin_describe_filter(model, user, query: str) -> str:
             if not any(name in params for name in spec.expected_parameters()):
                 continue
             chosen = [str(c["display"]) for c in spec.choices(changelist) if c["selected"]]
-            parts.append(f"{spec.title}: {'、'.join(chosen)}")
+            parts.append(f"{spec.title}：{'、'.join(chosen)}")
         if changelist.query:
-            parts.append(f"{_('Search')}: {changelist.query}")
+            parts.append(f"{_('Search')}：{changelist.query}")
         return "；".join(str(part) for part in parts)
 
 

@@ -38,6 +38,7 @@ INFO_SHEET = "导出说明"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 NO_FILTER = "无（导出全部可见数据）"
+SCOPE_LABEL, FILTER_LABEL = "数据范围", "筛选条件"
 CSV_FORMAT, XLSX_FORMAT = "csv", "xlsx"
 
 Progress = Callable[[int], None]
@@ -103,8 +104,8 @@ def info_rows(exporter: Exporter, ctx: ExportContext, moment: datetime.datetime)
     local = timezone.localtime(moment)
     return [
         ("导出内容", exporter.title),
-        ("数据范围", describe_scope(ctx.user)),
-        ("筛选条件", exporter.describe_filter(ctx) or NO_FILTER),
+        (SCOPE_LABEL, describe_scope(ctx.user)),
+        (FILTER_LABEL, exporter.describe_filter(ctx) or NO_FILTER),
         ("导出人", person_name(ctx.user)),
         ("导出时间", f"{local:%Y-%m-%d %H:%M}（北京时间）"),
     ]

@@ -302,8 +302,9 @@ def test_the_export_is_a_post_named_in_the_url_conf(client, city):
 
 # --- query count --------------------------------------------------------------------------------
 
-PINNED_EXPORT = 17  # with the compounds the filter form offers, the count that decides
-# between answering at once and a job, and the memberships the first sheet names
+PINNED_EXPORT = 20  # with the compounds the filter form offers, the count that decides
+# between answering at once and a job, the memberships the first sheet and the figures name,
+# and the parties' sheet (the cases and their parties read once more)
 
 
 def _count(client) -> int:
@@ -351,12 +352,60 @@ def test_the_first_sheet_states_the_scope_and_the_lists_filter_in_words(client, 
 
     book = workbook_of(export(client, {"category": "parking", "overdue": "1"}))
 
-    assert book.sheetnames == ["导出说明", r.CASES_SHEET, r.FIGURES_SHEET]
+    assert book.sheetnames == ["导出说明", r.CASES_SHEET, r.PARTIES_SHEET, r.FIGURES_SHEET]
     info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
     assert info["导出内容"] == "矛盾纠纷案件"
     assert info["数据范围"] == "和平街道办事处"
-    assert info["筛选条件"] == "类别: 停车纠纷；仅看逾期"  # the list's own words
+    assert info["筛选条件"] == "类别：停车纠纷；仅看逾期"  # the list's own words
     assert (info["导出人"], info["行数"]) == ("street", 1)
+
+
+def test_every_active_filter_is_named_on_the_first_sheet_and_beside_the_figures(
+    client, city, cases
+):
+    client.force_login(city.bureau)
+    year = TODAY.year
+    query = {"status": "open", "year": year, "compound": city.compounds["A2"].pk}
+
+    book = workbook_of(export(client, query))
+
+    info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
+    described = info["筛选条件"]
+    for words in ("状态：未结案", f"登记年度：{year}", "小区：甲二小区（A2）"):
+        assert words in described
+    figures = {row[0]: row[2] for row in book[r.FIGURES_SHEET].iter_rows(values_only=True)}
+    assert figures["筛选条件"] == described  # the figures say which cases they count
+    assert figures["数据范围"] == "朝阳示范区住建局"
+    assert figures["合计"] == 1
+
+
+def test_one_row_per_party(client, city, cases):
+    client.force_login(city.street)
+
+    rows = list(workbook_of(export(client))[r.PARTIES_SHEET].iter_rows(values_only=True))
+
+    assert list(rows[0]) == ["案件编号", "小区", "角色", "姓名", "联系电话", "身份证号"]
+    a1 = [row[2:] for row in rows[1:] if row[0] == cases["A1"].number]
+    assert a1 == [("申请人", "王小明", "13812345678", None), ("被申请人", "李大海", None, None)]
+    assert {row[0] for row in rows[1:]} == {c.number for k, c in cases.items() if k != "B1"}
+
+
+def test_the_layout_a_clerk_can_send_on(client, city, cases):
+    client.force_login(city.bureau)
+
+    book = workbook_of(export(client))
+
+    for sheet in book.worksheets[1:]:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref.startswith("A1:"), sheet.title
+        assert all(sheet.column_dimensions[c].width >= 10 for c in "ABC"), sheet.title
+    cases_sheet = book[r.CASES_SHEET]
+    header = [cell.value for cell in cases_sheet[1]]
+    for name in ("登记日期", "办结时限", "结案日期"):
+        column = header.index(name)
+        cells = [row[column] for row in cases_sheet.iter_rows(min_row=2) if row[column].value]
+        assert cells and all(cell.is_date for cell in cells), name
+    assert cases_sheet.column_dimensions["P"].width >= 40  # 纠纷情况
 
 
 def test_a_big_export_from_the_list_becomes_a_job_with_the_same_file(

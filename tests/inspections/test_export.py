@@ -165,7 +165,7 @@ def test_the_export_follows_the_list_filters(client, city, checks):
     response = export(client, "inspection", query="?status__exact=draft")
     assert set(by_code(rows_of(response))) == {"B1"}
     info = dict(load_workbook(io.BytesIO(response.content))["导出说明"].iter_rows(values_only=True))
-    assert info["筛选条件"] == "状态: 草稿"
+    assert info["筛选条件"] == "状态：草稿"
 
 
 def test_text_that_could_run_as_a_formula_is_escaped_in_xlsx_and_csv(client, city, checks):

@@ -1,0 +1,53 @@
+"""A workbench list's filter in words, for the first sheet of its export (and any page).
+
+Every active filter is named by its label in the active language (the writer's: zh-hans), so a
+file sent on says what it holds: «状态：未结案；登记年份：2026；小区：甲一小区（A1）».
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+
+FILTER_SEPARATOR = "；"
+
+
+def _shown(field, value) -> str:
+    if hasattr(value, "pk"):  # a model choice: the object's own name
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        for key, label in choices:
+            if key == value or str(key) == str(value):
+                return str(label)
+    return str(value)
+
+
+def describe_form(
+    form, *, first: Sequence[str] = (), shown: dict[str, Callable] | None = None
+) -> str:
+    """A list's filter form in words, every active filter named by its label:
+    «状态：未结案；登记年份：2026；小区：甲一小区（A1）». ``first`` comes before (a tab), ``shown``
+    puts a field's value into words its own way (a month as 2026-10). A value the list left out
+    (``FilterForm.refused``) is named too, so the file never claims a filter it did not apply."""
+    form.is_valid()
+    shown = shown or {}
+    parts = [str(part) for part in first]
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in ("", None, False) or value == []:
+            continue
+        label = str(field.label)
+        if value is True:
+            parts.append(label)
+        elif name in shown:
+            parts.append(f"{label}：{shown[name](value)}")
+        else:
+            parts.append(f"{label}：{_shown(field, value)}")
+    refused = getattr(form, "refused", None)
+    left_out = [f"{label}（{message}）" for label, message in refused()] if refused else []
+    if left_out:
+        parts.append("未采用：" + "、".join(left_out))
+    return FILTER_SEPARATOR.join(parts)
