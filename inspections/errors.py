@@ -28,3 +28,13 @@ MSG_PUBLISH_DRAFT_ONLY = _("Only a draft version can be published.")
 MSG_PUBLISH_EMPTY = _("A version without items cannot be published.")
 MSG_ALREADY_KEY = _("This compound is already under key management.")
 MSG_NOT_KEY = _("This compound is not under key management.")
+
+
+class SubmissionBlocked(WorkflowError):
+    """A refused submission that names what stops it: ``unanswered`` and ``missing_evidence``
+    are the answers (with their items) concerned, so a page can link to each item."""
+
+    def __init__(self, message, *, unanswered=(), missing_evidence=()):
+        super().__init__(message)
+        self.unanswered = list(unanswered)
+        self.missing_evidence = list(missing_evidence)

@@ -80,6 +80,17 @@ def item_failed(item: ChecklistItem, answer, template: ChecklistTemplate) -> boo
     return False
 
 
+def veto_failed(item: ChecklistItem, answer, template: ChecklistTemplate) -> bool:
+    """A 否决项 (critical item) fails: the check is 不达标 whatever its total."""
+    return item.critical and item_failed(item, answer, template)
+
+
+def failed_veto_items(template: ChecklistTemplate, answers: Iterable) -> list[ChecklistItem]:
+    """The reason a check is 不达标 whatever its score: the 否决项 its answers fail, in the
+    answers' order. The check page, the printable check and ``score_answers`` all ask here."""
+    return [a.item for a in answers if veto_failed(a.item, a, template)]
+
+
 def result_for(percent: Decimal | None, failed_critical: bool, template: ChecklistTemplate) -> str:
     if failed_critical:
         return Result.FAIL
@@ -106,8 +117,8 @@ def score_answers(
             possible += item.points
         if item_failed(item, answer, template):
             failed.append(item.code)
-            if item.critical:
-                failed_critical.append(item.code)
+        if veto_failed(item, answer, template):
+            failed_critical.append(item.code)
     percent = None
     if possible:
         percent = (earned / possible * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

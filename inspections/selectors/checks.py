@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +18,8 @@ from communities.models import Compound, ManagementTerm
 from communities.scoping import scope_for
 from inspections.models import (
     Answer,
+    ChecklistItem,
+    ChecklistSection,
     Evidence,
     Inspection,
     InspectionEvent,
@@ -24,7 +27,12 @@ from inspections.models import (
     InspectionStatus,
 )
 from inspections.periods import month_start, previous_month
-from inspections.scoring import answer_is_given, evidence_missing, item_failed
+from inspections.scoring import (
+    answer_is_given,
+    evidence_missing,
+    failed_veto_items,
+    item_failed,
+)
 
 S = InspectionStatus
 OPEN_STATUSES = (S.DRAFT, S.RETURNED)
@@ -234,17 +242,69 @@ def annotate_answer(answer: Answer, inspection: Inspection) -> Answer:
 
 @dataclass(frozen=True)
 class Progress:
+    """Where a check stands, for the score card: how many items are answered, which are not
+    (the first is "next unanswered"), which need evidence, and the failed 否决项 that make
+    it 不达标 whatever its score (``scoring.failed_veto_items``)."""
+
     answered: int
     total: int
     missing_evidence: int
+    unanswered: tuple[Answer, ...] = ()
+    needs_evidence: tuple[Answer, ...] = ()
+    vetoes: tuple[ChecklistItem, ...] = ()
+
+    @property
+    def next_unanswered(self) -> Answer | None:
+        return self.unanswered[0] if self.unanswered else None
+
+    @property
+    def next_needing_evidence(self) -> Answer | None:
+        return self.needs_evidence[0] if self.needs_evidence else None
 
 
-def check_progress(answers: list[Answer]) -> Progress:
+def check_progress(answers: list[Answer], template=None) -> Progress:
+    """``answers`` as ``check_answers`` gives them; with the check's ``template`` the failed
+    否决项 too."""
+    unanswered = tuple(a for a in answers if not a.given)
+    needs = tuple(a for a in answers if a.missing_evidence)
     return Progress(
-        answered=sum(1 for a in answers if a.given),
+        answered=len(answers) - len(unanswered),
         total=len(answers),
-        missing_evidence=sum(1 for a in answers if a.missing_evidence),
+        missing_evidence=len(needs),
+        unanswered=unanswered,
+        needs_evidence=needs,
+        vetoes=tuple(failed_veto_items(template, answers)) if template is not None else (),
     )
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """One section of the check page: its answers, how many are answered, and whether it
+    opens by itself (something in it is unanswered, lacks evidence or was sent back)."""
+
+    section: ChecklistSection
+    answers: tuple[Answer, ...]
+    answered: int
+    needs_attention: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.answers)
+
+
+def check_sections(answers: list[Answer], *, bound_errors: frozenset[int] = frozenset()):
+    """The answers grouped by section in checklist order. ``bound_errors`` names answers
+    whose form was refused (their section opens too)."""
+    sections: list[SectionView] = []
+    for section, group in groupby(answers, key=lambda a: a.item.section):
+        group = tuple(group)
+        attention = any(
+            not a.given or a.missing_evidence or a.review_comment or a.pk in bound_errors
+            for a in group
+        )
+        answered = sum(1 for a in group if a.given)
+        sections.append(SectionView(section, group, answered, attention))
+    return sections
 
 
 def check_events(*, inspection: Inspection) -> list[InspectionEvent]:

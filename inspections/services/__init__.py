@@ -10,6 +10,7 @@ from .checks import (
     inspection_rescore,
     inspection_return,
     inspection_submit,
+    inspection_submit_precheck,
     self_checks_open_month,
     supervision_open,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "inspection_rescore",
     "inspection_return",
     "inspection_submit",
+    "inspection_submit_precheck",
     "key_management_apply_rule",
     "key_management_enter",
     "key_management_leave",

@@ -283,31 +283,53 @@ def inspection_rescore(*, inspection: Inspection) -> Inspection:
     return inspection
 
 
-def submission_problems(inspection: Inspection) -> list[str]:
-    """What stops a submission: unanswered items, then missing evidence (empty: none)."""
+def _submission_blockers(inspection: Inspection) -> tuple[list[Answer], list[Answer]]:
+    """The answers that stop a submission: unanswered ones, then those missing evidence."""
     answers = list(
         inspection.answers.select_related("item")
         .prefetch_related("evidence")
         .order_by("item__section__order", "item__order")
     )
-    missing = [a.item.code for a in answers if not answer_is_given(a)]
+    unanswered = [a for a in answers if not answer_is_given(a)]
+    missing_evidence = [a for a in answers if evidence_missing(a)]
+    return unanswered, missing_evidence
+
+
+def submission_problems(inspection: Inspection) -> list[str]:
+    """What stops a submission: unanswered items, then missing evidence (empty: none)."""
+    return _problems_text(*_submission_blockers(inspection))
+
+
+def _problems_text(unanswered: list[Answer], missing_evidence: list[Answer]) -> list[str]:
     problems = []
-    if missing:
-        problems.append(str(e.MSG_MISSING.format(items="、".join(missing))))
-    needs_evidence = [a.item.code for a in answers if evidence_missing(a)]
-    if needs_evidence:
-        problems.append(str(e.MSG_EVIDENCE_MISSING.format(items="、".join(needs_evidence))))
+    if unanswered:
+        codes = "、".join(a.item.code for a in unanswered)
+        problems.append(str(e.MSG_MISSING.format(items=codes)))
+    if missing_evidence:
+        codes = "、".join(a.item.code for a in missing_evidence)
+        problems.append(str(e.MSG_EVIDENCE_MISSING.format(items=codes)))
     return problems
+
+
+def inspection_submit_precheck(*, inspection: Inspection, actor) -> None:
+    """Refuse as ``inspection_submit`` would, writing nothing: the page asks this before it
+    asks the user to confirm. A refusal for missing answers or evidence is a
+    ``SubmissionBlocked`` naming the answers."""
+    _editable(inspection, actor)
+    unanswered, missing_evidence = _submission_blockers(inspection)
+    if unanswered or missing_evidence:
+        raise e.SubmissionBlocked(
+            " ".join(_problems_text(unanswered, missing_evidence)),
+            unanswered=unanswered,
+            missing_evidence=missing_evidence,
+        )
 
 
 @transaction.atomic
 def inspection_submit(*, inspection: Inspection, actor) -> Inspection:
     """Submit a draft or returned check. A supervision inspection is final when submitted."""
     inspection = _lock(inspection)
-    _editable(inspection, actor)
-    problems = submission_problems(inspection)
-    if problems:
-        raise WorkflowError(" ".join(problems))
+    inspection_submit_precheck(inspection=inspection, actor=actor)
     before = inspection.status
     inspection_rescore(inspection=inspection)
     now = timezone.now()

@@ -28,7 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from communities.actions import Action, RecordActions, refusal_text
 from communities.uploads import private_file_response
 from inspections import services
-from inspections.errors import WorkflowError
+from inspections.errors import SubmissionBlocked, WorkflowError
 from inspections.forms.checks import (
     AnswerForm,
     ApproveForm,
@@ -184,7 +184,8 @@ def supervision_open(request):
 def _detail_context(request, inspection: Inspection, **overrides) -> dict:
     """Everything the check page shows. ``overrides`` may carry bound forms (kept with what
     the user typed after a refused action): ``answer_forms`` by answer id, ``return_form``,
-    ``approve_form``, ``reopen_form``, ``submit_error``."""
+    ``approve_form``, ``reopen_form``, ``submit_error`` and ``submit_blocked`` (a refused
+    submission naming its items)."""
     user = request.user
     answers = sel.check_answers(inspection=inspection)
     editable = sel.may_edit(user=user, inspection=inspection)
@@ -201,10 +202,12 @@ def _detail_context(request, inspection: Inspection, **overrides) -> dict:
         answer.previous = previous_answers.get(answer.item.code)
         if return_form is not None:
             answer.return_field = return_form.bound_item_field(answer)
+    refused_forms = frozenset(pk for pk, form in bound.items() if form.errors)
     context = {
         "inspection": inspection,
         "answers": answers,
-        "progress": sel.check_progress(answers),
+        "sections": sel.check_sections(answers, bound_errors=refused_forms),
+        "progress": sel.check_progress(answers, inspection.template),
         "editable": editable,
         "reviewable": reviewable,
         "reopenable": sel.may_reopen(user=user, inspection=inspection),
@@ -237,6 +240,25 @@ def inspection_detail(request, pk: int):
     return _render_detail(request, _visible_check(request, pk))
 
 
+@login_required
+@require_GET
+def inspection_print(request, pk: int):
+    """The check laid out on A4 for the paper archive (the browser's print makes the PDF):
+    every item with its answer, remark and photos, the score and why, who submitted and who
+    reviewed it. Read like the check page: in scope or 404."""
+    _require_perm(request.user, VIEW)
+    inspection = _visible_check(request, pk)
+    answers = sel.check_answers(inspection=inspection)
+    context = {
+        "inspection": inspection,
+        "sections": sel.check_sections(answers),
+        "progress": sel.check_progress(answers, inspection.template),
+        "events": sel.check_events(inspection=inspection),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "inspections/inspection_print.html", context)
+
+
 # Answers and evidence (htmx or plain POST) -----------------------------------------------------
 
 
@@ -250,15 +272,17 @@ def _item_response(
     answers = sel.check_answers(inspection=inspection)
     answer = next(a for a in answers if a.pk == answer_id)
     answer.evidence_form = EvidenceForm(answer=answer)
+    section = next(s for s in sel.check_sections(answers) if s.section.pk == answer.item.section_id)
     context = {
         "inspection": inspection,
         "answer": answer,
+        "group": section,
         "form": form,
         "error": error,
         "saved": not error and not (form is not None and form.errors),
         "editable": sel.may_edit(user=request.user, inspection=inspection),
         "can_raise_hazard": sel.may_raise_hazard(user=request.user),
-        "progress": sel.check_progress(answers),
+        "progress": sel.check_progress(answers, inspection.template),
         "evidence_changed": evidence,
     }
     return render(request, "inspections/partials/answer_update.html", context)
@@ -361,18 +385,22 @@ def evidence_thumbnail(request, pk: int):
 @login_required
 @require_POST
 def inspection_submit(request, pk: int):
+    """Submit in two steps. A POST without ``confirmed=yes`` submits nothing: it shows what
+    still stops the submission (each item a link to it) or, if nothing does, asks the user to
+    confirm (in the page with htmx, on a page of its own without JavaScript). Only the
+    confirming POST calls ``inspection_submit``, which checks everything again."""
     _require_perm(request.user, *FILL)
     inspection = _visible_check(request, pk)
+    confirmed = request.POST.get("confirmed") == "yes"
     try:
-        services.inspection_submit(inspection=inspection, actor=request.user)
+        if confirmed:
+            services.inspection_submit(inspection=inspection, actor=request.user)
+        else:
+            services.inspection_submit_precheck(inspection=inspection, actor=request.user)
     except WorkflowError as refused:
-        if request.htmx:
-            return render(
-                request,
-                "inspections/partials/submit_result.html",
-                {"submit_error": refused.message},
-            )
-        return _render_detail(request, inspection, submit_error=refused.message)
+        return _submit_refused(request, inspection, refused)
+    if not confirmed:
+        return _submit_confirmation(request, inspection)
     if inspection.kind == InspectionKind.SUPERVISION:
         messages.success(request, _("The supervision inspection is complete."))
     else:
@@ -380,6 +408,29 @@ def inspection_submit(request, pk: int):
     if request.htmx:
         return HttpResponseClientRedirect(_detail_url(pk))
     return redirect(_detail_url(pk))
+
+
+def _submit_refused(request, inspection: Inspection, refused: WorkflowError):
+    refusal = {
+        "submit_error": refused.message,
+        "submit_blocked": refused if isinstance(refused, SubmissionBlocked) else None,
+    }
+    if request.htmx:
+        return render(request, "inspections/partials/submit_result.html", refusal)
+    return _render_detail(request, inspection, **refusal)
+
+
+def _submit_confirmation(request, inspection: Inspection):
+    answers = sel.check_answers(inspection=inspection)
+    context = {
+        "inspection": inspection,
+        "progress": sel.check_progress(answers, inspection.template),
+        "is_supervision": inspection.kind == InspectionKind.SUPERVISION,
+        "confirm": True,
+    }
+    if request.htmx:
+        return render(request, "inspections/partials/submit_result.html", context)
+    return render(request, "inspections/inspection_submit_confirm.html", context)
 
 
 def _render_refused(request, inspection, name, form, refusal):
@@ -436,6 +487,7 @@ urlpatterns = [
     path("inspections/open/", inspection_open, name="inspection_open"),
     path("inspections/supervision/open/", supervision_open, name="supervision_open"),
     path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/print/", inspection_print, name="inspection_print"),
     path("inspections/<int:pk>/submit/", inspection_submit, name="inspection_submit"),
     *CHECK_ACTIONS.urlpatterns(),
     path("inspections/answers/<int:pk>/", answer_save, name="answer_save"),

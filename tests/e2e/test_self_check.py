@@ -1,6 +1,8 @@
 """The monthly self-check in a real Chromium, as the issue asks: the manager of company A fills
-the month's checklist on a phone (with a photo), submits; the street office returns one item;
-the manager fixes it and submits again; the street office approves.
+the month's checklist on a phone (with a photo), follows the links the page gives (the next
+unanswered item, the items a refused submission names, a failed 否决项), confirms and submits;
+the street office returns one item; the manager fixes it and submits again; the street office
+approves and prints it (a PDF through the browser's print).
 
 The screenshots illustrate docs/user-guide/self-checks.md (written there with
 UPDATE_SCREENSHOTS=1).
@@ -23,6 +25,7 @@ from inspections.models import (
     Result,
 )
 
+from .conftest import PHONE
 from .helpers import log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +34,8 @@ RETURNED_ITEM = "LH-2"
 RETURN_COMMENT = "经费支出凭证不全，请补充本月安保经费支出情况。"
 LEFT_OUT = "LH-6a"  # answered only after the first, refused, submit
 PHOTO_ITEMS = ("SY-1", "SY-2", "LH-1", "LH-3b", "LH-4", "LH-6b")
+PHOTO_LATER = "LH-4"  # its photo is added only after the refused submit links to it
+VETO_ITEM = "LH-3d"  # a 否决项, failed for a moment (one major case), then corrected
 PDF_ITEM = "SY-3"
 
 
@@ -128,6 +133,52 @@ def _status(page) -> str:
     return page.locator("[data-testid=status]").get_attribute("data-status")
 
 
+def _in_view(page, selector) -> bool:
+    """The element's top lies on the screen, below the sticky score card (it is not hidden)."""
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            const score = document.getElementById('check-score').getBoundingClientRect();
+            return box.top >= score.bottom - 1 && box.top < window.innerHeight;
+        }""",
+        selector,
+    )
+
+
+def _follow(page, link, code):
+    """Tap a link to an item: the address names it and the item is on the screen."""
+    assert link.get_attribute("href") == f"#item-{code}"
+    link.click()
+    page.wait_for_function(f"location.hash === '#item-{code}'")
+    page.wait_for_timeout(100)  # the jump itself
+    assert page.locator(f"#item-{code}").is_visible()
+    boxes = page.evaluate(
+        f"[document.getElementById('item-{code}').getBoundingClientRect().top,"
+        " document.getElementById('check-score').getBoundingClientRect().bottom, window.scrollY]"
+    )
+    assert _in_view(page, f"#item-{code}"), f"{code} is not on the screen after its link {boxes}"
+
+
+def _confirm_submit(page):
+    """Submit is a confirmation first: nothing is submitted until it is confirmed."""
+    page.click("[data-testid=submit]")
+    confirm = page.locator("#submit-result [data-testid=submit-confirm]")
+    confirm.wait_for()
+    assert _status(page) in ("draft", "returned")
+    return confirm
+
+
+def _tabs_fit_the_screen(page):
+    """Every tab of the list lies within the phone's width (none hidden off the edge)."""
+    tabs = page.locator(".tabs__tab")
+    assert tabs.count() == 4
+    for i in range(tabs.count()):
+        box = tabs.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            f"tab {tabs.nth(i).inner_text()!r} lies outside the {PHONE['width']}px screen: {box}"
+        )
+
+
 def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     live_server, city, month_check, phone, desktop, screenshots, tmp_path
 ):
@@ -144,6 +195,8 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     assert phone.locator(".tabs__tab[aria-current=page]").get_attribute("data-tab") == "todo"
     assert "乙" not in phone.locator("main").inner_text()  # company B's compounds stay hidden
     no_horizontal_overflow(phone)
+    _tabs_fit_the_screen(phone)
+    assert phone.locator('.tabs__tab[data-tab="history"]').is_visible()
     phone.screenshot(path=str(screenshots / "checks-list-phone.png"))
     row.locator("a").click()
     phone.wait_for_url(f"{base}/inspections/{check.pk}/")
@@ -156,6 +209,10 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     assert "3号楼消防通道堆放杂物" in hazards.inner_text()
     assert hazards.locator("a").get_attribute("href") == f"/hazards/{hazard.pk}/"
 
+    # "Next unanswered" beside the score leads to the first item; every section is open.
+    assert phone.locator("details.checklist__section[open]").count() == 2
+    _follow(phone, phone.locator("[data-testid=next-unanswered]"), "SY-1")
+
     # Item by item, each saved as it is answered; photos and a PDF as evidence.
     photo = _png(tmp_path / "photo.png")
     for code, item in items.items():
@@ -163,10 +220,30 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
             continue
         points = 8 if code == RETURNED_ITEM else int(item.points)
         _answer_item(phone, code, ids[code], item.answer_type, points)
-        if code in PHOTO_ITEMS:
+        if code in PHOTO_ITEMS and code != PHOTO_LATER:
             _upload(phone, ids[code], photo, 1)
         elif code == PDF_ITEM:
             _upload(phone, ids[code], _pdf(tmp_path / "台账.pdf"), 1)
+    next_link = phone.locator("[data-testid=next-unanswered]")
+    assert next_link.get_attribute("href") == f"#item-{LEFT_OUT}"
+    assert items[LEFT_OUT].title in next_link.inner_text()
+    assert phone.locator("#section-count-SY").inner_text() == "已答 3/3"
+
+    # A major case fails a 否决项: 不达标 says why beside the score, with a link to the item.
+    phone.fill(f"#id_a{ids[VETO_ITEM]}-value", "1")
+    phone.press(f"#id_a{ids[VETO_ITEM]}-value", "Tab")
+    _wait_saved(phone, ids[VETO_ITEM])
+    assert phone.locator("[data-testid=result]").inner_text() == "不达标"
+    vetoes = phone.locator("[data-testid=vetoes]")
+    assert VETO_ITEM in vetoes.inner_text() and items[VETO_ITEM].title in vetoes.inner_text()
+    phone.evaluate("window.scrollTo(0, 0)")
+    no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "self-check-veto-phone.png"))
+    _follow(phone, vetoes.locator("[data-testid=veto-link]"), VETO_ITEM)
+    phone.fill(f"#id_a{ids[VETO_ITEM]}-value", "0")
+    phone.press(f"#id_a{ids[VETO_ITEM]}-value", "Tab")
+    _wait_saved(phone, ids[VETO_ITEM])
+    assert phone.locator("[data-testid=vetoes]").count() == 0
     phone.fill(f"#id_a{ids['SY-1']}-comment", "警务室在2号楼一层，标牌完好。")
     phone.press(f"#id_a{ids['SY-1']}-comment", "Tab")
     _wait_saved(phone, ids["SY-1"])
@@ -177,25 +254,48 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     progress = phone.locator("[data-testid=progress]").inner_text()
     assert "12" in progress and "13" in progress
 
-    # Submitting with one item unanswered is refused and names it; nothing typed is lost.
+    # Submitting with one item unanswered and one photo missing is refused; each is named
+    # and is a link to its item; nothing typed is lost.
     phone.click("[data-testid=submit]")
     error = phone.locator("#submit-result [data-testid=submit-error]")
     error.wait_for()
-    assert LEFT_OUT in error.inner_text()
+    assert LEFT_OUT in error.inner_text() and items[LEFT_OUT].title in error.inner_text()
     assert _status(phone) == "draft"
     assert phone.input_value(f"#id_a{ids['SY-1']}-comment") == "警务室在2号楼一层，标牌完好。"
     no_horizontal_overflow(phone)
     error.scroll_into_view_if_needed()
     phone.screenshot(path=str(screenshots / "self-check-missing-phone.png"))
 
+    _follow(phone, error.locator("[data-testid=evidence-link]"), PHOTO_LATER)
+    _upload(phone, ids[PHOTO_LATER], photo, 1)
+    _follow(phone, error.locator("[data-testid=blocker-link]"), LEFT_OUT)
     _answer_item(phone, LEFT_OUT, ids[LEFT_OUT], "score", int(items[LEFT_OUT].points))
+    assert phone.locator("[data-testid=next-unanswered]").count() == 0
+
+    # Opened again, the answered sections are folded away with their count.
+    _open_check(phone, base, check.pk)
+    assert phone.locator("details.checklist__section[open]").count() == 0
+    assert phone.locator("#section-count-LH").inner_text() == "已答 10/10"
+    assert not phone.locator("#item-SY-1").is_visible()
+    phone.click("details[data-section=SY] > summary")
+    assert phone.locator("#item-SY-1").is_visible()
     _scroll_to(phone, "item-SY-1")
     assert phone.locator("[data-testid=result]").inner_text() == "达标"
     no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "self-check-phone.png"))
 
-    phone.click("[data-testid=submit]")
-    phone.wait_for_load_state()
+    # Submitting asks first; going back submits nothing, confirming submits.
+    confirm = _confirm_submit(phone)
+    assert "98%" in confirm.inner_text() and "达标" in confirm.inner_text()
+    confirm.scroll_into_view_if_needed()
+    no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "self-check-confirm-phone.png"))
+    confirm.locator("[data-testid=cancel-submit]").click()
+    assert phone.locator("[data-testid=submit-confirm]").count() == 0
+    assert phone.locator("[data-testid=submit]").is_visible()
+    assert _status(phone) == "draft"
+    assert Inspection.objects.get().status == InspectionStatus.DRAFT
+    _confirm_submit(phone).locator("[data-testid=confirm-submit]").click()
     phone.locator('[data-testid=status][data-status="submitted"]').wait_for()
     assert phone.locator(".answer-form").count() == 0  # locked while it is reviewed
 
@@ -228,7 +328,7 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     phone.fill(f"#id_a{ids[RETURNED_ITEM]}-comment", "已补充9月安保经费支出凭证。")
     phone.press(f"#id_a{ids[RETURNED_ITEM]}-comment", "Tab")
     _wait_saved(phone, ids[RETURNED_ITEM])
-    phone.click("[data-testid=submit]")
+    _confirm_submit(phone).locator("[data-testid=confirm-submit]").click()
     phone.locator('[data-testid=status][data-status="submitted"]').wait_for()
 
     # The street office approves; the check is locked and its history complete.
@@ -251,6 +351,28 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     assert _status(phone) == "approved"
     assert phone.locator(".answer-form").count() == 0
     assert phone.locator("[data-testid=result]").inner_text() == "达标"
+
+    # The street office prints it for the archive: A4, without the site's navigation.
+    desktop.click("[data-testid=print-link]")
+    desktop.wait_for_url(f"{base}/inspections/{check.pk}/print/")
+    paper = desktop.locator("[data-testid=check-paper]")
+    assert "甲一小区" in paper.inner_text() and "材料齐全，同意。" in paper.inner_text()
+    assert desktop.locator("[data-testid=result]").inner_text() == "达标"
+    assert desktop.locator("[data-testid=check-paper] tr[data-code]").count() == 13
+    thumbnails = desktop.locator("[data-testid=thumbnail]")
+    assert thumbnails.count() == len(PHOTO_ITEMS)
+    assert desktop.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=thumbnail]'))"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    desktop.screenshot(path=str(screenshots / "self-check-print.png"), full_page=False)
+    desktop.emulate_media(media="print")
+    assert not desktop.locator(".site-header").is_visible()
+    assert not desktop.locator(".paper-toolbar").is_visible()
+    assert paper.is_visible()
+    pdf = desktop.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+    desktop.emulate_media(media="screen")
 
     check.refresh_from_db()
     assert check.status == InspectionStatus.APPROVED

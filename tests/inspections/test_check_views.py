@@ -402,19 +402,32 @@ def test_who_may_not_add_or_remove_evidence(client, city, check, who, status):
 # Submitting --------------------------------------------------------------------------------------
 
 
-def test_submitting_with_missing_answers_names_them_and_keeps_the_form(client, city, check):
+CONFIRMED = {"confirmed": "yes"}
+
+
+def links(html, testid) -> list[str]:
+    """The item codes a list of links points to (``href="#item-CODE"``), in order."""
+    return re.findall(rf'<a [^>]*href="#item-([\w-]+)"[^>]*data-testid="{testid}"', html)
+
+
+def anchors(html) -> set[str]:
+    return set(re.findall(r'<article class="item[^"]*" id="item-([\w-]+)"', html))
+
+
+def test_submitting_with_missing_answers_links_each_item_and_keeps_the_form(client, city, check):
     login(client, city.manager_a)
     sy1 = answer_of(check, "SY-1")
     client.post(
         url("answer_save", sy1.pk), {field(sy1, "choice"): "yes", field(sy1, "comment"): "已整改"}
     )
-    response = client.post(url("inspection_submit", check.pk))
+    response = client.post(url("inspection_submit", check.pk), CONFIRMED)
     assert response.status_code == 200
     html = response.content.decode()
-    error = re.search(r'data-testid="submit-error">([^<]*)<', html).group(1)
-    for code in ("SY-2", "LH-1", "LH-6b"):
-        assert code in error
-    assert "SY-1、" not in error
+    assert 'data-testid="submit-error"' in html
+    missing = links(html, "blocker-link")
+    assert missing[:2] == ["SY-2", "SY-3"] and "LH-6b" in missing and "SY-1" not in missing
+    assert set(missing) <= anchors(html)  # each link lands on an item of the page
+    assert '<span class="item__code">SY-2</span> 有制度</a>' in html  # the item's name, too
     assert html.count('class="answer-form"') == 13  # the form is still there, as typed
     assert "已整改" in html
     assert f'value="yes" id="id_{field(sy1, "choice")}_0" checked' in html
@@ -422,21 +435,58 @@ def test_submitting_with_missing_answers_names_them_and_keeps_the_form(client, c
     assert check.status == S.DRAFT
 
 
-def test_submitting_without_required_evidence_names_the_items(client, city, check):
+def test_submitting_without_required_evidence_links_the_items_by_name(client, city, check):
     fill_check(check, city.manager_a, evidence=False)
-    response = login(client, city.manager_a).post(url("inspection_submit", check.pk), **HTMX)
+    login(client, city.manager_a)
+    response = client.post(url("inspection_submit", check.pk), **HTMX)
     html = response.content.decode()
     assert 'data-testid="submit-error"' in html
-    assert shown(e.MSG_EVIDENCE_MISSING).split("{")[0] in html
-    for code in ("SY-1", "SY-3", "LH-1", "LH-3b", "LH-4", "LH-6b"):
-        assert code in html
+    needs_photo = ["SY-1", "SY-2", "SY-3", "LH-1", "LH-3b", "LH-4", "LH-6b"]
+    assert links(html, "evidence-link") == needs_photo
+    assert links(html, "blocker-link") == []
+    assert '<span class="item__code">LH-6b</span> 工作秩序好 · 消防</a>' in html
+    page = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert set(links(html, "evidence-link")) <= anchors(page)
+    # the sections holding them are open on the page, so the links land on a visible item
+    assert page.count('<details class="checklist__section"') == 2
+    assert page.count('class="checklist__section" data-section="SY" open') == 1
     check.refresh_from_db()
     assert check.status == S.DRAFT
 
 
-def test_a_complete_check_is_submitted(client, city, check):
+def test_a_post_without_the_confirmation_submits_nothing_and_asks_to_confirm(client, city, check):
+    """The confirmation is a step on the server: the submit button's POST carries no
+    ``confirmed`` and gets a page asking to confirm; only its button's POST submits."""
+    fill_check(check, city.manager_a, overrides={"LH-3d": 1})
+    login(client, city.manager_a)
+    response = client.post(url("inspection_submit", check.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="submit-confirm"' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'action="{url("inspection_submit", check.pk)}"' in html
+    assert "hx-post" not in html  # without JavaScript, a page of its own
+    assert "LH-3d" in html and "治安防范好 · 案件" in html  # it says why it is 不达标
+    check.refresh_from_db()
+    assert check.status == S.DRAFT
+    assert not check.events.filter(action="submit").exists()
+
+
+def test_with_htmx_the_confirmation_comes_into_the_page(client, city, check):
     fill_check(check, city.manager_a)
-    response = login(client, city.manager_a).post(url("inspection_submit", check.pk))
+    response = login(client, city.manager_a).post(url("inspection_submit", check.pk), **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'data-testid="submit-confirm"' in html
+    assert f'hx-post="{url("inspection_submit", check.pk)}" hx-target="#submit-result"' in html
+    assert 'name="confirmed" value="yes"' in html
+    check.refresh_from_db()
+    assert check.status == S.DRAFT
+
+
+def test_a_complete_check_is_submitted_once_confirmed(client, city, check):
+    fill_check(check, city.manager_a)
+    response = login(client, city.manager_a).post(url("inspection_submit", check.pk), CONFIRMED)
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.status == S.SUBMITTED
@@ -448,19 +498,128 @@ def test_a_complete_check_is_submitted(client, city, check):
 
 def test_a_complete_check_is_submitted_with_htmx_and_the_page_reloads(client, city, check):
     fill_check(check, city.manager_a)
-    response = login(client, city.manager_a).post(url("inspection_submit", check.pk), **HTMX)
+    response = login(client, city.manager_a).post(
+        url("inspection_submit", check.pk), CONFIRMED, **HTMX
+    )
     assert response["HX-Redirect"] == url("inspection_detail", check.pk)
     check.refresh_from_db()
     assert check.status == S.SUBMITTED
 
 
 @pytest.mark.parametrize(("who", "status"), [("viewer_a", 403), ("manager_b", 404)])
-def test_who_may_not_submit(client, city, check, who, status):
+@pytest.mark.parametrize("data", [{}, CONFIRMED])
+def test_who_may_not_submit(client, city, check, who, status, data):
     fill_check(check, city.manager_a)
-    response = login(client, getattr(city, who)).post(url("inspection_submit", check.pk))
+    response = login(client, getattr(city, who)).post(url("inspection_submit", check.pk), data)
     assert response.status_code == status
     check.refresh_from_db()
     assert check.status == S.DRAFT
+
+
+def test_a_street_office_is_refused_before_any_confirmation(client, city, check):
+    fill_check(check, city.manager_a)
+    response = login(client, city.street).post(url("inspection_submit", check.pk))
+    html = response.content.decode()
+    assert shown(e.MSG_NOT_ALLOWED) in html
+    assert 'data-testid="submit-confirm"' not in html
+    check.refresh_from_db()
+    assert check.status == S.DRAFT
+
+
+# Beside the score: why, and what next ------------------------------------------------------------
+
+
+def test_a_failed_critical_item_is_named_beside_the_score(client, city, check):
+    """98% 不达标 says why: the failed 否决项, each a link to its item."""
+    fill_check(check, city.manager_a, overrides={"LH-2": 8, "LH-3d": 1})
+    check.refresh_from_db()
+    assert (check.score, check.result) == (98, "fail")
+    for who in ("manager_a", "street"):
+        html = login(client, getattr(city, who)).get(url("inspection_detail", check.pk))
+        html = html.content.decode()
+        start = html.index('id="check-score"')
+        card = html[start : html.index("</section>", start)]
+        assert "98%" in card and "不达标" in card
+        assert 'data-testid="vetoes"' in card
+        assert links(card, "veto-link") == ["LH-3d"]
+        assert "治安防范好 · 案件" in card
+        assert "LH-2" not in card  # a failed item that is not a 否决项 is no reason
+        assert set(links(card, "veto-link")) <= anchors(html)
+
+
+def test_an_htmx_save_brings_the_reason_back_with_the_score(client, city, check):
+    answer = answer_of(check, "SY-1")
+    response = login(client, city.manager_a).post(
+        url("answer_save", answer.pk), {field(answer, "choice"): "no"}, **HTMX
+    )
+    html = response.content.decode()
+    assert links(html, "veto-link") == ["SY-1"]
+    response = client.post(url("answer_save", answer.pk), {field(answer, "choice"): "yes"}, **HTMX)
+    assert 'data-testid="vetoes"' not in response.content.decode()
+
+
+def test_a_score_below_the_line_says_which_line(client, city, check):
+    fill_check(check, city.manager_a, overrides={"LH-1": 0, "LH-2": 0})
+    check.refresh_from_db()
+    assert check.result == "basic"
+    html = login(client, city.manager_a).get(url("inspection_detail", check.pk)).content.decode()
+    assert 'data-testid="vetoes"' not in html
+    assert 'data-testid="result-reason"' in html and "85%" in html
+
+
+def test_the_next_unanswered_item_is_a_link_that_follows_the_answers(client, city, check):
+    login(client, city.manager_a)
+    html = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert links(html, "next-unanswered") == ["SY-1"]
+    assert "SY-1" in anchors(html)
+    sy1 = answer_of(check, "SY-1")
+    saved = client.post(url("answer_save", sy1.pk), {field(sy1, "choice"): "yes"}, **HTMX)
+    assert links(saved.content.decode(), "next-unanswered") == ["SY-2"]
+    # all answered: the link leads to the first item still without its photo, then is gone
+    fill_check(check, city.manager_a, evidence=False)
+    html = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert links(html, "next-unanswered") == ["SY-1"]
+    assert "需要照片或文件" in html or "photo" in html
+    fill_check(check, city.manager_a)
+    html = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert 'data-testid="next-unanswered"' not in html
+
+
+def test_answered_sections_fold_away_and_count_their_answers(client, city, check):
+    login(client, city.manager_a)
+    html = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert 'data-section="SY" open' in html and 'data-section="LH" open' in html
+    assert "已答 0/3" in html and "已答 0/10" in html
+    for answer in check.answers.select_related("item").filter(item__section__code="SY"):
+        services.answer_save(answer=answer, actor=city.manager_a, value_bool=True)
+        services.evidence_add(
+            answer=answer, actor=city.manager_a, upload=png_file(), content_type="image/png"
+        )
+    html = client.get(url("inspection_detail", check.pk)).content.decode()
+    assert 'data-section="SY">' in html  # folded: all answered, with their photos
+    assert 'data-section="LH" open' in html
+    assert "已答 3/3" in html
+    # an htmx save sends the section's new count with the score
+    lh1 = answer_of(check, "LH-1")
+    saved = client.post(url("answer_save", lh1.pk), {field(lh1, "value"): "9"}, **HTMX)
+    assert 'id="section-count-LH" hx-swap-oob="true"' in saved.content.decode()
+    assert "已答 1/10" in saved.content.decode()
+    # read-only (the reviewer), every section is open
+    fill_check(check, city.manager_a)
+    services.inspection_submit(inspection=check, actor=city.manager_a)
+    html = login(client, city.street).get(url("inspection_detail", check.pk)).content.decode()
+    assert 'data-section="SY" open' in html and 'data-section="LH" open' in html
+
+
+def test_a_section_with_a_returned_item_stays_open(client, city, submitted):
+    lh2 = answer_of(submitted, "LH-2")
+    services.inspection_return(
+        inspection=submitted, actor=city.street, item_comments={lh2.pk: "缺少凭证"}
+    )
+    html = login(client, city.manager_a).get(url("inspection_detail", submitted.pk))
+    html = html.content.decode()
+    assert 'data-section="SY">' in html
+    assert 'data-section="LH" open' in html
 
 
 # Review ------------------------------------------------------------------------------------------
@@ -664,7 +823,8 @@ def test_a_supervision_shows_last_months_self_check_beside_each_item(client, cit
     lh1 = html[html.index('id="item-LH-1"') : html.index('id="item-LH-2"')]
     assert "10 / 10" in lh1  # last month's self-check gave full marks
     fill_check(supervision, city.street, evidence=True)
-    assert client.post(url("inspection_submit", supervision.pk)).status_code == 302
+    assert client.post(url("inspection_submit", supervision.pk)).status_code == 200  # confirm?
+    assert client.post(url("inspection_submit", supervision.pk), CONFIRMED).status_code == 302
     supervision.refresh_from_db()
     assert supervision.status == S.APPROVED  # a supervision is final when submitted
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from inspections.models import AnswerType, ChecklistItem, Result
-from inspections.scoring import score_answers
+from inspections.scoring import failed_veto_items, score_answers
 
 
 def _answers(template, overrides):
@@ -113,3 +113,16 @@ def test_thresholds_come_from_the_template(template):
     template.pass_threshold = Decimal("95")
     result = score(template, LH_2=0)  # 90 %
     assert result.result == Result.BASIC
+
+
+def test_the_failed_veto_items_are_the_reason_and_agree_with_the_result(template):
+    """``failed_veto_items`` names the 否决项 that make a check 不达标 whatever its score, in
+    the answers' order; it is what ``score_answers`` counts as ``failed_critical``."""
+    items, answers = _answers(template, {"SY-1": False, "LH-2": 0, "LH-3d": 2, "LH-6b": "na"})
+    vetoes = failed_veto_items(template, answers.values())
+    assert [item.code for item in vetoes] == ["SY-1", "LH-3d"]  # not LH-2: not a 否决项
+    result = score_answers(template, items, answers)
+    assert result.failed_critical == tuple(item.code for item in vetoes)
+    assert result.result == Result.FAIL
+    _, clean = _answers(template, {"LH-2": 0})
+    assert failed_veto_items(template, clean.values()) == []
