@@ -31,6 +31,9 @@ LISTS = [
 @pytest.fixture
 def busy_city(transactional_db, city):
     """Company A's compounds with enough cases and hazards to fill several screens."""
+    for user, name in ((city.manager_a, "王晓燕"), (city.street, "张建国")):
+        user.first_name = name
+        user.save(update_fields=["first_name"])
     deadline = timezone.localdate() + datetime.timedelta(days=14)
     for i in range(12):
         dispute_services.case_register(
@@ -60,7 +63,7 @@ def _bottom(page, selector) -> float:
 
 @pytest.mark.parametrize(("url", "details_id", "field"), LISTS)
 def test_on_a_phone_the_figures_come_first_and_the_filters_are_folded(
-    live_server, busy_city, phone, url, details_id, field
+    live_server, busy_city, phone, screenshots, url, details_id, field
 ):
     base = live_server.url
     log_in(phone, base, "manager_a")
@@ -77,6 +80,7 @@ def test_on_a_phone_the_figures_come_first_and_the_filters_are_folded(
     assert strip.bounding_box()["y"] < first_card.bounding_box()["y"]
     assert first_card.bounding_box()["y"] < PHONE["height"]  # a card starts on the first screen
     no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / f"{url.strip('/')}-list-first-screen-phone.png"))
 
     # The summary opens the filters; filtering says how many are active.
     details.locator("summary").click()
