@@ -373,6 +373,9 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     pdf = desktop.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
     desktop.emulate_media(media="screen")
+    phone.goto(f"{base}/inspections/{check.pk}/print/")
+    assert phone.locator("[data-testid=check-paper] tr[data-code]").count() == 13
+    no_horizontal_overflow(phone)
 
     check.refresh_from_db()
     assert check.status == InspectionStatus.APPROVED
