@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from communities.models import Compound
+from communities.privacy import can_see_personal_data
 from disputes.handlers import handled_by_q
 from disputes.models import (
     CAN_ACCEPT,
@@ -82,6 +83,19 @@ class CaseFilters:
         return self.active_count > 0
 
 
+def _description_q(user, query: str) -> Q:
+    """The description matches the search; for a reader who may not see personal data, never
+    through a party's name (the page masks it there, and a hit would confirm a guessed name):
+    not when the search is part of a party's name or holds one."""
+    matches = Q(description__icontains=query)
+    if can_see_personal_data(user):
+        return matches
+    named = Party.objects.annotate(searched=Value(query)).filter(
+        Q(name__icontains=query) | Q(searched__icontains=F("name")), case=OuterRef("pk")
+    )
+    return matches & ~Q(Exists(named))
+
+
 def _mine_q(user) -> Q:
     """Cases I lead or handle, or that I registered (首问负责制)."""
     return Q(handler_id=user.pk) | Q(leader_id=user.pk) | Q(registered_by_id=user.pk)
@@ -114,7 +128,7 @@ def cases_for_list(
     if filters.query:
         cases = cases.filter(
             Q(number__icontains=filters.query)
-            | Q(description__icontains=filters.query)
+            | _description_q(user, filters.query)
             | Q(compound__name__icontains=filters.query)
         )
     if filters.year:

@@ -346,3 +346,18 @@ def test_a_handler_without_the_permission_ticks_parties_by_their_masked_names(
     assert refused.status_code == 200
     assert_no_full_name(refused.content)
     assert "赵**（" in refused.content.decode()
+
+
+def test_the_list_search_does_not_confirm_a_partys_name_in_the_description(
+    client, city, case, staff_a
+):
+    listed = reverse("disputes:case_list")
+
+    def found(query) -> bool:
+        return f'data-case="{case.pk}"'.encode() in client.get(listed, {"q": query}).content
+
+    client.force_login(staff_a)
+    assert not found("赵明远") and not found("明远") and not found("赵明远反映")
+    assert found("装修噪声") and found(case.number)  # the rest of the text still found
+    client.force_login(city.manager_a)
+    assert found("赵明远") and found("装修噪声")
