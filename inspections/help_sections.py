@@ -24,4 +24,6 @@ HELP_SECTIONS = {
     "key_management_list": "hazards#6-重点管理",
     "key_management_enter": "hazards#6-重点管理",
     "key_management_leave": "hazards#6-重点管理",
+    "check_export": "exports#1-在哪里导出",
+    "hazard_export": "exports#1-在哪里导出",
 }

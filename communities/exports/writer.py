@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -80,12 +81,22 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> N
         sheet.write_string(row, col, str(escape_formula(str(value))))
 
 
+def text_width(text: str) -> int:
+    """How many character widths ``text`` takes in a spreadsheet: a Chinese character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_width(column) -> int:
+    """The column's width, never narrower than its header (plus the auto-filter's button)."""
+    return max(column.width, text_width(column.header) + 3)
+
+
 def _write_sheet(book, sheet: Sheet, fmt: _Formats, progress: Progress | None, every: int) -> int:
     ws = book.add_worksheet(sheet.title[:31])
     columns = list(sheet.columns)
     for index, column in enumerate(columns):
         cell_format = {DATE: fmt.date, DATETIME: fmt.datetime}.get(column.kind)
-        ws.set_column(index, index, column.width, cell_format)
+        ws.set_column(index, index, column_width(column), cell_format)
     for index, column in enumerate(columns):
         ws.write_string(0, index, column.header, fmt.header)
     ws.freeze_panes(1, 0)

@@ -140,8 +140,9 @@ def test_the_data_sheet_has_a_frozen_header_an_autofilter_widths_and_date_cells(
 
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E6"  # the header and five compounds
+    # «小区编码» asked for 10 but needs 11: a column is never narrower than its header
     assert [sheet.column_dimensions[c].width for c in "ABCDE"] == pytest.approx(
-        [10.71, 30.71, 8.71, 12.71, 18.71], abs=0.01
+        [11.71, 30.71, 8.71, 12.71, 18.71], abs=0.01
     )
     assert all(cell.font.b for cell in sheet[1])
     date_cell, moment_cell = sheet["D2"], sheet["E2"]
@@ -490,3 +491,20 @@ def test_starting_needs_the_exporters_permission_and_a_known_key(city, client):
     assert client.post(reverse("communities:export_begin", args=["nope"])).status_code == 404
     client.logout()
     assert client.post(begin_url()).status_code == 302
+
+
+def test_no_column_of_any_export_is_narrower_than_its_header(city, tmp_path):
+    from communities.exports import exporters
+    from communities.exports.writer import text_width
+
+    assert text_width("户主身份证号") == 12 and text_width("SY-1 有场所") == 11
+    ctx = ExportContext(user=city.bureau, today=timezone.localdate())
+    for key, exporter in exporters().items():
+        path = tmp_path / f"{key}.xlsx"
+        write_xlsx(path, exporter, ctx)
+        for sheet in load_workbook(path).worksheets[1:]:
+            assert sheet.freeze_panes == "A2", (key, sheet.title)
+            assert sheet.auto_filter.ref.startswith("A1:"), (key, sheet.title)
+            for cell in sheet[1]:
+                width = sheet.column_dimensions[cell.column_letter].width
+                assert width >= text_width(cell.value) + 3, (key, cell.value, width)
