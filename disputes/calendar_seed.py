@@ -1,4 +1,28 @@
-"""Seeding the holiday table from the chinese-calendar package (for the years it knows)."""
+"""Seeding the holiday table from the chinese-calendar package (for the years it knows).
+
+The package names its holidays in English; the table holds them in Chinese, as the State
+Council's notice does (``HOLIDAY_NAMES``). Rows seeded before that keep the English name in
+the database and are shown in Chinese by the admin (``holiday_name``)."""
+
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def holiday_name(name: str) -> str:
+    """A holiday's name in Chinese: the package's English names translated, others as typed."""
+    return HOLIDAY_NAMES.get(name, name)
+
+
+def _name(value) -> str:
+    return holiday_name(str(getattr(value, "value", value)))[:50]
 
 
 def seed_calendar_days(CalendarDay) -> int:
@@ -8,12 +32,12 @@ def seed_calendar_days(CalendarDay) -> int:
 
     existing = set(CalendarDay.objects.values_list("date", flat=True))
     rows = [
-        CalendarDay(date=day, kind="holiday", name=str(getattr(name, "value", name))[:50])
+        CalendarDay(date=day, kind="holiday", name=_name(name))
         for day, name in constants.holidays.items()
         if day not in existing
     ]
     rows += [
-        CalendarDay(date=day, kind="workday", name=str(name)[:50])
+        CalendarDay(date=day, kind="workday", name=_name(name))
         for day, name in constants.workdays.items()
         if day not in existing
     ]

@@ -21,7 +21,10 @@ from .base import ExportContext, Exporter, get_exporter
 from .views import export_start
 from .writer import CSV_FORMAT, XLSX_FORMAT
 
-FORMAT_LABELS = {XLSX_FORMAT: "Excel (.xlsx)", CSV_FORMAT: "CSV"}
+FORMAT_LABELS = {
+    XLSX_FORMAT: _("Excel workbook (.xlsx)"),
+    CSV_FORMAT: _("Plain text table (.csv)"),
+}
 
 
 def _request_for(user, query: str) -> HttpRequest:

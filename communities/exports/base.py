@@ -58,8 +58,11 @@ class Exporter:
     title: str = ""
     #: the permission needed to export ("app_label.codename")
     permission: str = ""
-    #: the file's name before the date: ``<filename>-YYYY-MM-DD.xlsx``
+    #: the stored file's name before the date (ASCII): ``<filename>-YYYY-MM-DD-<job>.xlsx``
     filename: str = "export"
+    #: what the browser saves it as, before the local date: ``住户-2026-12-05.xlsx``
+    #: (Chinese, sent as RFC 5987 ``filename*``); ``filename`` when empty
+    download_name: str = ""
     #: formats offered; every exporter writes .xlsx, flat ones also CSV
     formats: tuple[str, ...] = ("xlsx",)
 

@@ -40,6 +40,7 @@ class RegisterExporter(AdminExporter):
         self.title = str(resource_class._meta.name or opts.verbose_name_plural)
         self.permission = f"{opts.app_label}.export_{opts.model_name}"
         self.filename = self.model.__name__
+        self.download_name = opts.verbose_name  # 住户-2026-12-05.xlsx
 
     def queryset(self, ctx: ExportContext):
         resource = self._resource(ctx)

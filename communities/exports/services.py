@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from communities.models import ExportJob, ExportStatus
 from communities.models.exports import EXPORT_DIR, export_path
@@ -53,11 +54,15 @@ def _stale_before(now: datetime.datetime) -> datetime.datetime:
 
 
 def export_filename(exporter, file_format: str, day: datetime.date, job_id: int = 0) -> str:
-    """A file's name, ASCII with the local date: what the browser saves, and (with the job's id)
-    the name it is stored under."""
-    stem = exporter.filename if exporter else "export"
-    suffix = f"-{job_id}" if job_id else ""
-    return f"{stem}-{day:%Y-%m-%d}{suffix}.{file_format}"
+    """A file's name with the local date. Without a job's id: what the browser saves, named
+    after the content in the files' language (``住户-2026-12-05.xlsx``); with it: the ASCII
+    name it is stored under (``Household-2026-12-05-17.xlsx``)."""
+    if job_id:
+        stem = exporter.filename if exporter else "export"
+        return f"{stem}-{day:%Y-%m-%d}-{job_id}.{file_format}"
+    with override(settings.LANGUAGE_CODE):
+        stem = str(exporter.download_name or exporter.filename) if exporter else "export"
+    return f"{stem}-{day:%Y-%m-%d}.{file_format}"
 
 
 def export_job_create(*, user, exporter_key: str, params: dict, file_format: str, total: int):

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.models import ExportJob, ExportStatus
@@ -34,7 +35,8 @@ def export_now(exporter: Exporter, ctx: ExportContext, file_format: str) -> Http
         content = path.read_bytes()
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     name = export_filename(exporter, file_format, ctx.today)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A Chinese name travels as RFC 5987 ``filename*``, which every current browser reads.
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

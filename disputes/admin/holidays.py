@@ -1,12 +1,20 @@
-"""The holiday table in the admin: the same for every district (it is the national calendar)."""
+"""The holiday table in the admin: the same for every district (it is the national calendar).
+
+It opens on this year and the years after (what deadlines are counted with now), newest first;
+the year filter reaches back to every year the table holds. Holiday names are Chinese, also
+for rows seeded in English by an older version (``calendar_seed.holiday_name``).
+"""
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from disputes.calendar_seed import HOLIDAY_NAMES, holiday_name
 from disputes.models import CalendarDay
 from disputes.workdays import unknown_years
 
@@ -14,19 +22,82 @@ MSG_UNKNOWN_YEARS = _(
     "The calendar has no holidays for %(years)s: deadlines there count weekends only. "
     "Add that year's holidays and make-up working days when the State Council publishes them."
 )
+CURRENT = "current"
+ALL = "all"
+
+
+class YearFilter(admin.SimpleListFilter):
+    """This year and later unless another year (or every year) is chosen."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = CalendarDay.objects.dates("date", "year", order="DESC")
+        return [
+            (CURRENT, _("This year and later")),
+            *((str(d.year), str(d.year)) for d in years),
+            (ALL, _("All years")),
+        ]
+
+    def value(self):
+        return super().value() or CURRENT
+
+    def choices(self, changelist):
+        # No «全部» entry of Django's own: «全部年份» is one of the lookups, and the default
+        # (this year and later) is shown as chosen when no year is in the URL.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == ALL:
+            return queryset
+        if value.isascii() and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset.filter(date__year__gte=timezone.localdate().year)
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row seeded in English is shown (and saved back) in Chinese.
+        if self.instance.pk:
+            self.initial["name"] = holiday_name(self.instance.name)
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "weekday", "kind", "name"]
-    list_filter = ["kind", ("date", admin.DateFieldListFilter)]
+    form = CalendarDayForm
+    list_display = ["date", "weekday", "kind", "holiday"]
+    list_filter = [YearFilter, "kind"]
     search_fields = ["name"]
-    date_hierarchy = "date"
+    ordering = ["-date"]
     list_per_page = 100
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         return date_format(obj.date, "D")
+
+    @admin.display(description=CalendarDay._meta.get_field("name").verbose_name, ordering="name")
+    def holiday(self, obj):
+        return holiday_name(obj.name)
+
+    def get_search_results(self, request, queryset, search_term):
+        # «春节» also finds the rows stored under the package's English name.
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        english = [en for en, zh in HOLIDAY_NAMES.items() if search_term and search_term in zh]
+        if english:
+            found |= queryset.filter(Q(name__in=english))
+        return found, duplicates
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()

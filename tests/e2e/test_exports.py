@@ -61,5 +61,5 @@ def test_a_big_export_shows_its_progress_then_the_download(
     with page.expect_download() as info:
         link.click()
     saved = Path(info.value.path())
-    assert info.value.suggested_filename.startswith("Household-")
+    assert info.value.suggested_filename.startswith("住户-")
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == job.sha256
