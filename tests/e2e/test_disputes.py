@@ -365,6 +365,27 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
         assert OUTCOME in timeline[5]["note"]
         bureau.screenshot(path=str(screenshots / "disputes-timeline-desktop.png"), full_page=True)
 
+        # The case file for the paper archive: A4, without the site's navigation.
+        bureau.click("[data-testid=print-link]")
+        bureau.wait_for_url(f"{base}{case_url}print/")
+        paper = bureau.locator("[data-testid=case-file]")
+        on_paper = paper.inner_text()
+        for text in (case.number, DESCRIPTION, APPLICANT, AGREED, OUTCOME, OTHERS_PRESENT):
+            assert text in on_paper
+        assert paper.locator("tr[data-event]").count() == len(timeline)
+        assert paper.locator("tr[data-session]").count() == 1
+        bureau.screenshot(path=str(screenshots / "disputes-case-file.png"), full_page=False)
+        bureau.emulate_media(media="print")
+        assert not bureau.locator(".site-header").is_visible()
+        assert not bureau.locator(".paper-toolbar").is_visible()
+        assert paper.is_visible()
+        pdf = bureau.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+        bureau.emulate_media(media="screen")
+        phone.goto(f"{base}{case_url}print/")
+        assert phone.locator("[data-testid=case-file] tr[data-event]").count() == len(timeline)
+        no_horizontal_overflow(phone)
+
         # The bureau's list: all four cases of the district and their figures.
         bureau.goto(f"{base}/disputes/")
         assert bureau.locator(".case-list > li").count() == 4
