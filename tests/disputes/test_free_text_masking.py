@@ -224,7 +224,7 @@ def test_the_print_style_sheet_prints_a4_without_navigation():
     with open(finders.find("css/print.css"), encoding="utf-8") as sheet:
         css = sheet.read()
     assert "size: A4" in css and "@media print" in css
-    printed = css.split("@media print")[1]
+    printed = css.split("@media print {")[1]
     for hidden in (".site-header", ".site-footer", ".paper-toolbar"):
         assert hidden in printed
 
