@@ -3,8 +3,8 @@ may not see personal data (``disputes.privacy``).
 
 An admin class lists its text fields in ``masked_texts``; for such a user each is swapped, per
 request, for its ``<field>_masked`` column (``masked_text_column``), never by changing the
-(shared) admin class, and the texts are left out of the search, which would confirm a guessed
-name.
+(shared) admin class; the texts are left out of the search, which would confirm a guessed
+name, and their old and new values are masked on the object's audit history page.
 """
 
 from __future__ import annotations
@@ -40,6 +40,16 @@ def masked_text_column(field: str, description):
     return column
 
 
+def mask_changes(changes: dict, fields, mask) -> dict:
+    """An audit entry's changes (field → [old, new]) with the named texts masked."""
+    masked = dict(changes)
+    for field in set(fields) & set(changes):
+        values = changes[field]
+        if isinstance(values, list):
+            masked[field] = [mask(v) if isinstance(v, str) else v for v in values]
+    return masked
+
+
 class MaskedTextsMixin:
     """Swap the ``masked_texts`` fields for their masked columns for users who may not see
     personal data (fields, fieldsets, read-only fields and search)."""
@@ -68,6 +78,18 @@ class MaskedTextsMixin:
         if can_see_personal_data(request.user):
             return fields
         return [name for name in fields if name not in self.masked_texts]
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        """The object's audit history: the texts' old and new values masked like the texts."""
+        response = super().auditlog_history_view(request, object_id, extra_context)
+        if can_see_personal_data(request.user) or not self.masked_texts:
+            return response
+        page = response.context_data["log_entries"]
+        page.object_list = list(page.object_list)  # the entries rendered are these, masked
+        mask = _masker(response.context_data["object"])
+        for entry in page.object_list:
+            entry.changes = mask_changes(entry.changes_dict, self.masked_texts, mask)
+        return response
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -361,3 +361,16 @@ def test_the_list_search_does_not_confirm_a_partys_name_in_the_description(
     assert found("装修噪声") and found(case.number)  # the rest of the text still found
     client.force_login(city.manager_a)
     assert found("赵明远") and found("装修噪声")
+
+
+def test_the_cases_audit_history_masks_the_texts_for_a_role_without_the_permission(
+    client, city, case
+):
+    history = reverse("admin:disputes_disputecase_auditlog", args=[case.pk])
+    client.force_login(city.viewer_a)
+    response = client.get(history)
+    assert response.status_code == 200
+    assert_no_full_name(response.content)
+    assert "赵**反映楼上孙**家装修噪声扰民" in response.content.decode()
+    client.force_login(city.manager_a)
+    assert_every_name(client.get(history).content)
