@@ -10,6 +10,10 @@ they are not: ``not_personal_data = {"name": "the name of a place"}``. The admin
 the exports, the import previews and the audit log all read the declaration through the
 functions below; a test walks every model and fails on a field named like a personal one that
 is declared neither way.
+
+A name typed into free text is no field: ``name_masker`` / ``mask_names_in_text`` mask given
+full names wherever they stand in a text (a dispute case's description names its parties:
+``disputes.privacy`` masks every text of a case with them).
 """
 
 import re
