@@ -12,6 +12,7 @@ from communities.privacy import can_see_personal_data, personal_fields
 
 from .importexport import RegisterImportExportMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
+from .timeline import short_date_column
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -58,17 +59,18 @@ class ManagementTermInline(ScopedInlineMixin, admin.TabularInline):
 @admin.register(m.Compound)
 class CompoundAdmin(RegisterAdmin):
     resource_classes = [r.CompoundResource]
+    # What fits a 1280 px screen beside the menu and the filters: the name first (the link,
+    # on one line), then code, community, company, households, management. The street,
+    # buildings and title are filters (and on the compound's page), not columns.
     list_display = [
-        "code",
         "name",
+        "code",
         "community",
-        "street_name",
         "current_company",
         "household_count",
-        "building_count",
         "management_mode",
-        "title_level",
     ]
+    list_display_links = ["name"]
     list_select_related = ["community__street"]
     list_filter = [
         "management_mode",
@@ -151,12 +153,14 @@ class PropertyCompanyAdmin(RegisterAdmin):
 @admin.register(m.ManagementTerm)
 class ManagementTermAdmin(RegisterAdmin):
     resource_classes = [r.ManagementTermResource]
-    list_display = ["compound", "company", "start", "end", "contract_number"]
+    list_display = ["compound", "company", "start_day", "end_day", "contract_number"]
     list_select_related = ["compound", "company"]
     list_filter = [("company", RelatedOnly)]
     search_fields = ["compound__name", "compound__code", "company__name", "contract_number"]
     autocomplete_fields = ["compound", "company"]
     date_hierarchy = "start"
+    start_day = short_date_column(m.ManagementTerm, "start")
+    end_day = short_date_column(m.ManagementTerm, "end")
 
 
 PERSONAL_FIELDS = list(personal_fields(m.Household))
@@ -172,11 +176,10 @@ class HouseholdAdmin(RegisterAdmin):
     """
 
     resource_classes = [r.HouseholdResource]
+    # Building, unit and room in one column («3-2-501»): the list fits a 1280 px screen.
     list_display = [
         "compound",
-        "building",
-        "unit",
-        "room",
+        "dwelling",
         "occupancy",
         "residents",
         "floating_residents",
@@ -194,6 +197,10 @@ class HouseholdAdmin(RegisterAdmin):
         "residents",
         "floating_residents",
     ]
+
+    @admin.display(description=_("building-unit-room"), ordering="building")
+    def dwelling(self, obj):
+        return "-".join(part for part in (obj.building, obj.unit, obj.room) if part)
 
     def get_list_display(self, request):
         personal = (

@@ -65,8 +65,10 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     personal_lookups: tuple[str, ...] = ()
     show_full_result_count = False
     # The global audit log is for operators (it is not scoped); each object's own history,
-    # reached through its scoped admin, is for everyone who may see the object.
-    show_auditlog_history_link = True
+    # reached through its scoped admin, is for everyone who may see the object: a «审计日志»
+    # button on the object's page (templates/admin/change_form.html), not a column of links
+    # that costs every change list its width.
+    show_auditlog_history_link = False
     list_per_page = 50
 
     def get_queryset(self, request):

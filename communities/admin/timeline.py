@@ -9,7 +9,10 @@ the system (a scheduled job).
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.exports.base import person_name
@@ -70,3 +73,23 @@ class TimelineColumnsMixin:
     @admin.display(description=_("by"), ordering="actor__first_name")
     def actor_name(self, obj):
         return person_name(obj.actor) if obj.actor_id else SYSTEM
+
+
+def short_date_column(model, field: str, *, with_time: bool = False, description=None):
+    """A date (or moment, local) column as ``2026-12-05`` (``2026-12-05 14:30``): half the
+    width of «2026年12月5日», so a change list fits a 1280 px screen."""
+    if description is None:
+        description = model._meta.get_field(field).verbose_name
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        if value is None:
+            return "—"
+        if with_time:
+            return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).date()
+        return f"{value:%Y-%m-%d}"
+
+    return column

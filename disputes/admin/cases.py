@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.admin import ScopedAdminMixin, masked_column
 from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMixin
+from communities.admin.timeline import TimelineColumnsMixin, person_column, short_date_column
 from communities.exports import get_exporter
 from communities.exports.views import export_start
 from communities.privacy import can_see_personal_data, personal_fields
@@ -62,39 +63,50 @@ class PartyInline(CaseInline):
 
 class SessionInline(SessionPresentMixin, MaskedTextsMixin, CaseInline):
     model = MediationSession
-    fields = ["held_on", "mediators", "present", "agreed", "recorded_by", "recorded_at"]
+    fields = ["held_on", "mediators", "present", "agreed", "recorded_by_name", "recorded_at"]
     select_related = ("recorded_by",)
     masked_texts = ("mediators", "present", "agreed")
     mediators_masked = masked_text_column("mediators", _("mediators"))
     agreed_masked = masked_text_column("agreed", _("what was agreed"))
+    recorded_by_name = person_column(MediationSession, "recorded_by")
 
 
 class ReturnVisitInline(MaskedTextsMixin, CaseInline):
     model = ReturnVisit
-    fields = ["visited_on", "satisfaction", "note", "visited_by", "recorded_at"]
+    fields = ["visited_on", "satisfaction", "note", "visited_by_name", "recorded_at"]
     select_related = ("visited_by",)
     masked_texts = ("note",)
     note_masked = masked_text_column("note", _("note"))
+    visited_by_name = person_column(ReturnVisit, "visited_by")
 
 
-class CaseEventInline(MaskedTextsMixin, CaseInline):
+class CaseEventInline(MaskedTextsMixin, TimelineColumnsMixin, CaseInline):
     model = CaseEvent
     masked_texts = ("note",)
     note_masked = masked_text_column("note", _("note"))
     fields = [
         "at",
-        "action",
-        "from_status",
-        "to_status",
-        "from_level",
-        "to_level",
-        "actor",
-        "handler",
+        "action_label",
+        "from_label",
+        "to_label",
+        "from_level_label",
+        "to_level_label",
+        "actor_name",
+        "handler_name",
         "deadline",
         "note",
     ]
     select_related = ("actor", "handler")
     verbose_name_plural = _("timeline")
+    handler_name = person_column(CaseEvent, "handler")
+
+    @admin.display(description=CaseEvent._meta.get_field("from_level").verbose_name)
+    def from_level_label(self, obj):
+        return obj.from_level_label or "—"
+
+    @admin.display(description=CaseEvent._meta.get_field("to_level").verbose_name)
+    def to_level_label(self, obj):
+        return obj.to_level_label or "—"
 
 
 @admin.register(DisputeCase)
@@ -113,9 +125,9 @@ class DisputeCaseAdmin(
         "category",
         "level",
         "status",
-        "deadline",
+        "deadline_day",
         "overdue",
-        "handler",
+        "handler_name",
     ]
     list_filter = [
         "status",
@@ -150,13 +162,13 @@ class DisputeCaseAdmin(
                     "status",
                     "overdue",
                     "registered_at",
-                    "registered_by",
+                    "registered_by_name",
                 ]
             },
         ),
         (
             _("The four fixes (四定)"),
-            {"fields": ["leader", "handler", "plan", "deadline", "escalations"]},
+            {"fields": ["leader_name", "handler_name", "plan", "deadline", "escalations"]},
         ),
         (
             _("How it ended"),
@@ -173,6 +185,11 @@ class DisputeCaseAdmin(
             },
         ),
     ]
+
+    registered_by_name = person_column(DisputeCase, "registered_by")
+    leader_name = person_column(DisputeCase, "leader")
+    handler_name = person_column(DisputeCase, "handler")
+    deadline_day = short_date_column(DisputeCase, "deadline")
 
     def get_readonly_fields(self, request, obj=None):
         return [name for _title, options in self.fieldsets for name in options["fields"]]

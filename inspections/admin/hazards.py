@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
@@ -17,7 +16,12 @@ from communities.admin.readonly import (
     ReadOnlyMixin,
     ScopedReadOnlyAdmin,
 )
-from communities.admin.timeline import TimelineColumnsMixin, TimelineStatusFilter, person_column
+from communities.admin.timeline import (
+    TimelineColumnsMixin,
+    TimelineStatusFilter,
+    person_column,
+    short_date_column,
+)
 from communities.models import Compound
 from inspections import models as m
 from inspections import services
@@ -44,7 +48,7 @@ class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelA
         "category",
         "severity",
         "status",
-        "deadline",
+        "deadline_day",
         "overdue",
         "source",
         "raised_on",
@@ -80,9 +84,8 @@ class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelA
     def overdue(self, obj):
         return obj.is_overdue()
 
-    @admin.display(description=_("raised on"), ordering="created_at")
-    def raised_on(self, obj):
-        return timezone.localtime(obj.created_at).date()
+    deadline_day = short_date_column(m.Hazard, "deadline")
+    raised_on = short_date_column(m.Hazard, "created_at", description=_("raised on"))
 
 
 @admin.register(m.HazardEvent)
@@ -93,13 +96,15 @@ class HazardEventAdmin(TimelineColumnsMixin, ScopedReadOnlyAdmin):
         "from_label",
         "to_label",
         "actor_name",
-        "deadline",
-        "at",
+        "deadline_day",
+        "at_time",
     ]
     list_select_related = ["hazard__compound", "actor"]
     ordering = ["-at", "-pk"]  # a log: the newest step first
     list_filter = ["action", TimelineStatusFilter]
     search_fields = ["hazard__compound__name", "hazard__compound__code", "note"]
+    deadline_day = short_date_column(m.HazardEvent, "deadline")
+    at_time = short_date_column(m.HazardEvent, "at", with_time=True)
     fields = [
         "hazard",
         "action_label",
@@ -161,10 +166,10 @@ class LeaveForm(forms.Form):
 class KeyManagementAdmin(ScopedReadOnlyAdmin):
     list_display = [
         "compound",
-        "started_on",
+        "started_day",
         "start_reason",
         "started_by_name",
-        "ended_on",
+        "ended_day",
         "end_reason",
         "ended_by_name",
     ]
@@ -183,6 +188,8 @@ class KeyManagementAdmin(ScopedReadOnlyAdmin):
         "ended_by_name",
     ]
     started_by_name = person_column(m.KeyManagement, "started_by", system=True)
+    started_day = short_date_column(m.KeyManagement, "started_on")
+    ended_day = short_date_column(m.KeyManagement, "ended_on")
     ended_by_name = person_column(m.KeyManagement, "ended_by")
 
     @staticmethod

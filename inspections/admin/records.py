@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
 from communities.admin.readonly import ReadOnlyInline, ReadOnlyMixin, ScopedReadOnlyAdmin
-from communities.admin.timeline import TimelineColumnsMixin, TimelineStatusFilter, person_column
+from communities.admin.timeline import (
+    TimelineColumnsMixin,
+    TimelineStatusFilter,
+    person_column,
+    short_date_column,
+)
 from inspections import models as m
 from inspections import resources as r
 
@@ -64,7 +69,7 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.Mo
         "score",
         "result",
         "organisation",
-        "submitted_at",
+        "submitted_time",
     ]
     list_select_related = ["compound", "organisation"]
     list_filter = [
@@ -95,6 +100,7 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.Mo
         "summary",
     ]
     created_by_name = person_column(m.Inspection, "created_by", system=True)
+    submitted_time = short_date_column(m.Inspection, "submitted_at", with_time=True)
     submitted_by_name = person_column(m.Inspection, "submitted_by")
     reviewed_by_name = person_column(m.Inspection, "reviewed_by")
 
@@ -156,9 +162,10 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
 
 @admin.register(m.InspectionEvent)
 class InspectionEventAdmin(TimelineColumnsMixin, ScopedReadOnlyAdmin):
-    list_display = ["inspection", "action_label", "from_label", "to_label", "actor_name", "at"]
+    list_display = ["inspection", "action_label", "from_label", "to_label", "actor_name", "at_time"]
     list_select_related = ["inspection__compound", "actor"]
     ordering = ["-at", "-pk"]  # a log: the newest step first
     list_filter = ["action", TimelineStatusFilter]
     search_fields = ["inspection__compound__name", "inspection__compound__code", "note"]
     fields = ["inspection", "action_label", "from_label", "to_label", "actor_name", "at", "note"]
+    at_time = short_date_column(m.InspectionEvent, "at", with_time=True)

@@ -39,7 +39,7 @@ class TemplateAdminBase(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     (the standard is global). Writes only while the version is an unused draft."""
 
     show_full_result_count = False
-    show_auditlog_history_link = True
+    show_auditlog_history_link = False  # the «审计日志» button on the page instead
     list_per_page = 50
 
     def template_of(self, obj) -> m.ChecklistTemplate:  # pragma: no cover - abstract

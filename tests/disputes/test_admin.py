@@ -300,3 +300,19 @@ def test_the_agreement_is_offered_through_the_scoped_download_only(client, city,
     assert reverse("disputes:agreement", args=[case.pk]) in content
     assert reverse("disputes:case_detail", args=[case.pk]) in content
     assert case.agreement_file.name not in content
+
+
+def test_the_case_page_shows_its_timeline_in_words_and_people_by_name(client, city, cases):
+    city.manager_a.first_name = "钱立新"
+    city.manager_a.save(update_fields=["first_name"])
+    case = accept(cases["A1"], city.manager_a)
+    client.force_login(city.manager_a)
+
+    page = client.get(url("change", case.pk)).content.decode()
+
+    timeline = page[page.index('id="events-group"') :]
+    assert "受理（四定）" in timeline and "已登记" in timeline
+    assert "社区" in timeline and "钱立新" in timeline
+    for code in (">register<", ">accept<", ">registered<", ">community<", ">manager_a<"):
+        assert code not in page
+    assert f"{case.number} register" not in page
