@@ -793,7 +793,8 @@ def _walk(rng, cast: Cast, plan: Plan, pdf: bytes, today: datetime.date) -> Disp
                 actor=team.mediator,
                 visited_on=today,
                 satisfaction=satisfaction,
-                note=VISIT_NOTES[satisfaction],
+                # Names the applicant, as a real note does (masked for roles that may not see it).
+                note=f"回访{plan.parties[0]['name']}：{VISIT_NOTES[satisfaction]}",
             )
     return case
 
