@@ -5,7 +5,7 @@ HELP_SECTIONS = {
     "case_list": "disputes#3-案件列表筛选和统计",
     "case_register": "disputes#4-登记案件首问负责制",
     "case_detail": "disputes#5-案件页面和处理过程",
-    "case_print": "disputes#5-案件页面和处理过程",
+    "case_print": "disputes#打印卷宗",
     "case_accept": "disputes#6-受理落实四定",
     "case_session": "disputes#7-调解记录",
     "case_resolve": "disputes#8-结案化解未化解结案撤回",

@@ -6,7 +6,7 @@ HELP_SECTIONS = {
     "inspection_open": "self-checks#3-填写月度自查物业服务企业",
     "supervision_open": "self-checks#8-督导检查",
     "inspection_detail": "self-checks#3-填写月度自查物业服务企业",
-    "inspection_print": "self-checks#3-填写月度自查物业服务企业",
+    "inspection_print": "self-checks#11-打印存档",
     "inspection_submit": "self-checks#4-提交",
     "inspection_approve": "self-checks#5-审核通过或退回街道办住建局",
     "inspection_return": "self-checks#5-审核通过或退回街道办住建局",
