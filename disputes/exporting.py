@@ -152,6 +152,7 @@ class CasesExporter(AdminExporter):
     title = "矛盾纠纷案件"
     permission = "disputes.export_disputecase"
     filename = "disputes"
+    download_name = "矛盾纠纷案件"
     model = DisputeCase
 
     def _form(self, ctx: ExportContext) -> CaseFilterForm:

@@ -166,6 +166,7 @@ class InspectionsExporter(AdminExporter):
     title = "检查（每次检查一行，含各项结果）"
     permission = "inspections.export_inspection"
     filename = "inspections"
+    download_name = "检查"
     formats = ("xlsx", "csv")
     model = Inspection
 
@@ -213,6 +214,7 @@ class HazardsExporter(AdminExporter):
     title = "隐患"
     permission = "inspections.export_hazard"
     filename = "hazards"
+    download_name = "隐患"
     formats = ("xlsx", "csv")
     model = Hazard
 

@@ -4,6 +4,7 @@ row per inspection with its item results, a query count that does not grow with 
 import csv
 import datetime
 import io
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -138,13 +139,17 @@ def test_the_score_is_the_stored_score(client, city, checks):
     assert found["A1"]["得分（%）"] == pytest.approx(float(a1.score))
 
 
-def test_the_file_is_named_after_the_model_and_the_local_date(client, city, checks):
+def test_the_file_is_named_in_chinese_after_its_content_and_the_local_date(client, city, checks):
     client.force_login(city.bureau)
     today = timezone.localdate()
     response = export(client, "inspection", CSV)
-    assert response["Content-Disposition"] == f'attachment; filename="inspections-{today}.csv"'
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''{quote('检查')}-{today}.csv"
+    )
     response = export(client, "hazard")
-    assert response["Content-Disposition"] == f'attachment; filename="hazards-{today}.xlsx"'
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''{quote('隐患')}-{today}.xlsx"
+    )
 
 
 def test_manager_b_exports_only_company_b_inspections(client, city, checks):
