@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
@@ -16,6 +17,13 @@ from inspections import models as m
 from inspections import resources as r
 
 from .common import STREET, ExportOnlyMixin, MonthFilter, RelatedOnly
+
+FILE_KINDS = {
+    "image/jpeg": _("JPEG photo"),
+    "image/png": _("PNG picture"),
+    "image/webp": _("WebP picture"),
+    "application/pdf": _("PDF document"),
+}
 
 
 def answer_text(answer: m.Answer):
@@ -140,12 +148,20 @@ class AnswerAdmin(ScopedReadOnlyAdmin):
 @admin.register(m.Evidence)
 class EvidenceAdmin(ScopedReadOnlyAdmin):
     # File names only, no links: files are served by the workbench's scoped views.
-    list_display = ["original_name", "compound", "month", "item_code", "content_type", "size"]
+    list_display = ["original_name", "compound", "month", "item_code", "kind", "file_size"]
     list_select_related = ["answer__inspection__compound", "answer__item"]
     list_filter = ["content_type", ("answer__inspection__compound__community__street", RelatedOnly)]
     search_fields = ["original_name", "answer__inspection__compound__name"]
     fields = ["answer", "original_name", "content_type", "size", "uploaded_by_name", "uploaded_at"]
     uploaded_by_name = person_column(m.Evidence, "uploaded_by")
+
+    @admin.display(description=m.Evidence._meta.get_field("content_type").verbose_name)
+    def kind(self, obj):
+        return FILE_KINDS.get(obj.content_type, obj.content_type)
+
+    @admin.display(description=_("size"), ordering="size")
+    def file_size(self, obj):
+        return filesizeformat(obj.size)
 
     @admin.display(description=_("compound"))
     def compound(self, obj):

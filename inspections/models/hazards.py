@@ -181,7 +181,7 @@ class HazardEvent(TimelineEvent):
         verbose_name_plural = _("hazard events")
 
     def __str__(self) -> str:
-        return f"{self.hazard_id} {self.action}"
+        return f"{self.hazard_id} {self.label}"
 
 
 class KeyManagementQuerySet(CompoundScopedQuerySet):

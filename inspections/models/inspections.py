@@ -257,4 +257,4 @@ class InspectionEvent(TimelineEvent):
         verbose_name_plural = _("inspection events")
 
     def __str__(self) -> str:
-        return f"{self.inspection_id} {self.action}"
+        return f"{self.inspection_id} {self.label}"
