@@ -15,7 +15,7 @@ from itertools import islice
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from communities.exports import DATE, NUMBER, Column, ExportContext, Sheet
+from communities.exports import DATE, MONTH, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
 from communities.exports.filters import describe_form
 from communities.models import Compound
@@ -51,7 +51,7 @@ COMPOUND_COLUMNS = [
 ]
 INSPECTION_COLUMNS = [
     *COMPOUND_COLUMNS,
-    Column(field_word(Inspection, "period"), 9),
+    Column(field_word(Inspection, "period"), 9, MONTH),
     Column(field_word(Inspection, "kind"), 10),
     Column(field_word(Inspection, "organisation"), 18),
     Column(field_word(Inspection, "status"), 12),
@@ -120,7 +120,7 @@ def _inspection_row(obj: Inspection) -> list:
         compound.name,
         compound.community.street.name,
         compound.community.name,
-        f"{obj.period:%Y-%m}",
+        obj.period,
         choice_label(InspectionKind, obj.kind),
         obj.organisation.name if obj.organisation else "",
         choice_label(InspectionStatus, obj.status),

@@ -5,6 +5,7 @@ as an ``ExportJob`` in Celery, downloaded by their owner only."""
 from .base import (
     DATE,
     DATETIME,
+    MONTH,
     NUMBER,
     TEXT,
     Column,
@@ -19,6 +20,7 @@ from .base import (
 __all__ = [
     "DATE",
     "DATETIME",
+    "MONTH",
     "NUMBER",
     "TEXT",
     "Column",

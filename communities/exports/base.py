@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
-KINDS = (TEXT, NUMBER, DATE, DATETIME)
+MONTH = "month"  # a month: the first day as a date cell shown as 2026-10
+KINDS = (TEXT, NUMBER, DATE, DATETIME, MONTH)
 
 
 @dataclass(frozen=True)

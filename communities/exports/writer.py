@@ -27,6 +27,7 @@ from communities.vocabulary import FILE_LANGUAGE
 from .base import (
     DATE,
     DATETIME,
+    MONTH,
     NUMBER,
     ExportContext,
     Exporter,
@@ -38,6 +39,7 @@ from .base import (
 INFO_SHEET = "导出说明"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONTH_FORMAT = "yyyy-mm"
 NO_FILTER = "无（导出全部可见数据）"
 SCOPE_LABEL, FILTER_LABEL = "数据范围", "筛选条件"
 CSV_FORMAT, XLSX_FORMAT = "csv", "xlsx"
@@ -64,6 +66,7 @@ class _Formats:
         self.label = book.add_format({"bold": True})
         self.date = book.add_format({"num_format": DATE_FORMAT})
         self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
+        self.month = book.add_format({"num_format": MONTH_FORMAT})
 
 
 def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> None:
@@ -72,7 +75,7 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> N
     if isinstance(value, datetime.datetime) and kind != DATE:
         sheet.write_datetime(row, col, _naive_local(value), fmt.datetime)
     elif isinstance(value, datetime.date):  # a date, or a moment in a date column
-        sheet.write_datetime(row, col, _as_date(value), fmt.date)
+        sheet.write_datetime(row, col, _as_date(value), fmt.month if kind == MONTH else fmt.date)
     elif isinstance(value, bool):
         sheet.write_string(row, col, "是" if value else "否")
     elif isinstance(value, (int, float, Decimal)):
@@ -95,7 +98,7 @@ def _write_sheet(book, sheet: Sheet, fmt: _Formats, progress: Progress | None, e
     ws = book.add_worksheet(sheet.title[:31])
     columns = list(sheet.columns)
     for index, column in enumerate(columns):
-        cell_format = {DATE: fmt.date, DATETIME: fmt.datetime}.get(column.kind)
+        cell_format = {DATE: fmt.date, DATETIME: fmt.datetime, MONTH: fmt.month}.get(column.kind)
         ws.set_column(index, index, column_width(column), cell_format)
     for index, column in enumerate(columns):
         ws.write_string(0, index, column.header, fmt.header)
@@ -164,16 +167,19 @@ def write_csv(path, exporter: Exporter, ctx: ExportContext, *, progress=None, ev
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([column.header for column in sheet.columns])
+        months = {i for i, column in enumerate(sheet.columns) if column.kind == MONTH}
         for rows, values in enumerate(sheet.rows, start=1):
-            writer.writerow([_csv_cell(value) for value in values])
+            writer.writerow([_csv_cell(value, month=i in months) for i, value in enumerate(values)])
             if progress and rows % every == 0:
                 progress(rows)
     return rows
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value, month: bool = False) -> str:
     if value is None:
         return ""
+    if month and isinstance(value, datetime.date):
+        return f"{value:%Y-%m}"
     if isinstance(value, datetime.datetime):
         return f"{_naive_local(value):%Y-%m-%d %H:%M}"
     if isinstance(value, datetime.date):

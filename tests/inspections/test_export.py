@@ -119,8 +119,10 @@ def test_one_row_per_inspection_with_its_item_results_as_columns(client, city, c
         "甲一小区",
         "和平街道",
         "幸福社区",
-        "2026-10",
+        day(PERIOD),  # a month: a real date cell shown as 2026-10
     )
+    month = data_sheet(export(client, "inspection"))["E2"]
+    assert month.is_date and month.number_format == "yyyy-mm"
     assert (a1["类别"], a1["状态"], a1["检查单位"]) == ("自查", "已通过", "甲物业公司")
     assert a1["检查结果"] in ("达标", "基本达标")
     assert a1["SY-1 有场所"] == "是"
@@ -186,6 +188,7 @@ def test_text_that_could_run_as_a_formula_is_escaped_in_xlsx_and_csv(client, cit
     rows = list(csv.reader(io.StringIO(text)))
     a1 = next(row for row in rows if row[0] == "A1")
     assert a1[column] == "'=HYPERLINK(1)"
+    assert a1[rows[0].index("月份")] == "2026-10"
 
 
 def test_exporting_needs_the_export_permission(client, city, checks):
