@@ -26,6 +26,19 @@ FILE_KINDS = {
 }
 
 
+class FileKindFilter(admin.SimpleListFilter):
+    """Evidence by file kind, offered in words (not image/jpeg)."""
+
+    title = m.Evidence._meta.get_field("content_type").verbose_name
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        return list(FILE_KINDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type=self.value()) if self.value() else queryset
+
+
 def answer_text(answer: m.Answer):
     return r.answer_value(
         answer.item.answer_type,
@@ -150,7 +163,7 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
     # File names only, no links: files are served by the workbench's scoped views.
     list_display = ["original_name", "compound", "month", "item_code", "kind", "file_size"]
     list_select_related = ["answer__inspection__compound", "answer__item"]
-    list_filter = ["content_type", ("answer__inspection__compound__community__street", RelatedOnly)]
+    list_filter = [FileKindFilter, ("answer__inspection__compound__community__street", RelatedOnly)]
     search_fields = ["original_name", "answer__inspection__compound__name"]
     fields = ["answer", "original_name", "content_type", "size", "uploaded_by_name", "uploaded_at"]
     uploaded_by_name = person_column(m.Evidence, "uploaded_by")
