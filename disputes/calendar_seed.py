@@ -1,8 +1,8 @@
 """Seeding the holiday table from the chinese-calendar package (for the years it knows).
 
 The package names its holidays in English; the table holds them in Chinese, as the State
-Council's notice does (``HOLIDAY_NAMES``). Rows seeded before that keep the English name in
-the database and are shown in Chinese by the admin (``holiday_name``)."""
+Council's notice does (``HOLIDAY_NAMES``; migration 0006 renamed rows an older version seeded in
+English)."""
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -16,13 +16,10 @@ HOLIDAY_NAMES = {
 }
 
 
-def holiday_name(name: str) -> str:
-    """A holiday's name in Chinese: the package's English names translated, others as typed."""
-    return HOLIDAY_NAMES.get(name, name)
-
-
 def _name(value) -> str:
-    return holiday_name(str(getattr(value, "value", value)))[:50]
+    """A holiday's name in Chinese: the package's English names translated, others as given."""
+    name = str(getattr(value, "value", value))
+    return HOLIDAY_NAMES.get(name, name)[:50]
 
 
 def seed_calendar_days(CalendarDay) -> int:

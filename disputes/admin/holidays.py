@@ -1,20 +1,17 @@
 """The holiday table in the admin: the same for every district (it is the national calendar).
 
 It opens on this year and the years after (what deadlines are counted with now), newest first;
-the year filter reaches back to every year the table holds. Holiday names are Chinese, also
-for rows seeded in English by an older version (``calendar_seed.holiday_name``).
+the year filter reaches back to every year the table holds. Holiday names are Chinese (the seed
+writes them so; migration 0006 renamed rows an older version seeded in English).
 """
 
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from disputes.calendar_seed import HOLIDAY_NAMES, holiday_name
 from disputes.models import CalendarDay
 from disputes.workdays import unknown_years
 
@@ -62,22 +59,9 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(date__year__gte=timezone.localdate().year)
 
 
-class CalendarDayForm(forms.ModelForm):
-    class Meta:
-        model = CalendarDay
-        fields = ["date", "kind", "name"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A row seeded in English is shown (and saved back) in Chinese.
-        if self.instance.pk:
-            self.initial["name"] = holiday_name(self.instance.name)
-
-
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    form = CalendarDayForm
-    list_display = ["date", "weekday", "kind", "holiday"]
+    list_display = ["date", "weekday", "kind", "name"]
     list_filter = [YearFilter, "kind"]
     search_fields = ["name"]
     ordering = ["-date"]
@@ -86,18 +70,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         return date_format(obj.date, "D")
-
-    @admin.display(description=CalendarDay._meta.get_field("name").verbose_name, ordering="name")
-    def holiday(self, obj):
-        return holiday_name(obj.name)
-
-    def get_search_results(self, request, queryset, search_term):
-        # «春节» also finds the rows stored under the package's English name.
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        english = [en for en, zh in HOLIDAY_NAMES.items() if search_term and search_term in zh]
-        if english:
-            found |= queryset.filter(Q(name__in=english))
-        return found, duplicates
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()

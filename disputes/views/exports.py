@@ -1,30 +1,17 @@
 """The workbench export of dispute cases: the list's cases, with the list's filters, as .xlsx.
 
-The list page's export button posts here with the list's own query string (a POST: starting an
-export writes a job and costs a worker, so no other site can start one through a link or an
-image); ``disputes.exporting.CasesExporter`` reads
-it with the list's own form (a value the list does not offer is ignored, a compound from
-another area is not offered), so it never reaches another area's cases. Small exports answer
-at once, big ones become a job (``communities.exports``).
+The list page's export button posts here with the list's own query string. The address is the
+app's own; the view is the one every list export uses (``communities.exports.views.export_begin``:
+a POST, the exporter's permission, a small file at once or a job).
+``disputes.exporting.CasesExporter`` reads the query with the list's own form, so it never
+reaches another area's cases.
 """
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.urls import path
-from django.views.decorators.http import require_POST
 
-from communities.exports import get_exporter
-from communities.exports.views import export_start
+from communities.exports.views import export_begin
 from disputes.exporting import EXPORTER_KEY
 
-
-@require_POST
-@login_required
-@permission_required("disputes.export_disputecase", raise_exception=True)
-def case_export(request):
-    exporter = get_exporter(EXPORTER_KEY)
-    return export_start(request, exporter, {"query": request.GET.urlencode()})
-
-
 urlpatterns = [
-    path("disputes/export/", case_export, name="case_export"),
+    path("disputes/export/", export_begin, {"key": EXPORTER_KEY}, name="case_export"),
 ]

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from disputes import services as disputes_services
-from disputes.models import CalendarDay, Category, DayKind, Level, Source
+from disputes.models import Category, Level, Source
 from inspections import services as inspections_services
 from tests import factories as f
 
@@ -67,10 +67,6 @@ def records(city):
         description="楼上装修噪声扰民",
         parties=[{"role": "applicant", "name": "王小明", "phone": "", "id_number": ""}],
         level=Level.COMMUNITY,
-    )
-    CalendarDay.objects.update_or_create(
-        date=datetime.date(today.year, 10, 1),
-        defaults={"kind": DayKind.HOLIDAY, "name": "National Day"},
     )
     return city
 

@@ -1,9 +1,12 @@
-"""The holiday table in the admin: Chinese names (also for rows seeded in English), this year
-and later by default, newest first, older years one click away."""
+"""The holiday table in the admin: Chinese names (rows an older version seeded in English are
+renamed by migration 0006), this year and later by default, newest first, older years one click
+away."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,14 +68,18 @@ def test_older_years_are_one_click_away(client, city, years):
     assert every_year.result_count == CalendarDay.objects.count()
 
 
-def test_a_row_seeded_in_english_reads_in_chinese_and_is_found_in_chinese(client, city, years):
+def test_rows_seeded_in_english_are_renamed_in_chinese_and_found_in_chinese(client, city, years):
     english = day(timezone.localdate().year, 10, 2, "National Day")
-    client.force_login(city.bureau)
+    typed = day(timezone.localdate().year, 10, 9, "Company day")  # typed by hand: left alone
+    migration = import_module("disputes.migrations.0006_holiday_names_in_chinese")
 
+    migration.names_in_chinese(apps, None)
+    client.force_login(city.bureau)
     page = client.get(URL).content.decode()
     found = client.get(URL, {"q": "国庆"}).context["cl"].result_list
-    form = client.get(reverse("admin:disputes_calendarday_change", args=[english.pk]))
 
+    english.refresh_from_db()
+    typed.refresh_from_db()
+    assert english.name == "国庆节" and typed.name == "Company day"
     assert "National Day" not in page and "国庆节" in page
     assert english in found and years["this"] in found
-    assert form.context["adminform"].form.initial["name"] == "国庆节"
