@@ -67,15 +67,20 @@ def _rewrite(html: str) -> str:
     )
 
 
-@cache
 def render_page(name: str) -> GuidePage | None:
-    """The page as HTML (once per process), or None if the guide has no such page."""
+    """The page as HTML, or None if the guide has no such page (only the guide's own pages are
+    rendered and kept, so no address can make the cache grow)."""
     if name != INDEX and not _NAME.match(name):
         return None
-    path = Path(settings.USER_GUIDE_DIR) / f"{name}.md"
-    if not path.is_file():
+    if not (Path(settings.USER_GUIDE_DIR) / f"{name}.md").is_file():
         return None
-    source = path.read_text(encoding="utf-8")
+    return _rendered(name)
+
+
+@cache
+def _rendered(name: str) -> GuidePage:
+    """A page of the guide as HTML, once per process."""
+    source = (Path(settings.USER_GUIDE_DIR) / f"{name}.md").read_text(encoding="utf-8")
     converter = markdown.Markdown(
         extensions=["toc", "tables", "fenced_code", "sane_lists"],
         extension_configs={"toc": {"slugify": github_anchor}},

@@ -11,9 +11,10 @@ the exports, the import previews and the audit log all read the declaration thro
 functions below; a test walks every model and fails on a field named like a personal one that
 is declared neither way.
 
-A name typed into free text is no field: ``name_masker`` / ``mask_names_in_text`` mask given
-full names wherever they stand in a text (a dispute case's description names its parties:
-``disputes.privacy`` masks every text of a case with them).
+A name typed into free text is no field: ``text_masker`` / ``mask_text`` mask given full names
+wherever they stand in a text (a dispute case's description names its parties:
+``disputes.privacy`` masks every text of a case with them), and every mobile number, landline
+with its area code and ID number typed into it, whoever's it is.
 """
 
 import re
@@ -60,8 +61,21 @@ MASKS = {NAME: mask_name, PHONE: mask_phone, ID_NUMBER: mask_id_number}
 NAME_IN_TEXT_MIN_LENGTH = 2
 
 
-def name_masker(names: Iterable[str]) -> Callable[[str], str]:
-    """A function that masks each of ``names`` wherever it stands in a text (``mask_name``).
+# Numbers typed into free text, whoever's they are: an ID number (18 characters), a mobile
+# number, a landline with its area code. Masked, they no longer match (the stars break them).
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Every phone and ID number in ``text`` masked (``13812345678`` → ``138****5678``)."""
+    text = ID_NUMBER_IN_TEXT.sub(lambda match: mask_id_number(match.group(0)), text)
+    return PHONE_IN_TEXT.sub(lambda match: mask_phone(match.group(0)), text)
+
+
+def text_masker(names: Iterable[str]) -> Callable[[str], str]:
+    """A function that masks each of ``names`` wherever it stands in a text (``mask_name``),
+    and every phone and ID number in it.
 
     The names are looked for longest first in one pass, so ``王小明`` is masked whole even when
     ``王小`` is a name too, and a masked name is never looked at again. Build it once for many
@@ -73,20 +87,22 @@ def name_masker(names: Iterable[str]) -> Callable[[str], str]:
         key=lambda name: (-len(name), name),
     )
     if not wanted:
-        return lambda text: text or ""
+        return lambda text: mask_numbers_in_text(text or "")
     pattern = re.compile("|".join(map(re.escape, wanted)), re.IGNORECASE)
 
     def mask(text: str) -> str:
-        return pattern.sub(lambda match: mask_name(match.group(0)), text or "")
+        return mask_numbers_in_text(
+            pattern.sub(lambda match: mask_name(match.group(0)), text or "")
+        )
 
     return mask
 
 
-def mask_names_in_text(text: str, names: Iterable[str]) -> str:
+def mask_text(text: str, names: Iterable[str]) -> str:
     """``text`` with each full name of ``names`` in it replaced by its masked form (``张三丰`` →
-    ``张**``): free text such as a case's description shown to a reader who may not see the
-    names the masked fields hide."""
-    return name_masker(names)(text)
+    ``张**``), and its phones and ID numbers masked: free text such as a case's description
+    shown to a reader who may not see the personal data the masked fields hide."""
+    return text_masker(names)(text)
 
 
 def personal_fields(model) -> dict[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from communities.privacy import can_see_personal_data, mask_instance, mask_value, name_masker
+from communities.privacy import can_see_personal_data, mask_instance, mask_value, text_masker
 from disputes import selectors as s
 from disputes.models import CaseEvent, DisputeCase, MediationSession, Party, ReturnVisit
 
@@ -23,6 +23,7 @@ CASE_TEXTS = ("description", "plan", "outcome", "referred_where")
 SESSION_TEXTS = ("mediators", "other_attendees", "agreed")
 VISIT_TEXTS = ("note",)
 EVENT_TEXTS = ("note",)
+ALL_TEXTS = frozenset(CASE_TEXTS + SESSION_TEXTS + VISIT_TEXTS + EVENT_TEXTS)
 
 
 def _unchanged(text: str) -> str:
@@ -31,10 +32,11 @@ def _unchanged(text: str) -> str:
 
 def case_text_masker(parties: Iterable, *, shown: bool) -> Callable[[str], str]:
     """How this reader sees a text of the case whose ``parties`` (unmasked Party rows) are
-    given: as it is when ``shown`` (may see personal data), else with their names masked."""
+    given: as it is when ``shown`` (may see personal data), else with their names, and any
+    phone or ID number, masked."""
     if shown:
         return _unchanged
-    return name_masker(party.name for party in parties)
+    return text_masker(party.name for party in parties)
 
 
 def mask_texts(objects: Iterable, fields: Iterable[str], mask: Callable[[str], str]) -> None:

@@ -151,11 +151,7 @@ def _check_list(ctx: ExportContext) -> tuple[str, CheckFilterForm, dict]:
 
 
 def _tab_label(user, tab: str) -> str:
-    from inspections.views.checks import REVIEW, REVIEW_TAB_FOR_OTHERS, TAB_LABELS
-
-    if tab == checks.TAB_REVIEW and not user.has_perm(REVIEW):
-        return str(REVIEW_TAB_FOR_OTHERS)
-    return str(TAB_LABELS[tab])
+    return str(checks.tab_labels(user=user)[tab])
 
 
 class InspectionsExporter(AdminExporter):

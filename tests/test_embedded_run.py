@@ -87,12 +87,15 @@ def embedded_site(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)  # noqa: S310
             break
         except OSError:
             time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail(f"runserver did not answer in 30 s: {(folder / 'server.log').read_text()}")
     try:
         yield {"base": base, "env": env, "answers": [int(a) for a in answers], "log": folder}
     finally:

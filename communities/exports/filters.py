@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 
+from communities.privacy import mask_numbers_in_text
+
 FILTER_SEPARATOR = "；"
 
 
@@ -22,7 +24,8 @@ def _shown(field, value) -> str:
         for key, label in choices:
             if key == value or str(key) == str(value):
                 return str(label)
-    return str(value)
+    # Typed text (a search): a file is sent on, so a phone or ID number typed is masked.
+    return mask_numbers_in_text(str(value))
 
 
 def describe_form(

@@ -83,10 +83,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded database serves a handful of people at once (`make run`): readers never wait
-    # for the writer (WAL), a writer waits its turn instead of failing (busy timeout), and every
-    # transaction takes the write lock when it begins, so a request that reads and then writes
-    # cannot deadlock against another and fail with "database is locked".
+    # The embedded database serves a handful of people at once (`make run`): every transaction
+    # takes the write lock when it begins, so a request that reads and then writes cannot
+    # deadlock against another and fail with "database is locked"; a request waits its turn up
+    # to the busy timeout instead. With ATOMIC_REQUESTS every request is such a transaction, so
+    # requests run one at a time: fine for a demo or a few users, PostgreSQL beyond that. WAL
+    # lets reads outside a request (a management command) go on beside the writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import pgettext_lazy
 
 from communities.privacy import can_see_personal_data
 from disputes.models import DisputeCase, Party
-from disputes.privacy import attendee_names, case_text_masker
+from disputes.privacy import ALL_TEXTS, attendee_names, case_text_masker
 
 MASKED = "_masked"
 PRESENT = pgettext_lazy("mediation session", "Present")
@@ -72,6 +73,14 @@ class MaskedTextsMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return self._swap(request, super().get_readonly_fields(request, obj))
+
+    def lookup_allowed(self, lookup, value, request):
+        # A filter in the address (?description__contains=赵明远, or through a relation,
+        # ?sessions__agreed__contains=…) would confirm a guessed name as the search would.
+        parts = set(lookup.split(LOOKUP_SEP))
+        if parts & ALL_TEXTS and not can_see_personal_data(request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)

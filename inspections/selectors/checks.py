@@ -13,6 +13,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from communities.models import Compound, ManagementTerm
 from communities.scoping import scope_for
@@ -46,6 +47,27 @@ TAB_HISTORY = "history"
 TAB_REVIEW = "review"
 TAB_SUPERVISION = "supervision"
 TAB_ALL = "all"
+TAB_LABELS = {
+    TAB_TODO: gettext_lazy("To do this month"),
+    TAB_RETURNED: gettext_lazy("Returned to me"),
+    TAB_OVERDUE: gettext_lazy("Overdue"),
+    TAB_HISTORY: gettext_lazy("Submitted and history"),
+    TAB_REVIEW: gettext_lazy("Waiting for my review"),
+    TAB_SUPERVISION: gettext_lazy("Supervision inspections"),
+    TAB_ALL: gettext_lazy("All checks"),
+}
+# Those who follow the reviews without doing them (community committees, viewers).
+REVIEW_TAB_FOR_OTHERS = gettext_lazy("Waiting for review")
+
+
+def tab_labels(*, user) -> dict[str, str]:
+    """Each list's name as this user sees it (on the page and in its export)."""
+    labels = dict(TAB_LABELS)
+    if not user.has_perm("inspections.review_inspection"):
+        labels[TAB_REVIEW] = REVIEW_TAB_FOR_OTHERS
+    return labels
+
+
 MANAGER_TABS = (TAB_TODO, TAB_RETURNED, TAB_OVERDUE, TAB_HISTORY)
 AREA_TABS = (TAB_REVIEW, TAB_OVERDUE, TAB_SUPERVISION, TAB_ALL)
 

@@ -48,17 +48,6 @@ VIEW = "inspections.view_inspection"
 FILL = ("inspections.change_inspection", "inspections.supervise_inspection")
 REVIEW = "inspections.review_inspection"
 REOPEN = "inspections.reopen_inspection"
-TAB_LABELS = {
-    sel.TAB_TODO: gettext_lazy("To do this month"),
-    sel.TAB_RETURNED: gettext_lazy("Returned to me"),
-    sel.TAB_OVERDUE: gettext_lazy("Overdue"),
-    sel.TAB_HISTORY: gettext_lazy("Submitted and history"),
-    sel.TAB_REVIEW: gettext_lazy("Waiting for my review"),
-    sel.TAB_SUPERVISION: gettext_lazy("Supervision inspections"),
-    sel.TAB_ALL: gettext_lazy("All checks"),
-}
-# Those who follow the reviews without doing them (community committees, viewers).
-REVIEW_TAB_FOR_OTHERS = gettext_lazy("Waiting for review")
 
 
 def _require_perm(user, *perms: str) -> None:
@@ -123,9 +112,7 @@ def check_list(request):
             user=user, period=period, compound_id=narrow["compound_id"]
         )
         not_opened = Paginator(missing, LIST_PAGE_SIZE).get_page(request.GET.get("npage"))
-    labels = dict(TAB_LABELS)
-    if not user.has_perm(REVIEW):
-        labels[sel.TAB_REVIEW] = REVIEW_TAB_FOR_OTHERS
+    labels = sel.tab_labels(user=user)
     context = {
         "tabs": [(t, labels[t], counts[t]) for t in tabs],
         "attention_tabs": (sel.TAB_RETURNED, sel.TAB_OVERDUE, sel.TAB_REVIEW),

@@ -92,7 +92,9 @@ def test_anyone_can_read_the_guide(client):
 @pytest.mark.parametrize("name", ["no-such-page", "README2", "img"])
 def test_only_the_guides_pages_are_served(client, name):
     assert client.get(f"/help/{name}/").status_code == 404
-    assert client.get("/help/../config/").status_code == 404
+    assert client.get("/help/..%2Fconfig/").status_code == 404
+    for name in ("../config/settings/base", "../../README", "README/../README", ".hidden"):
+        assert guide.render_page(name) is None
 
 
 @pytest.mark.django_db

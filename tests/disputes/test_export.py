@@ -460,3 +460,25 @@ def test_cases_are_read_in_chunks_each_with_its_parties(client, city, cases, mon
 
     assert len(whole) > 2 and case_rows(export(client)) == whole
     assert any(row[r.CASE_HEADERS[-1]] for row in whole.values())  # parties came along
+
+
+def test_a_phone_typed_into_the_search_is_masked_on_the_first_sheet(client, city, cases):
+    client.force_login(city.bureau)
+
+    book = workbook_of(export(client, {"q": "13812345678"}))
+
+    info = dict(row for row in book["导出说明"].iter_rows(values_only=True) if row[0])
+    assert info["筛选条件"] == "搜索：138****5678"
+
+
+def test_the_admin_exports_filter_names_a_filter_typed_into_the_address(city, cases):
+    from communities.exports.admin import admin_describe_filter
+    from disputes.models import DisputeCase
+
+    described = admin_describe_filter(
+        DisputeCase, city.bureau, "q=110101199003071234&amount__gte=500&o=1"
+    )
+
+    assert "搜索：110***********1234" in described
+    assert "amount__gte：500" in described  # not claimed as "no filter"
+    assert "o：" not in described  # the ordering is no filter

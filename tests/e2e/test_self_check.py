@@ -8,10 +8,12 @@ The screenshots illustrate docs/user-guide/self-checks.md (written there with
 UPDATE_SCREENSHOTS=1).
 """
 
+import contextlib
 import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from inspections import services
 from inspections.default_template import load_default_template
@@ -133,16 +135,16 @@ def _status(page) -> str:
     return page.locator("[data-testid=status]").get_attribute("data-status")
 
 
+IN_VIEW = """(selector) => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const score = document.getElementById('check-score').getBoundingClientRect();
+    return box.top >= score.bottom - 1 && box.top < window.innerHeight;
+}"""
+
+
 def _in_view(page, selector) -> bool:
     """The element's top lies on the screen, below the sticky score card (it is not hidden)."""
-    return page.evaluate(
-        """(selector) => {
-            const box = document.querySelector(selector).getBoundingClientRect();
-            const score = document.getElementById('check-score').getBoundingClientRect();
-            return box.top >= score.bottom - 1 && box.top < window.innerHeight;
-        }""",
-        selector,
-    )
+    return page.evaluate(IN_VIEW, selector)
 
 
 def _follow(page, link, code):
@@ -150,7 +152,10 @@ def _follow(page, link, code):
     assert link.get_attribute("href") == f"#item-{code}"
     link.click()
     page.wait_for_function(f"location.hash === '#item-{code}'")
-    page.wait_for_timeout(100)  # the jump itself
+    # The jump itself (scrolling may be smooth): wait until the item has arrived; if it never
+    # does, the assertion below says where it stopped.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(IN_VIEW, arg=f"#item-{code}", timeout=3000)
     assert page.locator(f"#item-{code}").is_visible()
     boxes = page.evaluate(
         f"[document.getElementById('item-{code}').getBoundingClientRect().top,"

@@ -496,6 +496,19 @@ def test_a_complete_check_is_submitted_once_confirmed(client, city, check):
     assert "达标" in html
 
 
+def test_a_second_confirmed_submit_is_refused_and_writes_nothing(client, city, check):
+    """A double tap on «确认提交» (or a resent form) submits once."""
+    fill_check(check, city.manager_a)
+    login(client, city.manager_a)
+    first = client.post(url("inspection_submit", check.pk), CONFIRMED)
+    second = client.post(url("inspection_submit", check.pk), CONFIRMED)
+    assert first.status_code == 302
+    assert second.status_code in (200, 302)
+    check.refresh_from_db()
+    assert check.status == S.SUBMITTED
+    assert check.events.filter(action="submit").count() == 1
+
+
 def test_a_complete_check_is_submitted_with_htmx_and_the_page_reloads(client, city, check):
     fill_check(check, city.manager_a)
     response = login(client, city.manager_a).post(
