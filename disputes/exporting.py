@@ -15,13 +15,13 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
-from django.http import QueryDict
 
 from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
-from communities.exports.base import describe_scope, person_name
+from communities.exports.base import describe_scope, list_filter_form
 from communities.exports.filters import describe_form
 from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
+from communities.people import person_name
 from communities.privacy import can_see_personal_data, personal_fields, personal_value
 from communities.selectors import compounds_for_filter
 from communities.vocabulary import choice_label
@@ -156,12 +156,10 @@ class CasesExporter(AdminExporter):
     model = DisputeCase
 
     def _form(self, ctx: ExportContext) -> CaseFilterForm:
-        if "form" not in ctx.cache:
-            compounds = compounds_for_filter(user=ctx.user)
-            form = CaseFilterForm(QueryDict(ctx.params["query"]), compounds=compounds)
-            form.is_valid()
-            ctx.cache["form"] = form
-        return ctx.cache["form"]
+        def build(query):
+            return CaseFilterForm(query, compounds=compounds_for_filter(user=ctx.user))
+
+        return list_filter_form(ctx, build)
 
     def queryset(self, ctx: ExportContext) -> QuerySet:
         if "query" in ctx.params:

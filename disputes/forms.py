@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.forms import CHOOSE_LABEL, FilterForm, WorkbenchForm
+from communities.people import person_name
 from communities.uploads import UploadField
 from communities.validators import validate_id_number, validate_phone
 from disputes.errors import MSG_AGREEMENT_FILE, MSG_NO_PARTY
@@ -55,9 +56,7 @@ class UserChoiceField(forms.ChoiceField):
 
     def set_users(self, users) -> None:
         self.users = {str(u.pk): u for u in users}
-        self.choices = [("", CHOOSE_LABEL)] + [
-            (str(u.pk), u.get_full_name() or u.get_username()) for u in users
-        ]
+        self.choices = [("", CHOOSE_LABEL)] + [(str(u.pk), person_name(u)) for u in users]
 
     def clean(self, value):
         value = super().clean(value)
@@ -233,10 +232,6 @@ def party_label(party) -> str:
     return f"{party.name}（{party.get_role_display()}）"
 
 
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class SessionForm(WorkbenchForm):
     """Who came: the case's parties and the people working on it, ticked (parties masked as
     everywhere else), and anyone else by role or office as free text."""
@@ -262,7 +257,7 @@ class SessionForm(WorkbenchForm):
     def set_people(self, *, users, parties) -> None:
         """The choices: the case's parties (as this reader may see them) and its workers."""
         self.fields["parties_present"].set_objects(parties, party_label)
-        self.fields["staff_present"].set_objects(users, user_label)
+        self.fields["staff_present"].set_objects(users, person_name)
 
 
 class ResolveForm(WorkbenchForm):

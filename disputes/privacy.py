@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from communities.people import person_name
 from communities.privacy import can_see_personal_data, mask_instance, mask_value, text_masker
 from disputes import selectors as s
 from disputes.models import CaseEvent, DisputeCase, MediationSession, Party, ReturnVisit
@@ -100,7 +101,7 @@ def attendee_names(session: MediationSession, mask: Callable[[str], str] | None 
     for party in session.parties_present.all():
         name = mask_value(Party, "name", party.name) if mask else party.name
         names.append(f"{name}（{party.get_role_display()}）")
-    names += [u.get_full_name() or u.get_username() for u in session.staff_present.all()]
+    names += [person_name(u) for u in session.staff_present.all()]
     if session.other_attendees:
         names.append(mask(session.other_attendees) if mask else session.other_attendees)
     return names

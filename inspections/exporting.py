@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.exports import DATE, MONTH, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
+from communities.exports.base import list_filter_form
 from communities.exports.filters import describe_form
 from communities.models import Compound
 from communities.selectors import compounds_for_filter
@@ -215,12 +216,10 @@ class HazardsExporter(AdminExporter):
     model = Hazard
 
     def _form(self, ctx: ExportContext) -> HazardFilterForm:
-        if "form" not in ctx.cache:
-            compounds = compounds_for_filter(user=ctx.user)
-            form = HazardFilterForm(QueryDict(ctx.params["query"]), compounds=compounds)
-            form.is_valid()
-            ctx.cache["form"] = form
-        return ctx.cache["form"]
+        def build(query):
+            return HazardFilterForm(query, compounds=compounds_for_filter(user=ctx.user))
+
+        return list_filter_form(ctx, build)
 
     def queryset(self, ctx: ExportContext):
         if "query" in ctx.params:

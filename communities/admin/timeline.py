@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.exports.base import person_name
+from communities.people import person_name
 
 SYSTEM = _("system")
 

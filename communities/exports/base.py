@@ -11,10 +11,12 @@ Apps above ``communities`` register theirs from ``AppConfig.ready()`` with ``reg
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
 MONTH = "month"  # a month: the first day as a date cell shown as 2026-10
@@ -96,18 +98,22 @@ def register(exporter: Exporter) -> Exporter:
     return exporter
 
 
+def list_filter_form(ctx: ExportContext, build: Callable[[QueryDict], Any]):
+    """A list page's filter form read from the export's query string, bound and checked once per
+    run: ``build(query)`` makes it as the list page does, so the file holds what the list shows."""
+    if "form" not in ctx.cache:
+        form = build(QueryDict(ctx.params["query"]))
+        form.is_valid()
+        ctx.cache["form"] = form
+    return ctx.cache["form"]
+
+
 def get_exporter(key: str) -> Exporter | None:
     return _REGISTRY.get(key)
 
 
 def exporters() -> dict[str, Exporter]:
     return dict(_REGISTRY)
-
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def describe_scope(user) -> str:

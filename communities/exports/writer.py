@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_number, escape_formula
+from communities.people import person_name
 from communities.vocabulary import FILE_LANGUAGE
 
 from .base import (
@@ -33,7 +34,6 @@ from .base import (
     Exporter,
     Sheet,
     describe_scope,
-    person_name,
 )
 
 INFO_SHEET = "导出说明"

@@ -5,7 +5,7 @@ django-auditlog's own table shows the stored codes (``open``, ``None``)."""
 from django import template
 from django.utils.translation import gettext as _
 
-from communities.exports.base import person_name
+from communities.people import person_name
 
 register = template.Library()
 EMPTY = {"", "None", "none"}
