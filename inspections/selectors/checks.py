@@ -26,6 +26,7 @@ from inspections.models import (
     InspectionEvent,
     InspectionKind,
     InspectionStatus,
+    Result,
 )
 from inspections.periods import month_start, previous_month
 from inspections.scoring import (
@@ -152,6 +153,29 @@ def checks_in_tab(
     """The rows of one list of the check page, narrowed by month and compound."""
     qs = checks_for_list(user=user).filter(_tab_q(tab, today))
     return _filtered(qs, month=month, compound_id=compound_id).order_by(*_TAB_ORDER[tab], "pk")
+
+
+def with_failed_vetoes(checks) -> list[Inspection]:
+    """The rows of a list page, each 不达标 one with the 否决项 it failed (``failed_vetoes``), so
+    the row says why beside its score: one query for the page's critical answers (whether or
+    not a row failed, so the count never depends on the results)."""
+    checks = list(checks)
+    critical = (
+        Answer.objects.filter(
+            inspection__in=[check.pk for check in checks],
+            inspection__result=Result.FAIL,
+            item__critical=True,
+        )
+        .select_related("item")
+        .order_by("inspection_id", "item__section__order", "item__order", "item__code")
+    )
+    by_check = {
+        pk: list(answers) for pk, answers in groupby(critical, key=lambda a: a.inspection_id)
+    }
+    for check in checks:
+        answers = by_check.get(check.pk, [])
+        check.failed_vetoes = failed_veto_items(check.template, answers) if answers else []
+    return checks
 
 
 def check_tab_counts(

@@ -113,6 +113,8 @@ def check_list(request):
         )
         not_opened = Paginator(missing, LIST_PAGE_SIZE).get_page(request.GET.get("npage"))
     labels = sel.tab_labels(user=user)
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = sel.with_failed_vetoes(page.object_list)
     context = {
         "tabs": [(t, labels[t], counts[t]) for t in tabs],
         "attention_tabs": (sel.TAB_RETURNED, sel.TAB_OVERDUE, sel.TAB_REVIEW),
@@ -121,7 +123,7 @@ def check_list(request):
         "due_day": settings.INSPECTION_DUE_DAY,
         "filters": filters,
         "is_filtered": any(narrow.values()),
-        "page": Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "not_opened": not_opened,
         "not_opened_period": period,
         "can_open": user.has_perm("inspections.add_inspection"),

@@ -560,6 +560,19 @@ def test_a_failed_critical_item_is_named_beside_the_score(client, city, check):
         assert set(links(card, "veto-link")) <= anchors(html)
 
 
+def test_the_list_row_of_a_check_failed_by_a_critical_item_names_it(client, city, check):
+    fill_check(check, city.manager_a, overrides={"LH-2": 8, "LH-3d": 1})
+    services.inspection_submit(inspection=check, actor=city.manager_a)
+    for who, tab in (("manager_a", "history"), ("street", "review")):
+        html = login(client, getattr(city, who)).get(url("check_list"), {"list": tab})
+        html = html.content.decode()
+        start = html.index(f'data-id="{check.pk}"')
+        row = html[start : html.index("</li>", start)]
+        assert "98%" in row and "不达标" in row
+        assert re.findall(r'<span class="code"[^>]*>([\w-]+)</span>', row)[:1] == ["LH-3d"]
+        assert 'data-testid="row-vetoes"' in row and "LH-2<" not in row
+
+
 def test_an_htmx_save_brings_the_reason_back_with_the_score(client, city, check):
     answer = answer_of(check, "SY-1")
     response = login(client, city.manager_a).post(
