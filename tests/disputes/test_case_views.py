@@ -606,7 +606,10 @@ def test_list_query_count_is_pinned(client, city, who):
     small = _count(client, LIST)
     _many_cases(city, 17)
     large = _count(client, LIST)
-    filtered = _count(client, LIST, {"status": "open", "category": "noise", "q": "噪", "page": "1"})
+    # The search matches compound names for every role (a role that may not see personal data
+    # does not search descriptions): the filtered page has rows, as the others do.
+    query = {"status": "open", "category": "noise", "q": "小区", "page": "1"}
+    filtered = _count(client, LIST, query)
     assert (small, large, filtered) == (PINNED_LIST[who],) * 3
 
 
