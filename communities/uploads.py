@@ -156,7 +156,7 @@ def private_file_response(
         filename=filename,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # An export may hold personal data in full and is deleted after a while: never kept in a
-    # cache. An upload (a photo, an agreement) never changes: the reader's browser may keep it.
-    response["Cache-Control"] = "no-store" if written_as else "private, max-age=3600"
+    # Every stored file (an export, a photo, an agreement) is one organisation's and may show
+    # people: never kept in a browser's or a proxy's cache.
+    response["Cache-Control"] = "private, no-store"
     return response

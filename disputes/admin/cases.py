@@ -109,12 +109,18 @@ class CaseEventInline(MaskedTextsMixin, TimelineColumnsMixin, CaseInline):
         return obj.to_level_label or "—"
 
 
+AGREEMENT_WITHHELD = _(
+    "On file. It names the parties in full, so only accounts that may see personal data "
+    "download it."
+)
+
+
 @admin.register(DisputeCase)
 class DisputeCaseAdmin(
     MaskedTextsMixin, LedgerImportMixin, ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin
 ):
     # The parties' names in these texts are masked for users who may not see personal data.
-    masked_texts = ("description", "plan", "outcome", "referred_where")
+    masked_texts = ("description", "plan", "outcome", "referred_where", "agreement")
     description_masked = masked_text_column("description", pgettext_lazy("dispute", "description"))
     plan_masked = masked_text_column("plan", _("plan (方案)"))
     outcome_masked = masked_text_column("outcome", _("outcome"))
@@ -230,6 +236,13 @@ class DisputeCaseAdmin(
             return "—"
         url = reverse("disputes:agreement", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    @admin.display(description=_("mediation agreement"))
+    def agreement_masked(self, obj):
+        # The signed agreement names the parties in full: only for who may see personal data.
+        if not obj.agreement_file:
+            return "—"
+        return AGREEMENT_WITHHELD
 
     @admin.action(
         description=_("Export the selected cases with their figures (.xlsx)"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
+from communities.privacy import can_see_personal_data
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from disputes import selectors as s
@@ -253,6 +254,10 @@ def case_detail(request, pk: int):
 @require_GET
 def case_agreement(request, pk: int):
     case = get_object_or_404(s.cases_for_agreement(user=request.user), pk=pk)
+    # A signed agreement names the parties with their ID numbers and cannot be masked: only a
+    # role that may see personal data downloads it (the case page says so to the others).
+    if not can_see_personal_data(request.user):
+        raise PermissionDenied
     return private_file_response(case.agreement_file, filename_stem=case.number)
 
 

@@ -433,7 +433,7 @@ def test_a_big_export_becomes_a_job_and_its_page_leads_to_the_file(
     assert download in page.content.decode()
     assert 'aria-current="page"' not in page.content.decode()  # no menu entry is this page
     file = client.get(download)
-    assert (file.status_code, file["Cache-Control"]) == (200, "no-store")
+    assert (file.status_code, file["Cache-Control"]) == (200, "private, no-store")
     content = b"".join(file.streaming_content)
     assert hashlib.sha256(content).hexdigest() == job.sha256
     assert file["Content-Type"].startswith("application/vnd.openxmlformats")

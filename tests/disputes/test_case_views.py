@@ -513,6 +513,43 @@ def test_agreement_downloads_as_a_pdf_attachment(client, city, resolved_with_agr
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
+def test_a_role_that_may_not_see_personal_data_may_not_download_the_agreement(
+    client, city, resolved_with_agreement
+):
+    case = resolved_with_agreement
+    login(client, city.viewer_a)
+    page = client.get(reverse("disputes:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="agreement-withheld"' in page
+    assert agreement_url(case) not in page
+    assert client.get(agreement_url(case)).status_code == 403
+    admin_page = client.get(reverse("admin:disputes_disputecase_change", args=[case.pk]))
+    assert agreement_url(case) not in admin_page.content.decode()
+    login(client, city.manager_a)
+    assert (
+        agreement_url(case)
+        in client.get(reverse("admin:disputes_disputecase_change", args=[case.pk])).content.decode()
+    )
+
+
+def test_every_page_and_file_of_a_logged_in_user_is_kept_out_of_caches(
+    client, city, resolved_with_agreement
+):
+    case = resolved_with_agreement
+    login(client, city.manager_a)
+    for url in (
+        reverse("disputes:case_detail", args=[case.pk]),
+        reverse("disputes:case_list"),
+        reverse("admin:disputes_disputecase_change", args=[case.pk]),
+        agreement_url(case),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert "private" in response["Cache-Control"], url
+    client.logout()
+    assert "Cache-Control" not in client.get(reverse("communities:guide"))  # public, no data
+
+
 def test_agreement_is_404_out_of_scope_and_when_there_is_none(
     client, city, resolved_with_agreement
 ):
