@@ -51,3 +51,6 @@ class CommunitiesConfig(AppConfig):
         from communities.help_sections import HELP_SECTIONS
 
         register_sections("communities", HELP_SECTIONS)
+        from communities.uploads import set_pillow_pixel_limit
+
+        set_pillow_pixel_limit()

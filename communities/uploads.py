@@ -18,6 +18,9 @@ from communities.workflow import WorkflowError
 MSG_FILE_TYPE = _("Only photos (JPEG, PNG, WebP) and PDF files can be uploaded.")
 MSG_FILE_SIZE = _("The file is larger than {limit}.")
 MSG_FILE_BROKEN = _("The file could not be read as an image.")
+MSG_IMAGE_TOO_LARGE = _(
+    "The image has more than {limit} million pixels and cannot be uploaded; send a smaller photo."
+)
 
 # Magic numbers: the file's content decides its type, never its name.
 _SIGNATURES = [
@@ -40,6 +43,41 @@ def sniff_content_type(upload) -> str | None:
     return None
 
 
+def set_pillow_pixel_limit() -> None:
+    """Pillow refuses (``DecompressionBombError``) to open an image of more than twice
+    ``UPLOAD_MAX_IMAGE_PIXELS`` wherever it is opened (called at startup)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
+
+
+def _too_many_pixels(width: int, height: int) -> bool:
+    return width * height > settings.UPLOAD_MAX_IMAGE_PIXELS
+
+
+def image_too_large_message() -> str:
+    return MSG_IMAGE_TOO_LARGE.format(limit=f"{settings.UPLOAD_MAX_IMAGE_PIXELS / 1e6:g}")
+
+
+def check_image_pixels(upload) -> None:
+    """Refuse an image declaring more than ``UPLOAD_MAX_IMAGE_PIXELS`` pixels, from its header
+    alone (``Image.open`` reads the size; nothing is decoded). Raises a ValidationError."""
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:  # over twice Pillow's limit: refused by Pillow itself
+        raise forms.ValidationError(image_too_large_message()) from None
+    except Exception:
+        raise forms.ValidationError(MSG_FILE_BROKEN) from None
+    finally:
+        upload.seek(0)
+    if _too_many_pixels(width, height):
+        raise forms.ValidationError(image_too_large_message())
+
+
 def check_upload(upload) -> str:
     """Return the upload's real content type, or raise a ValidationError saying what is wrong."""
     limit = settings.EVIDENCE_MAX_BYTES
@@ -51,6 +89,7 @@ def check_upload(upload) -> str:
     if content_type.startswith("image/"):
         from PIL import Image
 
+        check_image_pixels(upload)  # before verify(), which may decompress
         try:
             with Image.open(upload) as image:
                 image.verify()
@@ -68,12 +107,18 @@ def make_thumbnail(field_file, content_type: str) -> ContentFile | None:
     from PIL import Image, ImageOps
 
     field_file.seek(0)
-    with Image.open(field_file) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail(THUMBNAIL_SIZE)
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=80)
-    field_file.seek(0)
+    try:
+        with Image.open(field_file) as image:
+            if _too_many_pixels(*image.size):
+                return None  # never decoded: a stored bomb gets no thumbnail, the page still shows
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail(THUMBNAIL_SIZE)
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=80)
+    except Image.DecompressionBombError:
+        return None
+    finally:
+        field_file.seek(0)
     return ContentFile(out.getvalue())
 
 
@@ -104,6 +149,11 @@ def store_upload(field_file, upload, *, stem: str) -> str:
     suffix = SUFFIX_BY_TYPE.get(content_type)
     if suffix is None:
         raise WorkflowError(MSG_FILE_TYPE)
+    if content_type.startswith("image/"):
+        try:
+            check_image_pixels(upload)  # also for a caller that skipped the form's check
+        except forms.ValidationError as refused:
+            raise WorkflowError(refused.messages[0]) from None
     field_file.save(f"{stem}{suffix}", upload, save=False)
     return content_type
 

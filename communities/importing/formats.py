@@ -72,17 +72,58 @@ def dataset_from_rows(rows: Iterable[Iterable], limit: int) -> tablib.Dataset:
     return dataset
 
 
+CONTENT_TYPES_PART = "[Content_Types].xml"
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024  # a real workbook's is a few KB
+# A part or content type that marks a macro-enabled workbook (.xlsm, .xltm), whatever its name.
+MACRO_PART = "vbaproject.bin"
+MACRO_MARKS = ("macroenabled", "vbaproject")
+
+
+def _content_types_text(raw: bytes) -> str:
+    """The content types part as lower-case text, in its declared byte order (UTF-16 has a
+    BOM); never parsed as XML here."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace").lower()
+    return raw.decode("utf-8", errors="replace").lower()
+
+
+def _check_no_macros(package: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook carrying VBA: a ``vbaProject.bin`` part in any folder, or a content
+    type declaring macros (``…macroEnabled…``, ``vbaProject``), whatever the file is called."""
+    for member in members:
+        if member.filename.replace("\\", "/").rsplit("/", 1)[-1].lower() == MACRO_PART:
+            raise ImportFileError(msg.MSG_MACROS)
+    for member in members:
+        if member.filename.lower() != CONTENT_TYPES_PART.lower():
+            continue
+        if member.file_size > CONTENT_TYPES_MAX_BYTES:
+            raise ImportFileError(msg.MSG_NOT_XLSX)
+        try:
+            with package.open(member) as part:
+                raw = part.read(CONTENT_TYPES_MAX_BYTES + 1)
+        except Exception:
+            raise ImportFileError(msg.MSG_NOT_XLSX) from None
+        if len(raw) > CONTENT_TYPES_MAX_BYTES:
+            raise ImportFileError(msg.MSG_NOT_XLSX)
+        text = _content_types_text(raw)
+        if any(mark in text for mark in MACRO_MARKS):
+            raise ImportFileError(msg.MSG_MACROS)
+
+
 def _check_xlsx_package(data: bytes) -> None:
     limit = settings.IMPORT_MAX_UNZIPPED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
+            if "xl/workbook.xml" not in {member.filename for member in members}:
+                raise ImportFileError(msg.MSG_NOT_XLSX)
+            if sum(member.file_size for member in members) > limit:
+                raise ImportFileError(
+                    msg.MSG_UNZIPPED_TOO_LARGE.format(limit=filesizeformat(limit))
+                )
+            _check_no_macros(package, members)
     except (zipfile.BadZipFile, ValueError):
         raise ImportFileError(msg.MSG_NOT_XLSX) from None
-    if "xl/workbook.xml" not in {member.filename for member in members}:
-        raise ImportFileError(msg.MSG_NOT_XLSX)
-    if sum(member.file_size for member in members) > limit:
-        raise ImportFileError(msg.MSG_UNZIPPED_TOO_LARGE.format(limit=filesizeformat(limit)))
 
 
 def read_xlsx_rows(data: bytes) -> Iterator[tuple]:

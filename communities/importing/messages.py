@@ -32,6 +32,10 @@ MSG_TOO_MANY_ROWS = _("The file has more than {limit} rows; split it into smalle
 MSG_NOT_XLSX = _("This is not a valid .xlsx file (save it from Excel as “Excel Workbook”).")
 MSG_NOT_CSV = _("This is not a valid CSV text file (save it as “CSV UTF-8”).")
 MSG_UNZIPPED_TOO_LARGE = _("The .xlsx file unpacks to more than {limit}; it cannot be imported.")
+MSG_MACROS = _(
+    "This workbook contains macros (VBA) and cannot be imported; save it in Excel as "
+    "“Excel Workbook (*.xlsx)” and upload it again."
+)
 MSG_NO_HEADER = _("The first row must hold the column headers.")
 MSG_DUPLICATE_HEADER = _("The column “{column}” appears more than once.")
 MSG_MISSING_COLUMNS = _("The file lacks the column(s): {columns}.")

@@ -202,6 +202,10 @@ KEY_MANAGEMENT_FAIL_MONTHS = env.int("KEY_MANAGEMENT_FAIL_MONTHS", default=2)
 KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS = env.int("KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS", default=15)
 KEY_MANAGEMENT_PASS_MONTHS = env.int("KEY_MANAGEMENT_PASS_MONTHS", default=2)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# An uploaded image over this many pixels is refused from its header before anything decodes it
+# (a 20 KB PNG can declare 13000×13000 and need gigabytes); Pillow's own limit is set to it at
+# startup. 50 MP admits every phone photo (12–50 MP) and a scanned A4 page at 600 dpi (35 MP).
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
 
 # Disputes (矛盾纠纷): time limits in working days (disputes/workdays.py counts them). The
 # default per level, and per category where it differs (a law-related petition: 60 days at
