@@ -11,6 +11,7 @@ from communities.importing.widgets import (
     CodeWidget,
     DateWidget,
     IntegerWidget,
+    NameWidget,
     ScopedLookupWidget,
     YesNoWidget,
 )
@@ -205,13 +206,13 @@ class HouseholdResource(RegisterResource):
     it on existing households (as in the admin)."""
 
     compound = column("compound", COMPOUND_CODE, ScopedLookupWidget(m.Compound))
-    building = column("building", "楼栋")
-    unit = column("unit", "单元")
-    room = column("room", "房号")
+    building = column("building", "楼栋", NameWidget())
+    unit = column("unit", "单元", NameWidget())
+    room = column("room", "房号", NameWidget())
     occupancy = column("occupancy", "居住状态", ChoiceWidget(m.Occupancy))
     residents = column("residents", "居住人数", IntegerWidget())
     floating_residents = column("floating_residents", "流动人口数", IntegerWidget())
-    head_name = column("head_name", "户主姓名")
+    head_name = column("head_name", "户主姓名", NameWidget())
     head_phone = column("head_phone", HEAD_PHONE)
     head_id_number = column("head_id_number", HEAD_ID_NUMBER)
     select_related = ("compound",)

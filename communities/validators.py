@@ -5,6 +5,7 @@ Each validator raises ``ValidationError`` with one of the messages below, which 
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,71 @@ MSG_PHONE = _(
     "A phone is an 11-digit mobile number starting with 1, "
     "or a landline with its area code (010-12345678)."
 )
+
+# Zero-width characters and bidirectional controls: invisible, so a name or code holding them
+# looks like another (U+202E turns "张三" around on screen) and never matches a search.
+INVISIBLE_CHARS = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space/non-joiner/joiner, word joiner, BOM
+    "\u200e\u200f"  # left-to-right / right-to-left marks
+    "\u202a\u202b\u202c\u202d\u202e"  # embeddings, pop, overrides
+    "\u2066\u2067\u2068\u2069"  # isolates
+)
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
+
+
+def ascii_digits(text: str) -> str:
+    """Every decimal digit of any script (٣, ३, full-width ３) as its ASCII digit.
+
+    ``\\d``, ``str.isdigit()`` and ``int()`` accept them all; stored codes hold ``0-9`` only.
+    """
+    return "".join(
+        str(unicodedata.decimal(c))
+        if not c.isascii() and unicodedata.decimal(c, None) is not None
+        else c
+        for c in text
+    )
+
+
+def _fullwidth_alnum(c: str) -> str:
+    """A full-width letter or digit (``Ａ``, ``８``) as ASCII; anything else as it is."""
+    if "\uff10" <= c <= "\uff5a" and c.isalnum():
+        return chr(ord(c) - 0xFEE0)
+    return c
+
+
+def normalize_text(value) -> str:
+    """A name or an address part: invisible characters removed, full-width letters and digits
+    and digits of other scripts as ASCII, outer spaces stripped.
+
+    Not full NFKC: a Chinese name keeps its full-width punctuation (``甲物业（更名）``)."""
+    text = (value or "").translate(_INVISIBLE_TABLE)
+    return ascii_digits("".join(map(_fullwidth_alnum, text))).strip()
+
+
+def _nfkc(value) -> str:
+    """An identifier: NFKC (full-width letters, digits and brackets become ASCII), invisible
+    characters removed, digits of other scripts as ASCII."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_INVISIBLE_TABLE)
+    return ascii_digits(text)
+
+
+def normalize_code(value) -> str:
+    """A code typed or imported (ID number, credit code, region code): NFKC, ASCII digits,
+    no spaces or invisible characters anywhere."""
+    return "".join(_nfkc(value).split())
+
+
+_ID_DIGITS_MAX = 18
+
+
+def ascii_int(raw) -> int | None:
+    """An id or count from a query string or form: ASCII digits only (``int()`` would take
+    ``١٢`` or ``１２`` too), at most 18 of them (a database integer); else ``None``."""
+    text = (raw or "").strip() if isinstance(raw, str) else ""
+    if text and len(text) <= _ID_DIGITS_MAX and re.fullmatch(r"[0-9]+", text):
+        return int(text)
+    return None
+
 
 _REGION = {6: MSG_DISTRICT_CODE, 9: MSG_STREET_CODE, 12: MSG_COMMUNITY_CODE}
 
@@ -67,7 +133,7 @@ def credit_code_check_char(first17: str) -> str:
 
 
 def normalize_credit_code(value: str) -> str:
-    return (value or "").strip().upper()
+    return normalize_code(value).upper()
 
 
 def validate_credit_code(value: str) -> None:
@@ -81,7 +147,7 @@ def validate_credit_code(value: str) -> None:
 # GB 11643-1999: 公民身份号码
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def id_number_check_char(first17: str) -> str:
@@ -90,7 +156,7 @@ def id_number_check_char(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    return normalize_code(value).upper()
 
 
 def validate_id_number(value: str) -> None:
@@ -107,17 +173,17 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(MSG_ID_CHECK, code="invalid_check")
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}(-\d{1,6})?$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-[0-9]{7,8}(-[0-9]{1,6})?$")
 
 
 def normalize_phone(value: str) -> str:
     """Strip spaces and a +86/0086 prefix; landlines keep one dash after the area code."""
-    value = re.sub(r"[\s()（）]", "", value or "")
+    value = re.sub(r"[\s()]", "", _nfkc(value))  # NFKC made （） into ()
     value = re.sub(r"^(\+86|0086)-?", "", value)
     if _MOBILE_RE.match(value.replace("-", "")):
         return value.replace("-", "")
-    match = re.match(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(-\d{1,6})?$", value)
+    match = re.match(r"^(0(?:10|2[0-9]|[3-9][0-9]{2}))-?([0-9]{7,8})(-[0-9]{1,6})?$", value)
     if match:
         return f"{match[1]}-{match[2]}{match[3] or ''}"
     return value

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import guide as guide_pages
 from communities import selectors
+from communities.validators import ascii_int
 
 HOME_PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -18,10 +19,7 @@ SEARCH_MAX_LENGTH = 100
 
 def _chosen_id(raw: str | None, allowed: set[int]) -> int | None:
     """An id from the query string if it is one of the offered choices, else no filter."""
-    try:
-        value = int(raw or "")
-    except ValueError:
-        return None
+    value = ascii_int(raw)
     return value if value in allowed else None
 
 

@@ -35,6 +35,7 @@ from communities.importing.formats import ImportFileError, dataset_from_rows, re
 from communities.importing.widgets import ChoiceWidget, CodeWidget, DateWidget, cell_text
 from communities.models import Compound
 from communities.privacy import masked_values, personal_fields
+from communities.validators import normalize_text
 from communities.vocabulary import FILE_LANGUAGE, choice_label
 from communities.workflow import MSG_NOT_ALLOWED, WorkflowError
 from disputes import errors as e
@@ -280,7 +281,8 @@ class LedgerImport:
         if isinstance(value, float):
             text = repr(value)  # Excel's numbers: 1200.5, not 1200.5000000000002
         else:
-            text = cell_text(value).replace(",", "").replace("，", "").removesuffix("元").strip()
+            text = normalize_text(cell_text(value)).replace(",", "").replace("，", "")
+            text = text.removesuffix("元").strip()
         if not text:
             return None
         try:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from import_export import widgets
 
 from communities.exporting import FORMULA_PREFIXES
+from communities.validators import INVISIBLE_CHARS, normalize_code, normalize_text
 from communities.vocabulary import ChoiceReader, choice_label, choice_labels
 
 from . import messages as msg
@@ -21,14 +22,15 @@ MAX_INTEGER_DIGITS = 12
 
 
 def cell_text(value) -> str:
-    """A cell as text: Excel's numbers lose their ``.0``; an export's ``'=`` loses the ``'``."""
+    """A cell as text: Excel's numbers lose their ``.0``; an export's ``'=`` loses the ``'``;
+    zero-width and bidirectional control characters are dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date() if value.time() == datetime.time() else value
-    text = str(value).strip()
+    text = "".join(c for c in str(value) if c not in INVISIBLE_CHARS).strip()
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         return text[1:]
     return text
@@ -39,6 +41,14 @@ class TextWidget(widgets.CharWidget):
         return cell_text(value)
 
 
+class NameWidget(TextWidget):
+    """A name or an address part (楼栋, 房号): NFKC and ASCII digits (``８`` is ``8``), so the
+    household looked up by its room is the one stored."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return normalize_text(cell_text(value))
+
+
 class CodeWidget(TextWidget):
     """A code: no inner spaces, optionally upper case (credit codes)."""
 
@@ -47,7 +57,7 @@ class CodeWidget(TextWidget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs) -> str:
-        text = "".join(cell_text(value).split())
+        text = normalize_code(cell_text(value))  # full-width or Arabic-Indic digits as ASCII
         return text.upper() if self.upper else text
 
 
@@ -57,7 +67,7 @@ class IntegerWidget(widgets.IntegerWidget):
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        text = cell_text(value).replace(",", "")
+        text = normalize_text(cell_text(value)).replace(",", "")
         try:
             number = Decimal(text)
         except (InvalidOperation, ValueError):
@@ -77,7 +87,7 @@ class DateWidget(widgets.DateWidget):
             return value.date()
         if isinstance(value, datetime.date):
             return value
-        text = cell_text(value)
+        text = normalize_text(cell_text(value))
         if not text:
             return None
         for date_format in DATE_FORMATS:

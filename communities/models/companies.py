@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.validators import (
     normalize_credit_code,
     normalize_phone,
+    normalize_text,
     validate_credit_code,
     validate_phone,
 )
@@ -94,6 +95,8 @@ class PropertyCompany(TimeStamped):
         return self.name
 
     def normalise(self) -> None:
+        self.name = normalize_text(self.name)
+        self.contact_person = normalize_text(self.contact_person)
         self.credit_code = normalize_credit_code(self.credit_code)
         if self.contact_phone:
             self.contact_phone = normalize_phone(self.contact_phone)

@@ -7,6 +7,7 @@ from communities.privacy import ID_NUMBER, NAME, PHONE
 from communities.validators import (
     normalize_id_number,
     normalize_phone,
+    normalize_text,
     validate_id_number,
     validate_phone,
 )
@@ -70,6 +71,10 @@ class Household(TimeStamped):
         return f"{self.compound_id and self.compound} {address}"
 
     def normalise(self) -> None:
+        self.building = normalize_text(self.building)
+        self.unit = normalize_text(self.unit)
+        self.room = normalize_text(self.room)
+        self.head_name = normalize_text(self.head_name)
         self.head_phone = normalize_phone(self.head_phone)
         self.head_id_number = normalize_id_number(self.head_id_number)
 

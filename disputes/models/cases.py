@@ -14,6 +14,7 @@ from communities.uploads import dated_upload_name
 from communities.validators import (
     normalize_id_number,
     normalize_phone,
+    normalize_text,
     validate_id_number,
     validate_phone,
 )
@@ -256,9 +257,18 @@ class Party(models.Model):
     def __str__(self) -> str:  # no personal data: it ends up in the admin's log
         return f"{self.case_id and self.case} · {self.get_role_display()}"
 
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
     def normalise(self) -> None:
+        self.name = normalize_text(self.name)
         self.phone = normalize_phone(self.phone)
         self.id_number = normalize_id_number(self.id_number)
+
+    def clean_fields(self, exclude=None):
+        self.normalise()  # the admin's form too: stored values hold ASCII digits, no invisibles
+        super().clean_fields(exclude)
 
 
 class SessionQuerySet(CompoundScopedQuerySet):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communities.actions import Action, RecordActions, refusal_text
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
+from communities.validators import ascii_int
 from inspections import services
 from inspections.errors import WorkflowError
 from inspections.figures import hazard_figures
@@ -82,10 +83,9 @@ def _answer_from_query(request):
     raw = request.GET.get("answer")
     if raw is None:
         return None
-    try:
-        pk = int(raw)
-    except ValueError:
-        raise Http404 from None
+    pk = ascii_int(raw)
+    if pk is None:
+        raise Http404
     answer = selectors.answer_for_hazard(user=request.user, pk=pk)
     if answer is None:
         raise Http404

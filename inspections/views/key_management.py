@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communities.validators import ascii_int
 from inspections import services
 from inspections.errors import MSG_NOT_KEY, WorkflowError
 from inspections.forms.hazards import KeyManagementEnterForm, KeyManagementLeaveForm
@@ -102,10 +103,7 @@ def key_management_enter(request):
 @require_POST
 def key_management_leave(request):
     user = request.user
-    try:
-        compound_id = int(request.POST.get("compound", ""))
-    except ValueError:
-        compound_id = None
+    compound_id = ascii_int(request.POST.get("compound"))
     form = _leave_form(user, compound_id, data=request.POST)
     form.failed_compound_id = compound_id
     if form.is_valid():
