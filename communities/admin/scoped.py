@@ -2,6 +2,7 @@
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -81,6 +82,16 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
         if obj is None:
             raise Http404
         return obj
+
+    def get_changelist_instance(self, request):
+        # A filter value Python or the database driver cannot turn into a query value
+        # (?id__in=999999999999999999999 on SQLite, ?registered_at__year=99999) is the admin's
+        # "incorrect lookup" (the list shows again with a note), not a 500. Both fail before the
+        # statement reaches the database, so no transaction is left broken.
+        try:
+            return super().get_changelist_instance(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
 
     def lookup_allowed(self, lookup, value, request):
         field = lookup.split(LOOKUP_SEP, 1)[0]
