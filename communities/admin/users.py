@@ -19,6 +19,7 @@ from communities.services import (
     membership_set,
     membership_sync_user,
 )
+from communities.validators import normalize_text
 
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
 
@@ -207,6 +208,9 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
         return AddForm
 
     def save_model(self, request, obj, form, change):
+        # A person's name as shown everywhere (people.person_name): no invisible characters.
+        obj.first_name = normalize_text(obj.first_name)
+        obj.last_name = normalize_text(obj.last_name)
         admin.ModelAdmin.save_model(self, request, obj, form, change)
         if not change and form.cleaned_data.get("organisation"):
             membership_set(

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -252,3 +253,22 @@ def test_the_home_filter_ignores_an_id_in_other_digits(client, city):
     assert ascii_page.status_code == other_page.status_code == 200
     assert ascii_page.context["street_id"] == street.pk
     assert other_page.context["street_id"] is None
+
+
+def test_a_user_added_in_the_admin_has_a_name_without_invisible_characters(client, city):
+    client.force_login(city.bureau)
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "wang",
+            "first_name": "\u202e王\u200b小明\u200d",
+            "email": "",
+            "organisation": city.org.street.pk,
+            "role": m.Role.STAFF,
+            "password1": "Another-Pass-2026",
+            "password2": "Another-Pass-2026",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="wang").first_name == "王小明"
