@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import WorkbenchForm
@@ -24,8 +25,22 @@ def _textarea(rows: int = 2, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
+# The months a check can be about: from the campaign's first years to a year ahead. A month
+# outside (0001-01, 9999-12) is refused, never handed to date arithmetic or stored.
+FIRST_MONTH = datetime.date(2000, 1, 1)
+MONTHS_AHEAD = 12
+MSG_MONTH_RANGE = _("Choose a month from %(first)s to %(last)s.")
+
+
+def last_month_allowed(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    months = today.year * 12 + today.month - 1 + MONTHS_AHEAD
+    return datetime.date(months // 12, months % 12 + 1, 1)
+
+
 class MonthField(forms.DateField):
-    """A month as ``YYYY-MM`` (``<input type="month">``), cleaned to its first day."""
+    """A month as ``YYYY-MM`` (``<input type="month">``), cleaned to its first day, between
+    ``FIRST_MONTH`` and a year from now."""
 
     input_formats = [MONTH_FORMAT, "%Y-%m-%d"]
     widget = forms.DateInput(attrs={"type": "month"}, format=MONTH_FORMAT)
@@ -33,6 +48,19 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return day.replace(day=1) if isinstance(day, datetime.date) else day
+
+    def validate(self, value):
+        super().validate(value)
+        last = last_month_allowed()
+        if value and not FIRST_MONTH <= value <= last:
+            raise forms.ValidationError(
+                MSG_MONTH_RANGE,
+                code="month_range",
+                params={
+                    "first": FIRST_MONTH.strftime(MONTH_FORMAT),
+                    "last": last.strftime(MONTH_FORMAT),
+                },
+            )
 
 
 # Answering -----------------------------------------------------------------------------------

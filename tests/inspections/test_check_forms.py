@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from inspections.forms.checks import AnswerForm, MonthField, ReturnForm
 from inspections.models import Answer, AnswerType, ChecklistItem
@@ -78,3 +79,45 @@ def test_the_return_form_has_a_comment_field_per_item_tied_to_the_return_form():
     assert form.is_valid()
     assert form.item_comments() == {1: "补照片", 2: ""}
     assert 'form="return-form"' in str(form.bound_item_field(answers[0]))
+
+
+@pytest.mark.parametrize("typed", ["0001-01", "1999-12", "9999-12"])
+def test_a_month_outside_the_campaigns_range_is_refused(typed):
+    field = MonthField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean(typed)
+    assert refused.value.code == "month_range"
+
+
+def test_this_month_and_a_year_ahead_are_months_a_check_can_be_about():
+    from django.utils import timezone
+
+    field = MonthField()
+    today = timezone.localdate()
+    assert field.clean(today.strftime("%Y-%m")) == today.replace(day=1)
+    ahead = today.replace(day=1, year=today.year + 1)
+    assert field.clean(ahead.strftime("%Y-%m")) == ahead
+    with pytest.raises(ValidationError):
+        field.clean(ahead.replace(year=ahead.year + 1).strftime("%Y-%m"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["0001-01", "9999-12"])
+def test_opening_a_check_for_an_impossible_month_is_refused_not_a_500(client, city, typed):
+    from django.test import Client
+    from django.urls import reverse
+
+    from inspections.models import Inspection
+
+    browser = Client(raise_request_exception=False)
+    browser.force_login(city.manager_a)
+    response = browser.post(
+        reverse("inspections:inspection_open"),
+        {"compound": city.compounds["A1"].pk, "month": typed},
+    )
+    assert response.status_code == 302
+    assert not Inspection.objects.exists()
+    page = browser.get(response["Location"]).content.decode()
+    assert "2000-01" in page  # the message names the months allowed
+    listed = browser.get(reverse("inspections:check_list"), {"month": typed})
+    assert listed.status_code == 200
