@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from communities.models.companies import MSG_TERM_OVERLAP, terms_overlap
+from communities.workflow import WorkflowError
 
 
 class ManagementTermFormSet(BaseInlineFormSet):
@@ -54,6 +55,41 @@ class WorkbenchForm(forms.Form):
                 choices = list(field.choices)
                 if choices and choices[0] == ("", DJANGO_BLANK_LABEL):
                     field.choices = [("", CHOOSE_LABEL), *choices[1:]]
+
+
+class DeadlineInput(forms.DateInput):
+    """A date picker offering only the days ``bounds()`` allows (read when the page is drawn,
+    so a long-running server does not offer yesterday)."""
+
+    input_type = "date"
+
+    def __init__(self, bounds, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        self.bounds = bounds
+
+    def get_context(self, name, value, attrs):
+        first, last = self.bounds()
+        attrs = {**(attrs or {}), "min": first.isoformat(), "max": last.isoformat()}
+        return super().get_context(name, value, attrs)
+
+
+class DeadlineField(forms.DateField):
+    """A deadline a user types. ``check`` is the service's rule (it raises ``WorkflowError``),
+    run here too so its message sits on the field; ``bounds`` returns the first and last day
+    allowed today, for the date picker."""
+
+    def __init__(self, *, check, bounds, **kwargs):
+        kwargs.setdefault("widget", DeadlineInput(bounds))
+        super().__init__(**kwargs)
+        self.check = check
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            try:
+                self.check(value)
+            except WorkflowError as refused:
+                raise forms.ValidationError(refused.message, code="deadline") from None
 
 
 class FilterForm(WorkbenchForm):

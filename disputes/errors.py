@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.workflow import (  # noqa: F401  (re-exported: the workflow's shared parts)
+    MSG_DEADLINE_RANGE,
     MSG_NOT_ALLOWED,
     MSG_REASON_REQUIRED,
     WorkflowError,
@@ -14,7 +15,6 @@ MSG_FOUR_FIXES = _("Accepting a case needs all four fixes (四定); missing: {mi
 MSG_NOT_AT_LEVEL = _("{user} does not work for an organisation handling this case at its level.")
 MSG_TOP_LEVEL = _("A case at district level cannot be escalated further.")
 MSG_LEVEL_NOT_ALLOWED = _("You cannot register a case at this level.")
-MSG_DEADLINE_TOO_FAR = _("The deadline cannot be more than a year away.")
 MSG_NOBODY_AT_LEVEL = _(
     "No organisation in the system handles this compound's cases at that level; "
     "choose another level or ask the housing bureau to set one up."

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communities.forms import CHOOSE_LABEL, FilterForm, WorkbenchForm
+from communities.forms import CHOOSE_LABEL, DeadlineField, FilterForm, WorkbenchForm
 from communities.people import person_name
 from communities.uploads import UploadField
 from communities.validators import validate_id_number, validate_phone
@@ -22,6 +22,7 @@ from disputes.models import (
     Status,
 )
 from disputes.selectors import STATUS_OPEN, CaseFilters
+from disputes.services.deadlines import set_deadline_bounds, set_deadline_check
 
 TEXT_MAX_LENGTH = 2000
 SEARCH_MAX_LENGTH = 100
@@ -200,7 +201,9 @@ class AcceptForm(WorkbenchForm):
     leader = UserChoiceField(label=_("Leader (包保领导)"))
     handler = UserChoiceField(label=_("Handler (专人)"))
     plan = forms.CharField(label=_("Plan (方案)"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3))
-    deadline = forms.DateField(label=_("Deadline (时限)"), widget=_date_input())
+    deadline = DeadlineField(
+        label=_("Deadline (时限)"), check=set_deadline_check, bounds=set_deadline_bounds
+    )
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,7 +311,11 @@ class ReassignForm(WorkbenchForm):
 
 
 class DeadlineForm(WorkbenchForm):
-    deadline = forms.DateField(label=pgettext_lazy("dispute", "New deadline"), widget=_date_input())
+    deadline = DeadlineField(
+        label=pgettext_lazy("dispute", "New deadline"),
+        check=set_deadline_check,
+        bounds=set_deadline_bounds,
+    )
     reason = _reason()
 
 

@@ -201,6 +201,9 @@ INSPECTION_DUE_DAY = env.int("INSPECTION_DUE_DAY", default=10)
 KEY_MANAGEMENT_FAIL_MONTHS = env.int("KEY_MANAGEMENT_FAIL_MONTHS", default=2)
 KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS = env.int("KEY_MANAGEMENT_HAZARD_OVERDUE_DAYS", default=15)
 KEY_MANAGEMENT_PASS_MONTHS = env.int("KEY_MANAGEMENT_PASS_MONTHS", default=2)
+# How far ahead a hazard's rectification deadline may be set (first deadline or a new one on
+# rejection): half a year covers building work; a hazard left longer is key management's.
+HAZARD_DEADLINE_MAX_DAYS = env.int("HAZARD_DEADLINE_MAX_DAYS", default=183)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # An uploaded image over this many pixels is refused from its header before anything decodes it
 # (a 20 KB PNG can declare 13000×13000 and need gigabytes); Pillow's own limit is set to it at
@@ -219,6 +222,9 @@ DISPUTE_CATEGORY_TIME_LIMITS = env.json(
     "DISPUTE_CATEGORY_TIME_LIMITS", default={"petition": {"street": 30, "district": 60}}
 )
 DISPUTE_REMIND_WORKING_DAYS = env.int("DISPUTE_REMIND_WORKING_DAYS", default=2)
+# How far ahead a dispute's deadline (时限) may be set when it is accepted or moved: a year, the
+# longest a promise to the parties can run (the default limits are 10 to 60 working days).
+DISPUTE_DEADLINE_MAX_DAYS = env.int("DISPUTE_DEADLINE_MAX_DAYS", default=366)
 DISPUTE_AUTO_ESCALATE_AFTER = env.json("DISPUTE_AUTO_ESCALATE_AFTER", default={"community": 5})
 
 # The beat schedule (django-celery-beat copies it into the database at start).

@@ -8,10 +8,12 @@ writes them so; migration 0006 renamed rows an older version seeded in English).
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from communities.validators import ascii_int
 from disputes.models import CalendarDay
 from disputes.workdays import unknown_years
 
@@ -54,9 +56,14 @@ class YearFilter(admin.SimpleListFilter):
         value = self.value()
         if value == ALL:
             return queryset
-        if value.isascii() and value.isdigit():
-            return queryset.filter(date__year=int(value))
-        return queryset.filter(date__year__gte=timezone.localdate().year)
+        if value == CURRENT:
+            return queryset.filter(date__year__gte=timezone.localdate().year)
+        year = ascii_int(value)
+        if year is None or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+            # ?year=99999 was a 500 (no date has that year), ?year=٢٠٢٦ was read as 2026: the
+            # admin's "incorrect lookup" shows the list again with its note.
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(date__year=year)
 
 
 @admin.register(CalendarDay)

@@ -15,7 +15,7 @@ from .cases import (
     return_visit_record,
     session_record,
 )
-from .deadlines import default_deadline, time_limit
+from .deadlines import default_deadline, set_deadline_bounds, set_deadline_check, time_limit
 from .jobs import disputes_daily
 
 __all__ = [
@@ -36,5 +36,7 @@ __all__ = [
     "registration_levels",
     "return_visit_record",
     "session_record",
+    "set_deadline_bounds",
+    "set_deadline_check",
     "time_limit",
 ]

@@ -41,7 +41,7 @@ from disputes.models import (
     level_above,
 )
 
-from .deadlines import auto_escalation_due, default_deadline
+from .deadlines import auto_escalation_due, default_deadline, set_deadline_check
 
 S = Status
 A = CaseAction
@@ -100,20 +100,6 @@ def _tell(users, case: DisputeCase, kind: str, params: dict, key: str, text: str
 
 def _text(value: str) -> str:
     return (value or "").strip()
-
-
-MAX_DEADLINE_DAYS = 366
-
-
-def _check_deadline(deadline: datetime.date | None) -> None:
-    """Not in the past, and not absurdly far (a deadline is a promise to the parties)."""
-    if deadline is None:
-        return
-    today = timezone.localdate()
-    if deadline < today:
-        raise WorkflowError(e.MSG_DEADLINE_PAST)
-    if deadline > today + datetime.timedelta(days=MAX_DEADLINE_DAYS):
-        raise WorkflowError(e.MSG_DEADLINE_TOO_FAR)
 
 
 def _require_someone_at(case: DisputeCase) -> None:
@@ -233,7 +219,7 @@ def case_accept(
     ]
     if missing:
         raise WorkflowError(e.MSG_FOUR_FIXES.format(missing="、".join(map(str, missing))))
-    _check_deadline(deadline)
+    set_deadline_check(deadline)
     _require_eligible(case, leader, handler)
     before = case.status
     case.leader, case.handler, case.plan, case.deadline = leader, handler, _text(plan), deadline
@@ -483,7 +469,7 @@ def case_set_deadline(
     _require_status(case, *IN_HAND)
     if not _text(reason):
         raise WorkflowError(e.MSG_REASON_REQUIRED)
-    _check_deadline(deadline)
+    set_deadline_check(deadline)
     old = case.deadline
     case.deadline = deadline
     case.save()

@@ -1,9 +1,12 @@
-"""Deadlines of dispute cases: the default time limit per level and category, in working days."""
+"""Deadlines of dispute cases: the default time limit per level and category, in working days,
+and the days a user may set one to."""
 
 import datetime
 
 from django.conf import settings
 
+from communities.workflow import check_deadline, deadline_bounds
+from disputes import errors as e
 from disputes.models import level_above
 from disputes.workdays import add_working_days
 
@@ -31,3 +34,17 @@ def auto_escalation_due(level: str, deadline: datetime.date, today: datetime.dat
     if not after or deadline >= today or level_above(level) is None:
         return False
     return add_working_days(deadline, int(after)) <= today
+
+
+def set_deadline_bounds() -> tuple[datetime.date, datetime.date]:
+    """The days a user may choose as a case's deadline today (forms show them)."""
+    return deadline_bounds(max_days=settings.DISPUTE_DEADLINE_MAX_DAYS)
+
+
+def set_deadline_check(deadline: datetime.date | None) -> None:
+    """A deadline a user sets (accepting, moving it): not in the past, and not more than
+    ``DISPUTE_DEADLINE_MAX_DAYS`` ahead (a deadline is a promise to the parties)."""
+    if deadline is not None:
+        check_deadline(
+            deadline, max_days=settings.DISPUTE_DEADLINE_MAX_DAYS, too_early=e.MSG_DEADLINE_PAST
+        )

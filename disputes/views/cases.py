@@ -22,6 +22,7 @@ from communities.actions import attach_refusal
 from communities.privacy import can_see_personal_data
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
+from communities.validators import ascii_int
 from disputes import selectors as s
 from disputes import services
 from disputes.errors import WorkflowError
@@ -119,10 +120,10 @@ def case_list(request):
 
 
 def _register_initial(request, compounds) -> dict:
-    wanted = request.GET.get("compound", "")
+    wanted = ascii_int(request.GET.get("compound"))
     initial = {}
-    if wanted.isascii() and wanted.isdigit() and compounds.filter(pk=int(wanted)).exists():
-        initial["compound"] = int(wanted)
+    if wanted is not None and compounds.filter(pk=wanted).exists():
+        initial["compound"] = wanted
     return initial
 
 

@@ -1,7 +1,11 @@
 """Shared pieces of the inspections admin: export and filters (the read-only scoped bases
 are communities.admin.readonly's)."""
 
+import datetime
+import re
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -25,13 +29,29 @@ class MonthFilter(admin.SimpleListFilter):
         return [(f"{p:%Y-%m}", f"{p:%Y-%m}") for (p,) in periods.distinct()[:36]]
 
     def queryset(self, request, queryset):
-        if self.value():
-            try:
-                year, month = (int(part) for part in self.value().split("-"))
-                return queryset.filter(period__year=year, period__month=month)
-            except ValueError:
-                return queryset.none()
-        return queryset
+        if not self.value():
+            return queryset
+        month = _month_of(self.value())
+        if month is None:
+            # Not a month as the lookups write it (abc, 2026-13, 99999999999999999999, ２０２６-０１
+            # which int() read as 2026-01): the admin's "incorrect lookup", never a 500 nor
+            # another month's rows.
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(period=month)
+
+
+_MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+
+
+def _month_of(value: str) -> datetime.date | None:
+    """``YYYY-MM`` (ASCII digits, a real month) → its first day; else ``None``."""
+    match = _MONTH_RE.fullmatch(value)
+    if match is None:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
 
 
 STREET = ("compound__community__street", RelatedOnly)

@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.forms import WorkbenchForm
 from communities.uploads import UploadField
+from inspections.errors import WorkflowError
+from inspections.models import ANSWER_COUNT_MAX as COUNT_MAX
 from inspections.models import Answer, AnswerType
+from inspections.services.checks import answer_count_check
 
 TEXT_MAX_LENGTH = 2000
 EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -66,6 +69,19 @@ class MonthField(forms.DateField):
 # Answering -----------------------------------------------------------------------------------
 
 
+class CountField(forms.DecimalField):
+    """A number item's answer: a count (the service's rule, checked here too so its message
+    sits on the field; -1 for LH-3d was accepted)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            try:
+                answer_count_check(value)
+            except WorkflowError as refused:
+                raise forms.ValidationError(refused.message, code="count_range") from None
+
+
 class AnswerForm(WorkbenchForm):
     """One item's answer. Its fields follow the item's answer type; ``prefix`` keeps the
     forms of one page apart (``a<answer id>``)."""
@@ -105,12 +121,12 @@ class AnswerForm(WorkbenchForm):
                     ),
                 )
             elif kind == AnswerType.NUMBER:
-                self.fields["value"] = forms.DecimalField(
+                self.fields["value"] = CountField(
                     label=_("Number"),
                     required=False,
-                    decimal_places=1,
-                    max_digits=9,
-                    widget=forms.NumberInput(attrs={"step": "1", "inputmode": "decimal"}),
+                    widget=forms.NumberInput(
+                        attrs={"step": "1", "inputmode": "numeric", "min": 0, "max": COUNT_MAX}
+                    ),
                 )
             else:
                 self.fields["value"] = forms.CharField(

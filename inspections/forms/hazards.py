@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.forms import FilterForm, WorkbenchForm
+from communities.forms import DeadlineField, FilterForm, WorkbenchForm
 from communities.uploads import UploadField
-from inspections.errors import WorkflowError
 from inspections.models import HazardCategory, HazardStatus, Severity
 from inspections.selectors.hazards import STATUS_UNVERIFIED, HazardFilters, current_company_name
-from inspections.services.hazards import hazard_deadline_check
+from inspections.services.hazards import hazard_deadline_bounds, hazard_deadline_check
 
 MSG_PHOTO_ONLY = _("Only photos (JPEG, PNG, WebP) can be uploaded here.")
 MSG_NO_RESPONSIBLE_PARTY = _(
@@ -34,10 +33,6 @@ class PhotoField(UploadField):
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CompoundChoiceField(forms.ModelChoiceField):
@@ -117,7 +112,9 @@ class HazardRaiseForm(WorkbenchForm):
         help_text=_("Leave empty for the compound's current property company."),
     )
     responsible_party.required_when = _("required when the compound has no property company")
-    deadline = forms.DateField(label=_("Rectify by"), widget=_date_input())
+    deadline = DeadlineField(
+        label=_("Rectify by"), check=hazard_deadline_check, bounds=hazard_deadline_bounds
+    )
 
     def __init__(self, *args, compounds, fixed_compound=None, **kwargs):
         """``compounds``: those the user may choose; ``fixed_compound``: the compound of the
@@ -128,15 +125,6 @@ class HazardRaiseForm(WorkbenchForm):
             del self.fields["compound"]
         else:
             self.fields["compound"].queryset = compounds
-
-    def clean_deadline(self):
-        # The service's rule, checked here too so the error sits on the field.
-        deadline = self.cleaned_data["deadline"]
-        try:
-            hazard_deadline_check(deadline)
-        except WorkflowError as refused:
-            raise forms.ValidationError(refused.message) from None
-        return deadline
 
     def clean(self):
         data = super().clean()
@@ -167,7 +155,11 @@ class HazardRejectForm(WorkbenchForm):
     reason = forms.CharField(
         label=_("Why it is not good enough"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
     )
-    deadline = forms.DateField(label=_("New deadline"), widget=_date_input())
+    deadline = DeadlineField(
+        label=_("New deadline"),
+        check=lambda day: hazard_deadline_check(day, renewed=True),
+        bounds=lambda: hazard_deadline_bounds(renewed=True),
+    )
 
 
 # Key management by hand -------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from .inspections import (
     Result,
 )
 from .templates import (
+    ANSWER_COUNT_MAX,
+    MSG_COUNT_RANGE,
     AnswerType,
     ChecklistItem,
     ChecklistSection,
@@ -28,6 +30,8 @@ from .templates import (
 )
 
 __all__ = [
+    "ANSWER_COUNT_MAX",
+    "MSG_COUNT_RANGE",
     "OPEN_STATUSES",
     "Answer",
     "AnswerType",

@@ -9,7 +9,7 @@ from communities.models import Compound, Organisation
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
 from communities.uploads import dated_upload_name
 
-from .templates import ChecklistItem, ChecklistTemplate
+from .templates import ANSWER_COUNT_MAX, ChecklistItem, ChecklistTemplate, validate_count
 
 
 class InspectionKind(models.TextChoices):
@@ -153,7 +153,12 @@ class Answer(models.Model):
         _("score"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     value_number = models.DecimalField(
-        _("number"), max_digits=9, decimal_places=1, null=True, blank=True
+        _("number"),
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[validate_count],
     )
     value_text = models.TextField(_("text"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -169,7 +174,12 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         ordering = ["inspection", "item__section__order", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")
+            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item"),
+            models.CheckConstraint(
+                condition=Q(value_number__isnull=True)
+                | Q(value_number__gte=0, value_number__lte=ANSWER_COUNT_MAX),
+                name="answer_number_is_a_count",
+            ),
         ]
 
     def __str__(self) -> str:

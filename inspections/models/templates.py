@@ -12,6 +12,25 @@ from communities.models.base import TimeStamped
 MSG_THRESHOLDS = _("The 基本达标 threshold cannot be above the 达标 threshold.")
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
+# A number item's answer is a count in one compound for one month (LH-3d: serious cases): a
+# whole number from 0 to ANSWER_COUNT_MAX. A negative or absurd count (-3, 10⁸) is refused by
+# the answer form, the service, full_clean and a database constraint.
+ANSWER_COUNT_MAX = 100_000
+MSG_COUNT_RANGE = _("Give a whole number from 0 to %(max)s.")
+
+
+def validate_count(value) -> None:
+    """A count: finite, whole, from 0 to ``ANSWER_COUNT_MAX``."""
+    if value is None:
+        return
+    number = Decimal(value)
+    if not (
+        number.is_finite()
+        and 0 <= number <= ANSWER_COUNT_MAX
+        and number == number.to_integral_value()
+    ):
+        raise ValidationError(MSG_COUNT_RANGE, code="count_range", params={"max": ANSWER_COUNT_MAX})
+
 
 class TemplateStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -140,6 +159,7 @@ class ChecklistItem(models.Model):
         null=True,
         blank=True,
         help_text=_("For number items: a number above this fails the item."),
+        validators=[validate_count],
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

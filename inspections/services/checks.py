@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,8 @@ from inspections import errors as e
 from inspections import notices as N
 from inspections.errors import WorkflowError
 from inspections.models import (
+    ANSWER_COUNT_MAX,
+    MSG_COUNT_RANGE,
     Answer,
     AnswerType,
     ChecklistItem,
@@ -25,6 +28,7 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
+from inspections.models.templates import validate_count
 from inspections.scoring import answer_is_given, evidence_missing, score_answers
 
 from .common import previous_month, require
@@ -200,14 +204,27 @@ def _editable(inspection: Inspection, actor) -> None:
         raise WorkflowError(e.MSG_LOCKED)
 
 
+def answer_count_check(value) -> None:
+    """A number item's answer is a count: whole, from 0 to ``ANSWER_COUNT_MAX`` (forms call
+    this too)."""
+    try:
+        validate_count(value)
+    except (ValidationError, InvalidOperation, TypeError, ValueError):
+        raise WorkflowError(MSG_COUNT_RANGE % {"max": ANSWER_COUNT_MAX}) from None
+
+
 def _clean_value(item: ChecklistItem, raw) -> Decimal | None:
     if raw in (None, ""):
         return None
+    if item.answer_type == AnswerType.NUMBER:
+        answer_count_check(str(raw))
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
         raise WorkflowError(e.MSG_SCORE_RANGE.format(points=item.points)) from None
-    if item.answer_type == AnswerType.SCORE and not (0 <= value <= item.points):
+    if item.answer_type == AnswerType.SCORE and not (
+        value.is_finite() and 0 <= value <= item.points
+    ):
         raise WorkflowError(e.MSG_SCORE_RANGE.format(points=item.points))
     return value
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from communities.acting import users_acting_for
 from communities.models import Compound, OrganisationKind
 from communities.notifications import notify
 from communities.uploads import store_upload
+from communities.workflow import check_deadline, deadline_bounds
 from inspections import errors as e
 from inspections import notices as N
 from inspections.errors import WorkflowError
@@ -50,10 +52,20 @@ def _require_status(hazard: Hazard, *allowed: str) -> None:
         raise WorkflowError(e.MSG_HAZARD_WRONG_STATE.format(status=hazard.get_status_display()))
 
 
-def hazard_deadline_check(deadline: datetime.date) -> None:
-    """A hazard's first deadline may be today but not earlier (forms call this too)."""
-    if deadline < timezone.localdate():
-        raise WorkflowError(e.MSG_DEADLINE_BEFORE_TODAY)
+def hazard_deadline_bounds(*, renewed: bool = False) -> tuple[datetime.date, datetime.date]:
+    """The days a user may set as a rectification deadline today (forms show them)."""
+    return deadline_bounds(max_days=settings.HAZARD_DEADLINE_MAX_DAYS, after_today=renewed)
+
+
+def hazard_deadline_check(deadline: datetime.date, *, renewed: bool = False) -> None:
+    """A hazard's first deadline may be today, a new one after a rejection must be later;
+    neither more than ``HAZARD_DEADLINE_MAX_DAYS`` ahead (forms call this too)."""
+    check_deadline(
+        deadline,
+        max_days=settings.HAZARD_DEADLINE_MAX_DAYS,
+        after_today=renewed,
+        too_early=e.MSG_DEADLINE_PAST if renewed else e.MSG_DEADLINE_BEFORE_TODAY,
+    )
 
 
 def company_users(compound: Compound):
@@ -169,8 +181,7 @@ def hazard_reject(*, hazard: Hazard, actor, reason: str, deadline: datetime.date
     _require_verifier(hazard, actor)
     if not reason.strip():
         raise WorkflowError(e.MSG_REASON_REQUIRED)
-    if deadline <= timezone.localdate():
-        raise WorkflowError(e.MSG_DEADLINE_PAST)
+    hazard_deadline_check(deadline, renewed=True)
     hazard.status = H.RECTIFYING
     hazard.deadline = deadline
     hazard.save()

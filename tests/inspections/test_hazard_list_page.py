@@ -17,7 +17,6 @@ from .conftest import png_upload
 
 LIST = reverse("inspections:hazard_list")
 ADMIN_LIST = reverse("admin:inspections_hazard_changelist")
-DEADLINE = datetime.date(2099, 12, 31)
 
 
 def raise_hazard(city, code="A1", **kwargs):
@@ -25,7 +24,7 @@ def raise_hazard(city, code="A1", **kwargs):
         "category": "fire",
         "description": "消防通道堆放杂物",
         "responsible_party": "物业公司",
-        "deadline": DEADLINE,
+        "deadline": timezone.localdate() + datetime.timedelta(days=90),
         "photo": None,
         **kwargs,
     }

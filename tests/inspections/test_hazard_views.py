@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Notification, Role
 from communities.services import membership_set
@@ -32,7 +33,12 @@ LOGIN = reverse("login")
 LIST = reverse("inspections:hazard_list")
 NEW = reverse("inspections:hazard_new")
 CAST = ["bureau", "street", "community", "manager_a", "manager_b", "viewer_a", "nobody"]
-DEADLINE = datetime.date(2099, 12, 31)
+
+
+def ahead(days: int) -> datetime.date:
+    """A deadline ``days`` from today (a deadline may be at most HAZARD_DEADLINE_MAX_DAYS away)."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
 
 # Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (2),
 # the bell's unread count and the scope (8), then the page's own reads. A page whose queries grow
@@ -73,7 +79,7 @@ def raise_hazard(city, code="A1", actor=None, **kwargs):
         "category": "fire",
         "description": "消防通道堆放杂物",
         "responsible_party": "物业公司",
-        "deadline": DEADLINE,
+        "deadline": ahead(90),
         "photo": png_upload(),
     }
     values.update(kwargs)
@@ -107,7 +113,7 @@ def raise_form(**overrides):
         "severity": "high",
         "description": "楼道堆放电动车电池",
         "responsible_party": "",
-        "deadline": "2099-01-31",
+        "deadline": ahead(30).isoformat(),
     }
     data.update(overrides)
     return data
@@ -182,7 +188,7 @@ def test_each_action_answers_each_member_of_the_cast(client, city, who):
             services.hazard_rectify(hazard=one, actor=city.manager_a, note="已清理")
     assert client.post(action_url(first, "verify"), {"note": ""}).status_code == verify
     response = client.post(
-        action_url(second, "reject"), {"reason": "没有清理干净", "deadline": "2099-02-01"}
+        action_url(second, "reject"), {"reason": "没有清理干净", "deadline": ahead(31).isoformat()}
     )
     assert response.status_code == reject
 
@@ -258,9 +264,9 @@ def test_a_filter_value_outside_the_choices_is_ignored(client, city, hazard, haz
 
 
 def test_verified_hazards_come_last_and_the_rest_by_deadline(client, city):
-    late = raise_hazard(city, deadline=datetime.date(2099, 6, 1))
-    soon = raise_hazard(city, deadline=datetime.date(2099, 1, 1))
-    done = raise_hazard(city, deadline=datetime.date(2098, 1, 1))
+    late = raise_hazard(city, deadline=ahead(60))
+    soon = raise_hazard(city, deadline=ahead(30))
+    done = raise_hazard(city, deadline=ahead(10))
     services.hazard_rectify(hazard=done, actor=city.manager_a, note="已清理")
     services.hazard_verify(hazard=done, actor=city.street)
     response = login(client, city.street).get(LIST)
@@ -536,17 +542,13 @@ def test_photos_are_served_through_the_scope_check(client, city, rectified):
 def test_street_rejects_with_a_reason_and_a_new_deadline(client, city, rectified):
     login(client, city.street)
     response = client.post(
-        action_url(rectified, "reject"), {"reason": "仍有杂物", "deadline": "2099-03-01"}
+        action_url(rectified, "reject"), {"reason": "仍有杂物", "deadline": ahead(20).isoformat()}
     )
     assert response.status_code == 302
     rectified.refresh_from_db()
-    assert (rectified.status, rectified.deadline) == (H.RECTIFYING, datetime.date(2099, 3, 1))
+    assert (rectified.status, rectified.deadline) == (H.RECTIFYING, ahead(20))
     event = rectified.events.last()
-    assert (event.action, event.note, event.deadline) == (
-        "reject",
-        "仍有杂物",
-        datetime.date(2099, 3, 1),
-    )
+    assert (event.action, event.note, event.deadline) == ("reject", "仍有杂物", ahead(20))
     assert Notification.objects.filter(user=city.manager_a, kind="hazard_assigned").count() == 2
     login(client, city.manager_a)
     assert client.get(detail_url(rectified)).context["actions"] == {"rectify"}
@@ -591,7 +593,7 @@ def test_the_manager_cannot_verify_and_the_street_cannot_rectify(client, city, h
     assert client.post(action_url(hazard, "verify"), {"note": ""}).status_code == 403
     assert (
         client.post(
-            action_url(hazard, "reject"), {"reason": "x", "deadline": "2099-01-01"}
+            action_url(hazard, "reject"), {"reason": "x", "deadline": ahead(30).isoformat()}
         ).status_code
         == 403
     )
@@ -642,7 +644,7 @@ def test_detail_query_count_is_pinned(client, city, rectified, who, django_asser
             hazard=rectified,
             actor=city.bureau,
             reason=f"第{day}次退回",
-            deadline=DEADLINE - datetime.timedelta(days=day),
+            deadline=ahead(90 - day),
         )
         services.hazard_rectify(hazard=rectified, actor=city.manager_a, note="再次整改")
     with django_assert_max_num_queries(PINNED_DETAIL) as large:

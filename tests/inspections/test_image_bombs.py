@@ -2,6 +2,7 @@
 refused from its header, before anything decodes it, by every upload (evidence, hazard photos);
 nothing is stored. A stored bomb gets no thumbnail instead of taking the memory."""
 
+import datetime
 import struct
 import zlib
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
 from communities.uploads import check_upload, image_too_large_message, make_thumbnail
@@ -100,7 +101,7 @@ def test_a_pixel_bomb_is_refused_as_a_hazard_photo(client, city, media_root, siz
         "severity": "high",
         "description": "楼道堆放电动车电池",
         "responsible_party": "",
-        "deadline": "2099-01-31",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
     }
     response = client.post(reverse("inspections:hazard_new"), {**form, "photo": bomb(size=size)})
     assert response.status_code == 200

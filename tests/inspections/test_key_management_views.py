@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections import errors as e
 from inspections import services
@@ -236,7 +237,7 @@ def test_the_badge_shows_on_the_hazard_list(client, city):
         category="fire",
         description="消防通道堆放杂物",
         responsible_party="甲物业公司",
-        deadline=datetime.date(2099, 1, 1),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
     login(client, city.manager_a)
     hazards = reverse("inspections:hazard_list")
