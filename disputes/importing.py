@@ -51,6 +51,10 @@ LEDGER_MAX_ROWS = 2000
 MSG_REQUIRED = _("This column must be filled in.")
 MSG_COMPOUND_NOT_FOUND = _("No compound “{code}” was found in your area.")
 MSG_FUTURE_DATE = _("The date cannot be later than today.")
+# The first day a ledger row may be dated: earlier is a typing error (0001-01-01 ended in a 500,
+# 1900-01-01 registered a case overdue for a century).
+FIRST_DAY = datetime.date(2000, 1, 1)
+MSG_DATE_RANGE = _("Give a date from %(first)s to today (%(last)s).")
 MSG_NOT_AN_AMOUNT = _("“{value}” is not an amount in yuan; write a number such as 1200.50.")
 MSG_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
 MSG_NO_PARTY = _("Give the name of at least one party (申请人 or 被申请人).")
@@ -274,6 +278,10 @@ class LedgerImport:
             return None
         if on is not None and on > self.today:
             row.error(r.REGISTERED_ON, MSG_FUTURE_DATE)
+        elif on is not None and on < FIRST_DAY:
+            span = {"first": FIRST_DAY.isoformat(), "last": self.today.isoformat()}
+            row.error(r.REGISTERED_ON, MSG_DATE_RANGE % span)
+            return None
         return on
 
     @staticmethod

@@ -13,10 +13,12 @@ from django.utils import translation
 
 from communities.workflow import MSG_DEADLINE_RANGE, WorkflowError
 from disputes import errors as e
-from disputes import services
+from disputes import importing, services
+from disputes import resources as r
 from disputes.models import CaseEvent, DisputeCase, Status
 
 from .conftest import TODAY, accept, register
+from .test_import import ledger, row, upload
 
 pytestmark = pytest.mark.usefixtures("today")
 MAX_DAYS = settings.DISPUTE_DEADLINE_MAX_DAYS
@@ -169,3 +171,31 @@ def test_the_register_page_preselects_a_compound_by_ascii_digits_only(client, ci
         response = client.get(page, {"compound": wanted})
         assert response.status_code == 200
         assert "compound" not in response.context["form"].initial
+
+
+# The screening ledger's dates -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01", "1999-12-31"])
+def test_a_ledger_row_dated_before_2000_is_refused_naming_the_range(city, settings, tmp_path, day):
+    settings.IMPORT_TMP_DIR = str(tmp_path / "imports")
+    client = Client(raise_request_exception=False)  # 0001-01-01 was a 500
+    client.force_login(city.bureau)
+    preview = upload(client, ledger([row("A1", REGISTERED_ON=day)]))
+    assert preview.status_code == 200
+    span = {"first": "2000-01-01", "last": TODAY.isoformat()}
+    with translation.override(settings.LANGUAGE_CODE):
+        expected = str(importing.MSG_DATE_RANGE % span)
+    assert any(
+        r.REGISTERED_ON in line and expected in line for line in preview.context["errors"]
+    ), preview.context["errors"]
+    assert not DisputeCase.objects.exists()
+
+
+def test_a_ledger_row_dated_in_2000_is_taken(city, settings, tmp_path):
+    settings.IMPORT_TMP_DIR = str(tmp_path / "imports")
+    client = Client()
+    client.force_login(city.bureau)
+    preview = upload(client, ledger([row("A1", REGISTERED_ON="2000-01-01")]))
+    assert preview.status_code == 200
+    assert not preview.context.get("errors")
