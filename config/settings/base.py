@@ -4,6 +4,7 @@ Defaults suit the embedded run (`make run`): SQLite in the project and Celery ta
 in-process. Production (`config.settings.production`) refuses to start without a secret.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -31,6 +32,7 @@ DJANGO_APPS = [
     "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
+    "axes",
     "import_export",
     "auditlog",
     "django_celery_beat",
@@ -38,6 +40,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "communities",
+    "communities.accounts",
     "inspections",
     "disputes",
 ]
@@ -53,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "communities.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "communities.accounts.sessions.SessionLimitsMiddleware",
+    "communities.accounts.passwords.PasswordAgeMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -100,12 +106,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Accounts and sessions (GB/T 22239 8.1.4.1; communities.accounts, docs/operations.md).
+# The password policy: 10 characters or more, 3 of 4 character classes, not the login name nor
+# like the user's names, not a common one, none of the last PASSWORD_HISTORY_COUNT; older than
+# PASSWORD_MAX_AGE_DAYS (0 = never) or set by an administrator, it must be changed before
+# anything else.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "communities.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "communities.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "communities.accounts.passwords.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "communities.accounts.passwords.PasswordHistoryValidator"},
 ]
+# While a password is due, every path but these (and static files) leads to the change page.
+PASSWORD_CHANGE_EXEMPT_PATHS = ["/accounts/", "/i18n/", "/help/"]
+# Login lockout (django-axes): LOGIN_FAILURE_LIMIT failures for one login name, or from one
+# address, lock that name or that address for LOGIN_LOCKOUT_MINUTES (whether the name exists or
+# not); a successful login clears the name's count. The address behind reverse proxies: see
+# TRUSTED_PROXY_COUNT (communities.accounts.addresses).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for exactly the minutes said
+AXES_LOCKOUT_CALLABLE = "communities.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "communities.accounts.addresses.client_address"
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME` (operations)
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the audit trail
+# Sessions: at most SESSION_COOKIE_AGE from login however active (12 h), logged out after
+# SESSION_IDLE_TIMEOUT_SECONDS without a request (30 min); the last activity is written at most
+# once a minute. Accounts nobody has logged into for DORMANT_ACCOUNT_DAYS are disabled daily.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+DORMANT_ACCOUNT_DAYS = env.int("DORMANT_ACCOUNT_DAYS", default=90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "communities:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -250,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
     "dispute-deadlines": {
         "task": "disputes.daily_deadlines",
         "schedule": crontab(minute=20, hour=8),
+    },
+    "disable-dormant-accounts": {  # no login for DORMANT_ACCOUNT_DAYS
+        "task": "accounts.disable_dormant_accounts",
+        "schedule": crontab(minute=15, hour=2),
     },
     "export-resend-pending": {  # jobs saved while the broker was down
         "task": "communities.resend_pending_exports",
