@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("communities.twofactor.urls")),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("", include("inspections.urls")),
     path("", include("disputes.urls")),

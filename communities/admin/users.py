@@ -19,6 +19,7 @@ from communities.services import (
     membership_set,
     membership_sync_user,
 )
+from communities.twofactor.admin_actions import two_factor_reset
 from communities.validators import normalize_text
 
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
@@ -152,6 +153,7 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role", "memberships__organisation__kind"]
     inlines = [UserMembershipInline]
+    actions = [two_factor_reset]
     staff_fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),

@@ -37,9 +37,13 @@ THIRD_PARTY_APPS = [
     "auditlog",
     "django_celery_beat",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "communities",
+    "communities.twofactor",
     "communities.accounts",
     "inspections",
     "disputes",
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "communities.twofactor.middleware.TwoFactorMiddleware",
     "communities.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "communities.accounts.sessions.SessionLimitsMiddleware",
@@ -153,6 +159,15 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 DORMANT_ACCOUNT_DAYS = env.int("DORMANT_ACCOUNT_DAYS", default=90)
+# Two-factor login (communities.twofactor, django-otp): who must enrol an authenticator app:
+# "privileged" (bureau members, administrators of any organisation, superusers and operators),
+# "all", or "none" (optional for everyone). After each wrong code a device refuses codes for
+# 1, 2, 4, 8… seconds times the factor. The issuer is the account's name in the app.
+TWO_FACTOR_REQUIRED_FOR = env("TWO_FACTOR_REQUIRED_FOR", default="privileged")
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="平安小区")
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "communities:home"
 LOGOUT_REDIRECT_URL = "login"

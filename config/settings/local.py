@@ -6,7 +6,12 @@ uploads are served only by the views that check the reader's scope.
 """
 
 from .base import *  # noqa: F403
-from .base import DEBUG
+from .base import DEBUG, env
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The demo's logins (README) are shared by everyone who tries it: nobody is made to enrol an
+# authenticator app, each may still turn two-factor login on. A deployment runs production
+# settings, where bureau members and administrators must use it (TWO_FACTOR_REQUIRED_FOR).
+TWO_FACTOR_REQUIRED_FOR = env("TWO_FACTOR_REQUIRED_FOR", default="none")

@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = True
+# The cast logs in with the password alone; tests of two-factor login set it themselves
+# (tests/communities/test_two_factor.py), and test_settings checks production's default.
+TWO_FACTOR_REQUIRED_FOR = "none"
