@@ -74,6 +74,7 @@ from communities.models import (
 from communities.services import membership_set
 from communities.validators import id_number_check_char
 from disputes import services
+from disputes.conflict import in_conflict
 from disputes.figures import closure_rate, dispute_figures
 from disputes.models import (
     LEVEL_ORDER,
@@ -510,6 +511,9 @@ def _plan(rng, cast: Cast, fate: str, category: str | None = None) -> Plan:
     handled_by_company = company is not None and (
         fate == "open_mediating" or (fate == "resolved" and rng.random() < 0.5)
     )
+    # 回避: a property-service case is never in the company's hands (drawn as before, so the
+    # demo's other cases stay the same).
+    handled_by_company = handled_by_company and category != C.PROPERTY_SERVICE
     return Plan(
         fate=fate,
         compound=compound,
@@ -780,9 +784,11 @@ def _walk(rng, cast: Cast, plan: Plan, pdf: bytes, today: datetime.date) -> Disp
             )
         elif action == "withdraw":
             early = case.status == Status.REGISTERED
+            # 回避: a company that registered a case about itself does not withdraw it.
+            by_registrant = early and not in_conflict(plan.registrant, case)
             case = services.case_withdraw(
                 case=case,
-                actor=plan.registrant if early else team.mediator,
+                actor=plan.registrant if by_registrant else team.mediator,
                 reason=WITHDRAW_EARLY if early else WITHDRAW_LATER,
             )
         elif action == "visit":

@@ -28,6 +28,15 @@ MSG_VISIT_DATE = _("The visit date must lie between the resolution and today.")
 MSG_REFERRAL_REQUIRED = _("Say where the case was referred to.")
 MSG_NO_PARTY = _("Name at least one party.")
 MSG_ATTENDEE_NOT_PARTY = _("Only this case's own parties can be recorded as present.")
+# 回避: a case about property service, or against the compound's property company.
+MSG_RECUSED = _(
+    "This case concerns your property company (property service, or the company is the "
+    "respondent), so your company steps aside: the community committee handles it."
+)
+MSG_RECUSED_PERSON = _(
+    "{user} belongs to the property company this case concerns and cannot lead or handle it."
+)
+MSG_NO_COMPANY = _("No property company runs this compound, so it cannot be the respondent.")
 
 # The four fixes (四定), named in MSG_FOUR_FIXES.
 FIX_LEADER = pgettext_lazy("four fixes", "leader")

@@ -4,9 +4,9 @@ the shared export path (``communities.exports``: inline or as a job, the same fi
 The cases come from ``visible_to(user)``: the workbench list's filter (its query string, read
 by the list's own form, so a value the list does not offer is ignored) or the admin's change
 list / selection. The figures sheet is ``dispute_figures`` of exactly those cases, so the two
-sheets always agree. Parties are masked unless the user may see personal data. The queries
-do not grow with the cases: relations are joined, the parties prefetched in one query, the
-figures are five aggregates.
+sheets always agree. Parties are masked unless the user is shown them (``shows_parties``,
+回避 decided per case from its own columns). The queries do not grow with the cases: relations
+are joined, the parties prefetched in one query, the figures are five aggregates.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from communities.exports.base import describe_scope, list_filter_form
 from communities.exports.filters import describe_form
 from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
 from communities.people import person_name
-from communities.privacy import can_see_personal_data, personal_fields, personal_value
+from communities.privacy import personal_fields, personal_value
 from communities.selectors import compounds_for_filter
 from communities.vocabulary import choice_label
 from disputes import resources as r
+from disputes.conflict import company_ties
 from disputes.figures import dispute_figures
 from disputes.forms import CaseFilterForm
 from disputes.models import (
@@ -39,6 +40,7 @@ from disputes.models import (
     Status,
 )
 from disputes.privacy import case_text_masker
+from disputes.roles import sees_parties
 from disputes.selectors import cases_for_list
 
 EXPORTER_KEY = "disputes.cases"
@@ -85,10 +87,18 @@ def export_queryset(cases: QuerySet, user) -> QuerySet:
     ).prefetch_related(Prefetch("parties", queryset=parties))
 
 
+def shown_parties(user):
+    """Per case: are its parties and texts exported in full for this user (``shows_parties``,
+    decided from the case's own columns: no query per case)?"""
+    allowed, ties = sees_parties(user), company_ties(user)
+    return lambda case: allowed and not ties.conflicted(case)
+
+
 def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
-    personal = can_see_personal_data(user)
+    shown = shown_parties(user)
     # In chunks (each with its parties' query), so a big export never holds every case.
     for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
+        personal = shown(case)
         # The parties' names are masked in the free text as in their own columns.
         mask = case_text_masker(case.parties.all(), shown=personal)
         yield [
@@ -118,8 +128,9 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
 
 def party_rows(cases: QuerySet, *, user) -> Iterator[list]:
     """One row per party of the exported cases, in the cases' order."""
-    personal = can_see_personal_data(user)
+    shown = shown_parties(user)
     for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
+        personal = shown(case)
         for party in case.parties.all():
             yield [
                 case.number,

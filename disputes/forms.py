@@ -146,6 +146,14 @@ class CaseRegisterForm(WorkbenchForm):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
+    against_company = forms.BooleanField(
+        label=_("The respondent is the compound's property company"),
+        required=False,
+        help_text=_(
+            "Always so for a property-service dispute. The community committee then handles "
+            "the case, and the company steps aside (回避)."
+        ),
+    )
 
     def __init__(self, *args, compounds, levels, **kwargs):
         super().__init__(*args, **kwargs)

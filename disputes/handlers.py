@@ -7,6 +7,10 @@
 
 Their admins and staff accept, mediate and close the case; viewers only look. Anyone in scope
 with the permission may register a case (首问负责制: the registrant is told of every step).
+
+回避: a case that concerns a property company (about property service, or against the
+compound's company) is handled at compound/community level by the community committee alone,
+and the members of the companies concerned never act on it at any level (``disputes.conflict``).
 """
 
 from django.db.models import Q
@@ -18,7 +22,8 @@ from communities.acting import (
     organisations_acting_for,
 )
 from communities.models import Compound, OrganisationKind
-from disputes.models import DisputeCase, Level
+from disputes.conflict import conflicted_q, recused_members
+from disputes.models import DisputeCase, Level, concerns_company_q
 
 K = OrganisationKind
 
@@ -30,14 +35,29 @@ LEVEL_KINDS = {
 }
 
 
-def organisations_at(compound: Compound, level: str):
+def level_kinds(level: str, *, concerns_company: bool = False) -> tuple[str, ...]:
+    """The kinds of organisation acting at ``level``; no property company for a case that
+    concerns one (回避)."""
+    kinds = LEVEL_KINDS[level]
+    if concerns_company:
+        return tuple(kind for kind in kinds if kind != K.PROPERTY_COMPANY)
+    return kinds
+
+
+def organisations_at(compound: Compound, level: str, *, concerns_company: bool = False):
     """The organisations that handle the compound's cases at ``level`` (a queryset)."""
-    return organisations_acting_for(compound, LEVEL_KINDS[level])
+    return organisations_acting_for(compound, level_kinds(level, concerns_company=concerns_company))
 
 
 def handlers_for(case: DisputeCase):
-    """Users who may act on the case at its level (and may be its leader or handler)."""
-    return members_acting_in(organisations_at(case.compound, case.level))
+    """Users who may act on the case at its level (and may be its leader or handler): never,
+    for a case that concerns a property company, a member of a company concerned."""
+    organisations = organisations_at(
+        case.compound, case.level, concerns_company=case.concerns_company
+    )
+    users = members_acting_in(organisations)
+    recused = recused_members(case)
+    return users if recused is None else users.exclude(pk__in=recused)
 
 
 def can_handle(user, case: DisputeCase) -> bool:
@@ -59,8 +79,12 @@ def handled_by_q(user) -> Q:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
     for level, kinds in LEVEL_KINDS.items():
-        condition |= Q(level=level) & acting_for_q(user, kinds)
-    return condition
+        for kind in kinds:
+            here = Q(level=level) & acting_for_q(user, [kind])
+            if kind == K.PROPERTY_COMPANY:
+                here &= ~concerns_company_q()
+            condition |= here
+    return condition & ~conflicted_q(user)
 
 
 def registration_levels(user) -> list[str]:

@@ -1,5 +1,10 @@
-"""What a reader sees of a case's free text: the parties' names masked unless the reader may
-see personal data (``communities.privacy``).
+"""What a reader sees of a case's parties and free text: the parties' names masked unless the
+reader may see dispute parties in full (``shows_parties``).
+
+Who may: a role holding ``disputes.view_party_data`` (bureau admins, street and community
+admins, community staff; no property-company role by default, even one that sees households'
+personal data), and never on a case that concerns the reader's own property company (回避,
+``disputes.conflict``), whatever their role.
 
 The parties' names are masked in their own fields; a description, a plan, a session's record, a
 return visit's note or a timeline note may name them too. Every place that shows or exports
@@ -15,9 +20,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from communities.people import person_name
-from communities.privacy import can_see_personal_data, mask_instance, mask_value, text_masker
+from communities.privacy import mask_instance, mask_value, text_masker
 from disputes import selectors as s
+from disputes.conflict import company_ties
 from disputes.models import CaseEvent, DisputeCase, MediationSession, Party, ReturnVisit
+from disputes.roles import sees_parties
 
 # The free text of each record of a case, as the pages, the admin and the export show it.
 CASE_TEXTS = ("description", "plan", "outcome", "referred_where")
@@ -25,6 +32,17 @@ SESSION_TEXTS = ("mediators", "other_attendees", "agreed")
 VISIT_TEXTS = ("note",)
 EVENT_TEXTS = ("note",)
 ALL_TEXTS = frozenset(CASE_TEXTS + SESSION_TEXTS + VISIT_TEXTS + EVENT_TEXTS)
+
+
+def shows_parties(user, case: DisputeCase) -> bool:
+    """Are this case's parties, texts and agreement shown to the user in full?"""
+    return sees_parties(user) and not company_ties(user).conflicted(case)
+
+
+def searches_party_texts(user) -> bool:
+    """May the user search and filter on parties and texts (which would confirm a guessed
+    name)? Not a reader who may see no party in full, nor a member of any property company."""
+    return sees_parties(user) and not company_ties(user).company_ids
 
 
 def _unchanged(text: str) -> str:
@@ -68,8 +86,9 @@ class CaseFile:
 def case_file(*, user, case: DisputeCase) -> CaseFile:
     """The case's parties, sessions (with who came), return visits and timeline, read in scope
     (``disputes.selectors``), with the parties and the names in every text masked for a reader
-    who may not see personal data. The objects are for display only, never saved."""
-    shown = can_see_personal_data(user)
+    who may not see them in full (``shows_parties``). The objects are for display only, never
+    saved."""
+    shown = shows_parties(user, case)
     parties = list(s.case_parties(user=user, case=case))
     present = Prefetch("parties_present", queryset=Party.objects.visible_to(user).order_by("pk"))
     sessions = list(

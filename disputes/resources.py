@@ -162,6 +162,7 @@ FIGURE_HEADERS = [file_word(_("Figure")), file_word(_("Breakdown")), file_word(_
 FIGURE_ROWS = [
     ("total", _("Total")),
     ("resolved", Status.RESOLVED.label),
+    ("resolved_by_respondent", _("of which resolved by the respondent company (not counted)")),
     ("unresolved", Status.CLOSED_UNRESOLVED.label),
     ("withdrawn", Status.WITHDRAWN.label),
     ("open", _("Open")),

@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from communities.models import Compound
-from communities.privacy import can_see_personal_data
+from disputes.conflict import conflicted_q, in_conflict
 from disputes.handlers import handled_by_q
 from disputes.models import (
     CAN_ACCEPT,
@@ -28,6 +28,7 @@ from disputes.models import (
     Status,
     level_above,
 )
+from disputes.roles import sees_parties
 
 STATUS_OPEN = "open"  # a pseudo-status for the filter: every status not yet closed
 
@@ -84,12 +85,12 @@ class CaseFilters:
 
 
 def _description_q(user, query: str) -> Q:
-    """The description matches the search, for a reader who may see personal data. For any other
-    reader the description is not searched at all (as in the admin): the page shows it with the
-    parties' names masked, and a hit on any piece of a name (赵明远 → «远反映») would confirm a
-    guessed name."""
-    if can_see_personal_data(user):
-        return Q(description__icontains=query)
+    """The description matches the search, for a reader who may see the case's parties in full.
+    For any other reader (or case: 回避) the description is not searched at all (as in the
+    admin): the page shows it with the parties' names masked, and a hit on any piece of a name
+    (赵明远 → «远反映») would confirm a guessed name."""
+    if sees_parties(user):
+        return Q(description__icontains=query) & ~conflicted_q(user)
     return Q(pk__in=[])
 
 
@@ -163,13 +164,16 @@ def compounds_for_case_register(*, user) -> QuerySet[Compound]:
 def cases_for_detail(*, user) -> QuerySet[DisputeCase]:
     """The cases whose page a user may open, with everything the page shows of them."""
     return DisputeCase.objects.visible_to(user).select_related(
-        "compound__community__street", "registered_by", "leader", "handler"
+        "compound__community__street", "registered_by", "leader", "handler", "respondent_company"
     )
 
 
 def cases_for_agreement(*, user) -> QuerySet[DisputeCase]:
-    """The cases whose agreement file a user may download (only that field is read)."""
-    return DisputeCase.objects.visible_to(user).only("pk", "number", "agreement_file")
+    """The cases whose agreement file a user may download (that field is read, and what 回避
+    needs)."""
+    return DisputeCase.objects.visible_to(user).only(
+        "pk", "number", "agreement_file", "category", "respondent_company", "compound"
+    )
 
 
 def case_parties(*, user, case: DisputeCase) -> QuerySet[Party]:
@@ -233,6 +237,7 @@ def case_actions_for(*, user, case: DisputeCase, handles: bool) -> set[str]:
         status == Status.REGISTERED
         and user.is_authenticated
         and case.registered_by_id == user.pk
+        and not in_conflict(user, case)  # 回避: a company never withdraws a case against it
         and (
             user.has_perm("disputes.add_disputecase")
             or user.has_perm("disputes.handle_disputecase")

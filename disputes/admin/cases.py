@@ -17,7 +17,7 @@ from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMi
 from communities.admin.timeline import TimelineColumnsMixin, person_column, short_date_column
 from communities.exports import get_exporter
 from communities.exports.views import export_start
-from communities.privacy import can_see_personal_data, personal_fields
+from communities.privacy import personal_fields
 from disputes.exporting import EXPORTER_KEY
 from disputes.models import (
     CaseEvent,
@@ -28,7 +28,7 @@ from disputes.models import (
 )
 
 from .ledger import LedgerImportMixin
-from .masking import MaskedTextsMixin, SessionPresentMixin, masked_text_column
+from .masking import MaskedTextsMixin, SessionPresentMixin, masked_text_column, shows_parties_of
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 EXPORT_PERMISSION = "disputes.export_disputecase"
@@ -47,14 +47,15 @@ MASKED = ["name_masked", "phone_masked", "id_number_masked"]
 
 
 class PartyInline(CaseInline):
-    """Names, phones and ID numbers in full only for users who may see personal data; the
-    choice is made per request by picking fields, never stored on the (shared) inline."""
+    """Names, phones and ID numbers in full only for users shown the case's parties
+    (``shows_parties``: the role, and 回避); the choice is made per request and case by
+    picking fields, never stored on the (shared) inline."""
 
     model = Party
     fields = ["role", *PERSONAL]
 
     def get_fields(self, request, obj=None):
-        return ["role", *(PERSONAL if can_see_personal_data(request.user) else MASKED)]
+        return ["role", *(PERSONAL if shows_parties_of(request.user, obj) else MASKED)]
 
     name_masked = masked_column("name", pgettext_lazy("person", "name"))
     phone_masked = masked_column("phone", _("phone"))

@@ -1,10 +1,12 @@
 """A case's free text in the admin, as in the workbench: the parties' names masked for users who
-may not see personal data (``disputes.privacy``).
+are not shown the case's parties in full (``disputes.privacy.shows_parties``: the role, and
+回避 for the company a case concerns).
 
 An admin class lists its text fields in ``masked_texts``; for such a user each is swapped, per
-request, for its ``<field>_masked`` column (``masked_text_column``), never by changing the
-(shared) admin class; the texts are left out of the search, which would confirm a guessed
-name, and their old and new values are masked on the object's audit history page.
+request and case, for its ``<field>_masked`` column (``masked_text_column``), never by changing
+the (shared) admin class; the texts and parties are left out of the search and the address's
+filters for anyone who may not search them (``searches_party_texts``), which would confirm a
+guessed name, and their old and new values are masked on the object's audit history page.
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import pgettext_lazy
 
-from communities.privacy import can_see_personal_data
 from disputes.models import DisputeCase, Party
-from disputes.privacy import ALL_TEXTS, attendee_names, case_text_masker
+from disputes.privacy import (
+    ALL_TEXTS,
+    attendee_names,
+    case_text_masker,
+    searches_party_texts,
+    shows_parties,
+)
+from disputes.roles import sees_parties
 
 MASKED = "_masked"
+# Filters in the address through a case's parties (their names, phones, ID numbers).
+PARTY_LOOKUPS = frozenset({"parties", "parties_present"})
 PRESENT = pgettext_lazy("mediation session", "Present")
 
 
@@ -51,47 +61,59 @@ def mask_changes(changes: dict, fields, mask) -> dict:
     return masked
 
 
+def shows_parties_of(user, obj) -> bool:
+    """``shows_parties`` for an admin object: a case, or a row of a case (no object: the
+    role alone)."""
+    if obj is None:
+        return sees_parties(user)
+    return shows_parties(user, obj if isinstance(obj, DisputeCase) else obj.case)
+
+
 class MaskedTextsMixin:
     """Swap the ``masked_texts`` fields for their masked columns for users who may not see
     personal data (fields, fieldsets, read-only fields and search)."""
 
     masked_texts: tuple[str, ...] = ()
 
-    def _swap(self, request, names):
-        if can_see_personal_data(request.user):
+    def _swap(self, request, names, obj=None):
+        # ``obj`` is the case (an inline's is its parent's): 回避 is decided per case.
+        if shows_parties_of(request.user, obj):
             return names
         return [f"{name}{MASKED}" if name in self.masked_texts else name for name in names]
 
     def get_fields(self, request, obj=None):
-        return self._swap(request, super().get_fields(request, obj))
+        return self._swap(request, super().get_fields(request, obj), obj)
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (title, {**options, "fields": self._swap(request, options["fields"])})
+            (title, {**options, "fields": self._swap(request, options["fields"], obj)})
             for title, options in super().get_fieldsets(request, obj)
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return self._swap(request, super().get_readonly_fields(request, obj))
+        return self._swap(request, super().get_readonly_fields(request, obj), obj)
 
     def lookup_allowed(self, lookup, value, request):
         # A filter in the address (?description__contains=赵明远, or through a relation,
-        # ?sessions__agreed__contains=…) would confirm a guessed name as the search would.
-        parts = set(lookup.split(LOOKUP_SEP))
-        if parts & ALL_TEXTS and not can_see_personal_data(request.user):
+        # ?sessions__agreed__contains=…, ?parties__name=…) would confirm a guessed name as the
+        # search would.
+        parts = lookup.split(LOOKUP_SEP)
+        guesses = set(parts) & ALL_TEXTS or parts[0] in PARTY_LOOKUPS
+        if guesses and not searches_party_texts(request.user):
             return False
         return super().lookup_allowed(lookup, value, request)
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
-        if can_see_personal_data(request.user):
+        if searches_party_texts(request.user):
             return fields
         return [name for name in fields if name not in self.masked_texts]
 
     def auditlog_history_view(self, request, object_id, extra_context=None):
         """The object's audit history: the texts' old and new values masked like the texts."""
         response = super().auditlog_history_view(request, object_id, extra_context)
-        if can_see_personal_data(request.user) or not self.masked_texts:
+        shown = shows_parties_of(request.user, response.context_data["object"])
+        if shown or not self.masked_texts:
             return response
         page = response.context_data["log_entries"]
         page.object_list = list(page.object_list)  # the entries rendered are these, masked
@@ -102,7 +124,7 @@ class MaskedTextsMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if queryset.model is not DisputeCase and not can_see_personal_data(request.user):
+        if queryset.model is not DisputeCase and not searches_party_texts(request.user):
             # Each row's case masks with its parties' names: one query for all the rows.
             queryset = queryset.prefetch_related("case__parties")
         return queryset

@@ -23,6 +23,7 @@ from .cases import (
     Source,
     Status,
     TimelineIsPermanent,
+    concerns_company_q,
     level_above,
     overdue_q,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Source",
     "Status",
     "TimelineIsPermanent",
+    "concerns_company_q",
     "level_above",
     "overdue_q",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communities.models import Compound, Street
+from communities.models import Compound, PropertyCompany, Street
 from communities.models.base import CompoundScopedQuerySet, TimelineEvent, TimeStamped
 from communities.privacy import ID_NUMBER, NAME, PHONE
 from communities.uploads import dated_upload_name
@@ -92,6 +92,12 @@ class Satisfaction(models.TextChoices):
 SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
 
 
+def concerns_company_q() -> models.Q:
+    """Cases that concern a property company (回避): about property service, or with the
+    compound's property company as the respondent (``DisputeCase.concerns_company``)."""
+    return models.Q(category=Category.PROPERTY_SERVICE) | models.Q(respondent_company__isnull=False)
+
+
 def overdue_q(today) -> models.Q:
     """Overdue: past the deadline and not closed (the one definition; ``is_overdue`` is its
     per-case form)."""
@@ -134,6 +140,24 @@ class DisputeCase(TimeStamped):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    # 回避: the property company the case is against, fixed at registration (the company running
+    # the compound that day): for a property-service case always, for another when the
+    # registrant says the respondent is the compound's property company. Its people never
+    # handle the case nor see its parties in full (``disputes.conflict``).
+    respondent_company = models.ForeignKey(
+        PropertyCompany,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("respondent property company"),
+    )
+    # Resolved, before the conflict rule existed, by a member of the respondent company: not
+    # counted as resolved in the closure rate (set by migration 0007 only; no service can).
+    resolved_by_respondent = models.BooleanField(
+        _("resolved by the respondent company"), default=False, editable=False
     )
     level = models.CharField(
         _("level"), max_length=10, choices=Level.choices, default=Level.COMMUNITY
@@ -195,6 +219,10 @@ class DisputeCase(TimeStamped):
             ("handle_disputecase", _("Can accept, mediate and close dispute cases")),
             ("import_disputecase", _("Can import dispute cases")),
             ("export_disputecase", _("Can export dispute cases")),
+            (
+                "view_party_data",
+                _("Can see dispute parties' names, phones and ID numbers in full"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -216,6 +244,12 @@ class DisputeCase(TimeStamped):
     @property
     def is_resolved(self) -> bool:
         return self.status == Status.RESOLVED
+
+    @property
+    def concerns_company(self) -> bool:
+        """About property service, or against the compound's property company (回避; the
+        per-case form of ``concerns_company_q``)."""
+        return self.category == Category.PROPERTY_SERVICE or self.respondent_company_id is not None
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()

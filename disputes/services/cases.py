@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.models import Compound, Street
+from communities.models import Compound, ManagementTerm, Street
 from communities.notifications import notify
 from communities.uploads import store_upload
 from communities.workflow import require
 from disputes import errors as e
 from disputes import notices as N
+from disputes.conflict import in_conflict
 from disputes.errors import WorkflowError
 from disputes.handlers import can_handle, handlers_for, registration_levels
 from disputes.models import (
@@ -32,6 +33,7 @@ from disputes.models import (
     OPEN_STATUSES,
     CaseAction,
     CaseEvent,
+    Category,
     DisputeCase,
     Level,
     MediationSession,
@@ -64,8 +66,11 @@ def _require_status(case: DisputeCase, *allowed: str) -> None:
 
 
 def _require_handler(actor, case: DisputeCase) -> None:
-    """The actor acts for an organisation at the case's level (and may see the compound)."""
+    """The actor acts for an organisation at the case's level (and may see the compound), and
+    does not belong to a property company the case concerns (回避)."""
     require(actor, "disputes.handle_disputecase", case.compound)
+    if in_conflict(actor, case):
+        raise WorkflowError(e.MSG_RECUSED)
     if not can_handle(actor, case):
         raise WorkflowError(e.MSG_NOT_ALLOWED)
 
@@ -121,7 +126,20 @@ def _require_eligible(case: DisputeCase, *users) -> None:
     eligible = set(handlers_for(case).values_list("pk", flat=True))
     for user in users:
         if user is not None and user.pk not in eligible:
-            raise WorkflowError(e.MSG_NOT_AT_LEVEL.format(user=user.get_username()))
+            message = e.MSG_RECUSED_PERSON if in_conflict(user, case) else e.MSG_NOT_AT_LEVEL
+            raise WorkflowError(message.format(user=user.get_username()))
+
+
+def _respondent_company(compound: Compound, category: str, against_company: bool, on):
+    """回避: the company a case is against, fixed at registration: the one running the compound
+    that day, for a property-service case or when the registrant names it the respondent."""
+    if category != Category.PROPERTY_SERVICE and not against_company:
+        return None
+    running = ManagementTerm.objects.current(on).filter(compound=compound).order_by("-start")
+    company_id = running.values_list("company_id", flat=True).first()
+    if company_id is None and against_company:
+        raise WorkflowError(e.MSG_NO_COMPANY)
+    return company_id
 
 
 def _next_number(street: Street, year: int) -> int:
@@ -146,11 +164,14 @@ def case_register(
     level: str = Level.COMMUNITY,
     amount: Decimal | None = None,
     registered_at: datetime.datetime | None = None,
+    against_company: bool = False,
 ) -> DisputeCase:
     """Register a case in a compound with its parties; the level's organisation is told.
 
     ``parties`` are dicts with ``role``, ``name`` and optionally ``phone`` and ``id_number``.
     The deadline starts as the default time limit for the level and category.
+    ``against_company``: the respondent is the compound's property company (implied for a
+    property-service case); the case then goes to the community committee, not the company.
     """
     require(actor, "disputes.add_disputecase", compound)
     if level not in registration_levels(actor):
@@ -172,6 +193,7 @@ def case_register(
         registered_at=registered_at,
         registered_by=actor,
         deadline=default_deadline(level, category, on),
+        respondent_company_id=_respondent_company(compound, category, against_company, on),
     )
     case.full_clean(exclude=["number", "sequence", "agreement_file"])
     _require_someone_at(case)
@@ -369,6 +391,8 @@ def case_withdraw(*, case: DisputeCase, actor, reason: str) -> DisputeCase:
     """The parties withdraw. The handling organisation records it, or the registrant while
     nobody has accepted the case yet."""
     case = _lock(case)
+    if in_conflict(actor, case):  # the registrant too: a company never closes a case against it
+        raise WorkflowError(e.MSG_RECUSED)
     _require_registrant_or_handler(actor, case)
     _require_status(case, *OPEN_STATUSES)
     if not _text(reason):

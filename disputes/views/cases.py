@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
-from communities.privacy import can_see_personal_data
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from communities.validators import ascii_int
 from disputes import selectors as s
 from disputes import services
+from disputes.conflict import in_conflict
 from disputes.errors import WorkflowError
 from disputes.figures import dispute_figures
 from disputes.forms import (
@@ -43,7 +43,7 @@ from disputes.forms import (
     WithdrawForm,
 )
 from disputes.handlers import can_handle, handlers_for
-from disputes.privacy import case_file
+from disputes.privacy import case_file, shows_parties
 from disputes.workdays import working_days_between
 
 CASE_PAGE_SIZE = 25
@@ -150,6 +150,7 @@ def case_register(request):
                     parties=parties.parties(),
                     level=data["level"],
                     amount=data["amount"],
+                    against_company=data["against_company"],
                 )
             except (WorkflowError, ValidationError) as err:
                 attach_refusal(form, err)
@@ -236,6 +237,7 @@ def render_case(request, case, *, bound: dict | None = None):
         "events": seen.events,
         "action_forms": _action_forms(case, offered, bound, users, seen.parties),
         "personal_data_masked": seen.masked,
+        "recused": in_conflict(user, case),
     }
     return render(request, "disputes/case_detail.html", context)
 
@@ -256,8 +258,9 @@ def case_detail(request, pk: int):
 def case_agreement(request, pk: int):
     case = get_object_or_404(s.cases_for_agreement(user=request.user), pk=pk)
     # A signed agreement names the parties with their ID numbers and cannot be masked: only a
-    # role that may see personal data downloads it (the case page says so to the others).
-    if not can_see_personal_data(request.user):
+    # reader shown the parties in full downloads it (never the company a case concerns: 回避);
+    # the case page says so to the others.
+    if not shows_parties(request.user, case):
         raise PermissionDenied
     return private_file_response(case.agreement_file, filename_stem=case.number)
 

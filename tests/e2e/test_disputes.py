@@ -86,29 +86,30 @@ def live_city(transactional_db, city):
         description="业主对电梯维修进度不满，拒交物业费。",
         parties=_parties(("applicant", "孙国强", "13700001111")),
     )
+    # A property-service dispute is against the company: the committee handles it (回避).
     services.case_accept(
         case=service,
-        actor=city.manager_a,
-        leader=city.manager_a,
-        handler=city.manager_a,
-        plan="公示电梯维修计划，上门沟通。",
+        actor=city.community,
+        leader=city.community,
+        handler=city.community,
+        plan="约物业公司公示电梯维修计划，居委会上门沟通。",
         deadline=service.deadline,
     )
     services.session_record(
         case=service,
-        actor=city.manager_a,
+        actor=city.community,
         held_on=today,
-        mediators="王晓燕",
+        mediators="赵丽",
         agreed="物业公司两周内完成维修，业主补交物业费。",
     )
     services.case_resolve(
         case=service,
-        actor=city.manager_a,
+        actor=city.community,
         outcome="电梯已修复，业主已补交物业费。",
         agreement_reached=False,
     )
     services.return_visit_record(
-        case=service, actor=city.manager_a, visited_on=today, satisfaction=Satisfaction.SATISFIED
+        case=service, actor=city.community, visited_on=today, satisfaction=Satisfaction.SATISFIED
     )
 
     noise = services.case_register(
@@ -223,8 +224,10 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     assert _level(phone) == Level.STREET
     # At street level the manager is not the handler: only the registrant's own steps are left.
     assert _offered(phone) == {"withdraw", "party"}
+    # No property-company role sees dispute parties in full, not even the registrant's.
     parties = phone.locator(".case-parties-list").inner_text()
-    assert APPLICANT in parties and RESPONDENT in parties and "13812345678" in parties
+    assert "刘**" in parties and "陈*" in parties and "138****5678" in parties
+    assert APPLICANT not in parties and RESPONDENT not in parties and "13812345678" not in parties
     assert phone.locator("[data-testid=leader]").inner_text() == "—"
     no_horizontal_overflow(phone)
 
