@@ -19,7 +19,11 @@ from communities.services import (
     membership_set,
     membership_sync_user,
 )
-from communities.twofactor.admin_actions import two_factor_reset
+from communities.twofactor.admin_actions import (
+    two_factor_column,
+    two_factor_reset,
+    with_two_factor,
+)
 from communities.validators import normalize_text
 
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, scoped_queryset
@@ -150,7 +154,15 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
     add_form = UserWithRoleCreationForm
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        two_factor_column,
+        "last_login",
+    ]
     list_filter = ["is_active", "memberships__role", "memberships__organisation__kind"]
     inlines = [UserMembershipInline]
     actions = [two_factor_reset]
@@ -178,7 +190,7 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
     ]
 
     def get_queryset(self, request):
-        return scoped_queryset(User, request.user)
+        return with_two_factor(scoped_queryset(User, request.user))
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -1,12 +1,26 @@
-"""The admin's way to help a user who lost their phone: reset their two-factor login. Their
-app and recovery codes are removed; at their next login they enrol again (if their role must
-use it) or log in with the password alone."""
+"""Two-factor login in the user list: a column saying who has enrolled, and the admin's way to
+help a user who lost their phone: reset their two-factor login. Their app and recovery codes
+are removed; at their next login they enrol again (if their role must use it) or log in with
+the password alone."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
+
+
+def with_two_factor(users):
+    """Users with ``two_factor_on``: whether they enrolled an app (in the same query)."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return users.annotate(two_factor_on=Exists(enrolled))
+
+
+@admin.display(description=_("Two-factor login"), boolean=True, ordering="two_factor_on")
+def two_factor_column(user):
+    return getattr(user, "two_factor_on", None)
 
 
 @admin.action(

@@ -377,6 +377,17 @@ def test_an_administrator_resets_a_lost_phone_from_the_user_list(client, city, c
     assert kwargs["actor"] == city.bureau and kwargs["reset"] is True
 
 
+def test_the_user_list_says_who_has_enrolled_in_its_own_query(client, city, clock):
+    enrolled(city.manager_a, clock)
+    client.force_login(city.bureau)
+    response = client.get(reverse("admin:auth_user_changelist"))
+    assert response.status_code == 200
+    rows = {u.username: u.two_factor_on for u in response.context["cl"].result_list}
+    assert rows["manager_a"] is True
+    assert rows["manager_b"] is False
+    assert "两步验证" in response.content.decode()
+
+
 def test_a_company_admin_cannot_reset_a_user_out_of_scope(client, city, clock):
     enrolled(city.manager_b, clock)
     client.force_login(city.manager_a)
