@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from communities.notifications import notify
 from disputes import notices as N
+from disputes.conflict import in_conflict
 from disputes.handlers import handlers_for
 from disputes.models import DisputeCase
 
@@ -22,8 +23,12 @@ from .deadlines import auto_escalation_due, due_soon_until
 
 
 def responsible_users(case: DisputeCase) -> list:
-    """The handler and leader once fixed; before that, whoever handles the case's level."""
+    """The handler and leader once fixed; before that, whoever handles the case's level. Never
+    someone who must step aside (回避: a company's member left as handler of an old case about
+    the company): without another named person, the level's people are told."""
     named = [u for u in (case.handler, case.leader) if u is not None]
+    if case.concerns_company:
+        named = [u for u in named if not in_conflict(u, case)]
     return named or list(handlers_for(case))
 
 

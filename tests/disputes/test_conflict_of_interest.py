@@ -468,3 +468,18 @@ def test_the_committee_takes_over_an_open_case_left_in_the_companys_hands(city):
     stored = DisputeCase.objects.get(pk=case.pk)
     assert (stored.leader, stored.handler) == (city.community, city.community)
     assert trail(case) == ["register", "accept", "reassign"]
+
+
+def test_deadline_reminders_skip_a_company_member_left_in_charge(city):
+    """The daily job tells the committee, not the company, of an old case about the company
+    that the company still holds."""
+    from disputes.services import disputes_daily
+
+    case = register(city, city.community, "A1")
+    accept(case, city.manager_a)
+    DisputeCase.objects.filter(pk=case.pk).update(
+        category=Category.PROPERTY_SERVICE, deadline=TODAY
+    )
+    disputes_daily(today=TODAY)
+    told = Notification.objects.filter(kind="dispute_due")
+    assert set(told.values_list("user__username", flat=True)) == {"community"}
