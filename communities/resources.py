@@ -10,6 +10,7 @@ from communities.importing.widgets import (
     ChoiceWidget,
     CodeWidget,
     DateWidget,
+    IdNumberWidget,
     IntegerWidget,
     NameWidget,
     ScopedLookupWidget,
@@ -214,7 +215,7 @@ class HouseholdResource(RegisterResource):
     floating_residents = column("floating_residents", "流动人口数", IntegerWidget())
     head_name = column("head_name", "户主姓名", NameWidget())
     head_phone = column("head_phone", HEAD_PHONE)
-    head_id_number = column("head_id_number", HEAD_ID_NUMBER)
+    head_id_number = column("head_id_number", HEAD_ID_NUMBER, IdNumberWidget())
     select_related = ("compound",)
     example_row = {
         COMPOUND_CODE: "XQ0001",

@@ -32,7 +32,14 @@ from django.utils.translation import override
 from communities.exporting import xlsx_bytes
 from communities.importing import messages as msg
 from communities.importing.formats import ImportFileError, dataset_from_rows, read_xlsx_rows
-from communities.importing.widgets import ChoiceWidget, CodeWidget, DateWidget, cell_text
+from communities.importing.limits import shown
+from communities.importing.widgets import (
+    ChoiceWidget,
+    CodeWidget,
+    DateWidget,
+    cell_text,
+    check_id_number_cell,
+)
 from communities.models import Compound
 from communities.privacy import masked_values, personal_fields
 from communities.validators import normalize_text
@@ -250,7 +257,7 @@ class LedgerImport:
             return None
         compound = self.compounds().get(code)
         if compound is None:  # elsewhere or nowhere: the same answer
-            row.error(r.COMPOUND, MSG_COMPOUND_NOT_FOUND.format(code=code))
+            row.error(r.COMPOUND, MSG_COMPOUND_NOT_FOUND.format(code=shown(code)))
         return compound
 
     @staticmethod
@@ -298,7 +305,7 @@ class LedgerImport:
         except InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite():
-            row.error(r.AMOUNT, MSG_NOT_AN_AMOUNT.format(value=cell_text(value)))
+            row.error(r.AMOUNT, MSG_NOT_AN_AMOUNT.format(value=shown(cell_text(value))))
             return None
         if amount < 0:
             row.error(r.AMOUNT, MSG_NEGATIVE_AMOUNT)
@@ -321,6 +328,11 @@ class LedgerImport:
             given = True
             if not values["name"]:
                 row.error(name_column, MSG_PARTY_NAME)
+                continue
+            try:
+                check_id_number_cell(raw.get(id_column))
+            except ValueError as error:
+                row.error(id_column, error)
                 continue
             party = Party(role=role, **values)
             party.normalise()

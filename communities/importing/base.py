@@ -22,6 +22,7 @@ from import_export.results import RowResult
 
 from . import messages as msg
 from .formats import ImportFileError, _is_blank
+from .limits import shown
 from .widgets import ScopedLookupWidget, TextWidget
 
 CHUNK = 500  # values per ``IN (…)``: SQLite and PostgreSQL both take this comfortably
@@ -69,7 +70,8 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
 
 
 class MaskingDiff(resources.Diff):
-    """The preview's before/after columns, rendered as an export would (masked if need be)."""
+    """The preview's before/after columns, rendered as an export would (masked if need be),
+    each cut to ``IMPORT_PREVIEW_CELL_CHARS``."""
 
     def __init__(self, resource, instance, new):
         self.left = self._values(resource, instance)
@@ -83,7 +85,8 @@ class MaskingDiff(resources.Diff):
     def _values(resource, instance) -> list:
         if instance is None:
             return ["" for _field in resource.get_import_fields()]
-        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+        fields = resource.get_import_fields()
+        return [shown(resource.export_field(field, instance)) for field in fields]
 
 
 class RegisterResource(resources.ModelResource):

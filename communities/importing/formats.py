@@ -1,35 +1,46 @@
-"""The two file formats of the register (.xlsx and CSV), read defensively and written safely.
+"""The two file formats of the register (.xlsx and CSV), read defensively, row by row.
 
-Reading refuses what is not really such a file, unpacks too much, or has too many rows
-(``settings.IMPORT_MAX_ROWS``), with an ``ImportFileError`` whose text the form shows.
+Reading refuses what is not really such a file, unpacks too much, is wider, longer or holds
+more text than the limits allow (``communities.importing.limits``), with an
+``ImportFileError`` whose text the form shows. A reader yields ``(row number, values)``: the
+row's cells up to its last non-empty one, never padded to a declared width. .xlsx files are
+read by ``communities.importing.xlsx``.
 """
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 
-import openpyxl
 import tablib
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from import_export.formats.base_formats import Format
 
 from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from communities.exports.writer import INFO_SHEET
 
 from . import messages as msg
+from .limits import (
+    LAST_EXCEL_COLUMN,
+    ImportFileError,
+    cell_too_long,
+    max_cell_chars,
+    max_columns,
+    max_rows,
+    too_many_columns,
+    too_many_rows,
+)
 from .widgets import cell_text
+from .xlsx import check_xlsx_package, read_xlsx_rows
+
+__all__ = [
+    "ImportFileError",
+    "check_xlsx_package",
+    "dataset_from_rows",
+    "read_csv_rows",
+    "read_xlsx_rows",
+]
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel in China saves CSV as GBK unless told UTF-8
 
-
-class ImportFileError(Exception):
-    """A file that cannot be imported at all; ``str(error)`` is meant for the user."""
-
-
-def max_rows() -> int:
-    return settings.IMPORT_MAX_ROWS
+NumberedRows = Iterable[tuple[int, list]]
 
 
 def _is_blank(value) -> bool:
@@ -42,6 +53,8 @@ def _headers(first_row) -> list[str]:
         headers.pop()
     if not headers:
         raise ImportFileError(msg.MSG_NO_HEADER)
+    if len(headers) > max_columns():
+        raise too_many_columns()
     seen: set[str] = set()
     for header in headers:
         if header and header in seen:
@@ -50,100 +63,31 @@ def _headers(first_row) -> list[str]:
     return headers
 
 
-def dataset_from_rows(rows: Iterable[Iterable], limit: int) -> tablib.Dataset:
-    """Header from the first row; blank rows inside the data are kept so that row numbers
-    match the spreadsheet's, trailing blank rows are dropped."""
+def dataset_from_rows(rows: NumberedRows, limit: int) -> tablib.Dataset:
+    """Header from row 1; blank rows inside the data are kept so that row numbers match the
+    spreadsheet's, trailing blank rows are dropped. Stops reading at the first row past the
+    limit."""
     rows = iter(rows)
-    headers = _headers(next(rows, None))
+    number, first = next(rows, (0, None))
+    if number != 1:
+        raise ImportFileError(msg.MSG_NO_HEADER)
+    headers = _headers(first)
     width = len(headers)
     dataset = tablib.Dataset(headers=headers)
-    blank_run = 0
-    for row in rows:
-        cells = ([*row, *([None] * width)])[:width]
+    previous = 1
+    for number, row in rows:
+        if number <= previous:
+            raise ImportFileError(msg.MSG_NOT_XLSX)  # rows out of order: not a real sheet
+        previous = number
+        cells = list(row[:width])
         if all(_is_blank(value) for value in cells):
-            blank_run += 1
             continue
-        if len(dataset) + blank_run + 1 > limit:
-            raise ImportFileError(msg.MSG_TOO_MANY_ROWS.format(limit=limit))
-        for _blank in range(blank_run):
+        if number - 1 > limit:
+            raise too_many_rows(limit)
+        for _blank in range(number - 2 - len(dataset)):
             dataset.append([None] * width)
-        blank_run = 0
-        dataset.append(cells)
+        dataset.append(cells + [None] * (width - len(cells)))
     return dataset
-
-
-CONTENT_TYPES_PART = "[Content_Types].xml"
-CONTENT_TYPES_MAX_BYTES = 1024 * 1024  # a real workbook's is a few KB
-# A part or content type that marks a macro-enabled workbook (.xlsm, .xltm), whatever its name.
-MACRO_PART = "vbaproject.bin"
-MACRO_MARKS = ("macroenabled", "vbaproject")
-
-
-def _content_types_text(raw: bytes) -> str:
-    """The content types part as lower-case text, in its declared byte order (UTF-16 has a
-    BOM); never parsed as XML here."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace").lower()
-    return raw.decode("utf-8", errors="replace").lower()
-
-
-def _check_no_macros(package: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    """Refuse a workbook carrying VBA: a ``vbaProject.bin`` part in any folder, or a content
-    type declaring macros (``…macroEnabled…``, ``vbaProject``), whatever the file is called."""
-    for member in members:
-        if member.filename.replace("\\", "/").rsplit("/", 1)[-1].lower() == MACRO_PART:
-            raise ImportFileError(msg.MSG_MACROS)
-    for member in members:
-        if member.filename.lower() != CONTENT_TYPES_PART.lower():
-            continue
-        if member.file_size > CONTENT_TYPES_MAX_BYTES:
-            raise ImportFileError(msg.MSG_NOT_XLSX)
-        try:
-            with package.open(member) as part:
-                raw = part.read(CONTENT_TYPES_MAX_BYTES + 1)
-        except Exception:
-            raise ImportFileError(msg.MSG_NOT_XLSX) from None
-        if len(raw) > CONTENT_TYPES_MAX_BYTES:
-            raise ImportFileError(msg.MSG_NOT_XLSX)
-        text = _content_types_text(raw)
-        if any(mark in text for mark in MACRO_MARKS):
-            raise ImportFileError(msg.MSG_MACROS)
-
-
-def _check_xlsx_package(data: bytes) -> None:
-    limit = settings.IMPORT_MAX_UNZIPPED_BYTES
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            members = package.infolist()
-            if "xl/workbook.xml" not in {member.filename for member in members}:
-                raise ImportFileError(msg.MSG_NOT_XLSX)
-            if sum(member.file_size for member in members) > limit:
-                raise ImportFileError(
-                    msg.MSG_UNZIPPED_TOO_LARGE.format(limit=filesizeformat(limit))
-                )
-            _check_no_macros(package, members)
-    except (zipfile.BadZipFile, ValueError):
-        raise ImportFileError(msg.MSG_NOT_XLSX) from None
-
-
-def read_xlsx_rows(data: bytes) -> Iterator[tuple]:
-    """The rows of the first sheet, as values (a formula gives its cached result); in one of
-    our own exports, the first sheet after the one stating scope and filter (导出说明)."""
-    _check_xlsx_package(data)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise ImportFileError(msg.MSG_NOT_XLSX) from None
-    try:
-        sheets = workbook.worksheets
-        first = 1 if len(sheets) > 1 and sheets[0].title == INFO_SHEET else 0
-        yield from sheets[first].iter_rows(values_only=True)
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(msg.MSG_NOT_XLSX) from None
-    finally:
-        workbook.close()
 
 
 def decode_csv(data: bytes) -> str:
@@ -157,11 +101,62 @@ def decode_csv(data: bytes) -> str:
     raise ImportFileError(msg.MSG_NOT_CSV)
 
 
-def read_csv_rows(data: bytes) -> Iterator[list[str]]:
-    try:
-        yield from csv.reader(io.StringIO(decode_csv(data), newline=""))
-    except csv.Error:
-        raise ImportFileError(msg.MSG_NOT_CSV) from None
+def csv_line_limit() -> int:
+    """Characters a line may hold: every column at its longest, quoted, plus the empty
+    columns Excel writes up to the last it ever saw used (XFD at worst)."""
+    return max_columns() * (max_cell_chars() + 3) + LAST_EXCEL_COLUMN
+
+
+class CSVRows:
+    """The records of a CSV text as ``(row number, values)``: a physical line is read at most
+    ``csv_line_limit()`` characters at a time, so a 100,000-column header is refused before
+    the csv module splits it; cells are checked against ``IMPORT_MAX_CELL_CHARS``."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.number = 0
+
+    def _lines(self) -> Iterator[str]:
+        limit = csv_line_limit()
+        stream = io.StringIO(self.text, newline="")
+        while line := stream.readline(limit + 1):
+            if len(line) > limit:
+                raise self._row_too_long(line)
+            yield line
+
+    def _row_too_long(self, line: str) -> ImportFileError:
+        row = self.number + 1
+        if line.count(",") >= max_columns() and row == 1:
+            return too_many_columns()
+        return ImportFileError(
+            msg.MSG_ROW_TOO_LONG.format(row=row, columns=max_columns(), limit=max_cell_chars())
+        )
+
+    def __iter__(self) -> Iterator[tuple[int, list]]:
+        cap, columns = max_cell_chars(), max_columns()
+        reader = csv.reader(self._lines())
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # an unclosed quote, or a field over the csv module's limit
+                raise ImportFileError(msg.MSG_NOT_CSV) from None
+            self.number += 1
+            while record and not record[-1].strip():
+                record.pop()
+            for column, value in enumerate(record, start=1):
+                if len(value) > cap:
+                    raise cell_too_long(self.number, column)
+            if len(record) > columns:
+                if self.number == 1:
+                    raise too_many_columns()
+                del record[columns:]  # beyond any header: ignored
+            yield self.number, record
+
+
+def read_csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    return iter(CSVRows(decode_csv(data)))
 
 
 class RegisterFormat(Format):

@@ -14,6 +14,10 @@ MSG_NOT_A_CHOICE = _("“{value}” is not one of: {choices}.")
 MSG_UNKNOWN_CODE = _("Unknown code “{code}”.")
 MSG_DUPLICATE_IN_FILE = _("Duplicate: row {row} of this file has the same value.")
 MSG_ALREADY_REGISTERED = _("This value is already registered.")
+MSG_ID_AS_NUMBER = _(
+    "“{value}”: Excel turned this ID number into a number and rounded its last digits; set "
+    "the column's format to Text, type the ID number again and upload the file again."
+)
 MSG_MASKED_VALUE = _("A masked value (with *) cannot be imported.")
 MSG_PERSONAL_READ_ONLY = _(
     "You may not change the personal data of an existing household; "
@@ -35,6 +39,26 @@ MSG_UNZIPPED_TOO_LARGE = _("The .xlsx file unpacks to more than {limit}; it cann
 MSG_MACROS = _(
     "This workbook contains macros (VBA) and cannot be imported; save it in Excel as "
     "“Excel Workbook (*.xlsx)” and upload it again."
+)
+MSG_TOO_MANY_COLUMNS = _(
+    "The first row has more than {limit} columns; delete the columns that are not needed "
+    "(also empty ones far to the right) and upload the file again."
+)
+MSG_CELL_TOO_LONG = _("Row {row}, column {column}: a cell may hold at most {limit} characters.")
+MSG_ROW_TOO_LONG = _(
+    "Row {row} is too long: a row may hold at most {columns} columns of at most {limit} "
+    "characters each."
+)
+MSG_TOO_MANY_STRINGS = _(
+    "The workbook holds more than {limit} different texts; keep only the sheet and rows to "
+    "import and upload it again."
+)
+MSG_TOO_MUCH_TEXT = _(
+    "The file holds more than {limit} characters of text; split it into smaller files."
+)
+MSG_PART_TOO_LARGE = _(
+    "The workbook's formatting or structure is too large to read; paste the data as values "
+    "into a new workbook and upload that."
 )
 MSG_NO_HEADER = _("The first row must hold the column headers.")
 MSG_DUPLICATE_HEADER = _("The column “{column}” appears more than once.")

@@ -5,6 +5,7 @@ django-import-export files it under the cell's column (never ``decimal.InvalidOp
 """
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from import_export import widgets
@@ -14,11 +15,16 @@ from communities.validators import INVISIBLE_CHARS, normalize_code, normalize_te
 from communities.vocabulary import ChoiceReader, choice_label, choice_labels
 
 from . import messages as msg
+from .limits import shown
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 YES = ("是", "有", "1", "true", "yes", "y")
 NO = ("否", "无", "0", "false", "no", "n")
 MAX_INTEGER_DIGITS = 12
+# Digits Excel keeps exactly in a number cell: an 18-digit ID number typed into one is rounded
+# and shown as 1.10101E+17.
+EXACT_DIGITS = 15
+_SCIENTIFIC_RE = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$", re.IGNORECASE | re.ASCII)
 
 
 def cell_text(value) -> str:
@@ -36,6 +42,23 @@ def cell_text(value) -> str:
     return text
 
 
+def rounded_id_number(value) -> str | None:
+    """How Excel shows an ID number it turned into a number (``1.10101E+17``), if it did:
+    a floating-point cell beyond 15 digits, or that text in a CSV; else None."""
+    if isinstance(value, float) and abs(value) >= 10**EXACT_DIGITS:
+        return f"{value:.6G}"
+    if isinstance(value, str) and _SCIENTIFIC_RE.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def check_id_number_cell(value) -> None:
+    """Refuse, with what to do, an ID number Excel has rounded: it cannot be recovered."""
+    shown = rounded_id_number(value)
+    if shown is not None:
+        raise ValueError(msg.MSG_ID_AS_NUMBER.format(value=shown))
+
+
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs) -> str:
         return cell_text(value)
@@ -47,6 +70,14 @@ class NameWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs) -> str:
         return normalize_text(cell_text(value))
+
+
+class IdNumberWidget(TextWidget):
+    """An ID number column: one that Excel turned into a number is refused by name."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        check_id_number_cell(value)
+        return super().clean(value, row, **kwargs)
 
 
 class CodeWidget(TextWidget):
@@ -71,10 +102,10 @@ class IntegerWidget(widgets.IntegerWidget):
         try:
             number = Decimal(text)
         except (InvalidOperation, ValueError):
-            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=text)) from None
+            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=shown(text))) from None
         digits_ok = number.is_finite() and number.adjusted() < MAX_INTEGER_DIGITS
         if not digits_ok or number != number.to_integral_value():
-            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=text))
+            raise ValueError(msg.MSG_NOT_A_NUMBER.format(value=shown(text)))
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -95,7 +126,7 @@ class DateWidget(widgets.DateWidget):
                 return datetime.datetime.strptime(text, date_format).date()
             except ValueError:
                 continue
-        raise ValueError(msg.MSG_NOT_A_DATE.format(value=text))
+        raise ValueError(msg.MSG_NOT_A_DATE.format(value=shown(text)))
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.isoformat() if isinstance(value, datetime.date) else ""
@@ -112,7 +143,7 @@ class YesNoWidget(widgets.BooleanWidget):
             return True
         if text in NO:
             return False
-        raise ValueError(msg.MSG_NOT_YES_NO.format(value=text))
+        raise ValueError(msg.MSG_NOT_YES_NO.format(value=shown(text)))
 
     def render(self, value, obj=None, **kwargs) -> str:
         if value is None:
@@ -135,7 +166,7 @@ class ChoiceWidget(widgets.Widget):
         found = self.reader.read(text)
         if found is None:
             choices = ", ".join(word for word in choice_labels(self.reader.choices) if word)
-            raise ValueError(msg.MSG_NOT_A_CHOICE.format(value=text, choices=choices))
+            raise ValueError(msg.MSG_NOT_A_CHOICE.format(value=shown(text), choices=choices))
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:
@@ -173,7 +204,7 @@ class ScopedLookupWidget(widgets.Widget):
             return None
         obj = self.table().get(code)
         if obj is None:
-            raise ValueError(msg.MSG_UNKNOWN_CODE.format(code=code))
+            raise ValueError(msg.MSG_UNKNOWN_CODE.format(code=shown(code)))
         return obj
 
     def render(self, value, obj=None, **kwargs) -> str:

@@ -254,6 +254,15 @@ AUDITLOG_MASK_CALLABLE = "communities.privacy.mask_for_audit_log"
 # waits between preview and confirmation ("" = a private folder in the system temp directory),
 # and after how long a file nobody confirmed is purged.
 IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+# What a file may hold, checked while it is read (communities/importing/limits.py): columns in
+# the header row, characters in one cell, different texts in an .xlsx (its shared strings),
+# characters of text in all; and how much of a cell the preview shows. Together with the file
+# size and the row limit they keep an import under 200 MB of memory.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=2000)
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=500_000)
+IMPORT_MAX_TEXT_CHARS = env.int("IMPORT_MAX_TEXT_CHARS", default=20_000_000)
+IMPORT_PREVIEW_CELL_CHARS = env.int("IMPORT_PREVIEW_CELL_CHARS", default=200)
 IMPORT_TMP_DIR = env("IMPORT_TMP_DIR", default="")
 IMPORT_TMP_MAX_AGE_SECONDS = env.int("IMPORT_TMP_MAX_AGE_SECONDS", default=6 * 3600)
 
