@@ -296,6 +296,7 @@ def test_overdue_hazards_are_flagged_in_the_list_and_on_their_page(client, city)
         html = client.get(LIST).content.decode()
         assert 'data-testid="overdue"' not in html
     with time_machine.travel(datetime.datetime(2026, 11, 26, 9, 0, tzinfo=TZ)):
+        login(client, city.manager_a)  # six days on: yesterday's session has timed out
         response = client.get(LIST)
         flagged = {h.pk for h in response.context["hazards"] if h.overdue}
         assert flagged == {late.pk}  # the rectified one waits on the verifier, not the company
