@@ -278,3 +278,11 @@ def test_an_age_limit_of_zero_never_expires(client, city, settings):
     with time_machine.travel(city.viewer_a.date_joined + datetime.timedelta(days=900), tick=False):
         client.post(LOGIN, {"username": "viewer_a", "password": PASSWORD})
         assert client.get(HOME).status_code == 200
+
+
+def test_the_security_page_under_the_users_name_leads_to_the_change_page(client, city):
+    client.force_login(city.viewer_a)
+    page = client.get(reverse("twofactor:security"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{CHANGE}" data-testid="password-change-link">修改密码</a>' in html
