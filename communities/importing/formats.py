@@ -186,7 +186,10 @@ class RegisterFormat(Format):
         return False
 
     def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
-        return dataset_from_rows(self.read_rows(in_stream), max_rows())
+        dataset = dataset_from_rows(self.read_rows(in_stream), max_rows())
+        if not dataset:  # else the library's "No valid data to import", in English
+            raise ImportFileError(msg.MSG_NO_DATA_ROWS)
+        return dataset
 
     def read_rows(self, data: bytes) -> Iterator:  # pragma: no cover - abstract
         raise NotImplementedError

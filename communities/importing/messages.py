@@ -61,6 +61,7 @@ MSG_PART_TOO_LARGE = _(
     "into a new workbook and upload that."
 )
 MSG_NO_HEADER = _("The first row must hold the column headers.")
+MSG_NO_DATA_ROWS = _("The file holds no rows below the header row; fill them in and upload again.")
 MSG_DUPLICATE_HEADER = _("The column “{column}” appears more than once.")
 MSG_MISSING_COLUMNS = _("The file lacks the column(s): {columns}.")
 MSG_OUT_OF_SCOPE = _("Row {row}: the saved record would be outside your area.")

@@ -29,7 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from communities.exports.writer import INFO_SHEET
@@ -59,6 +59,10 @@ XML_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8
 CHUNK = 16 * 1024
 # Elements one row may hold: a cell is <c> with <v>, <f> or <is><t>, at most XFD of them.
 ROW_MAX_ELEMENTS = 4 * LAST_EXCEL_COLUMN
+# Elements of a sheet outside its rows (columns' widths, views, merged cells…); a real sheet has
+# at most one per column and a few more.
+OUTSIDE_ROWS_MAX_ELEMENTS = 2 * LAST_EXCEL_COLUMN + 1000
+LAST_EXCEL_ROW = 1_048_576
 INLINE_TYPES = ("inlineStr", "str")  # text in the cell itself; "s" points to a shared string
 
 _ENCODING_RE = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
@@ -419,7 +423,7 @@ class SheetRows:
     def _rows(self, parser: WorkSheetParser, stream) -> Iterator[tuple[int, list]]:
         stack: list = []
         row = None
-        elements = 0
+        elements = outside = 0
         # No part reaching here declares a DTD (check_xlsx_package), so no entity expands.
         events = ET.iterparse(stream, events=("start", "end"))  # noqa: S314
         for event, element in events:
@@ -433,17 +437,29 @@ class SheetRows:
                 elif element.tag == ROW_TAG:
                     row, elements, self.cell_ref = element, 0, None
                     self.row_number = _row_number(element.get("r"), self.row_number)
+                else:
+                    outside += 1
+                    if outside > OUTSIDE_ROWS_MAX_ELEMENTS:
+                        raise ImportFileError(msg.MSG_NOT_XLSX)
                 stack.append(element)
                 continue
             stack.pop()
             if element is row:
                 inline = [child.get("t") in INLINE_TYPES for child in element]
-                number, cells = parser.parse_row(element)
+                if inline:
+                    number, cells = parser.parse_row(element)
+                else:  # an empty (formatted) row: nothing for openpyxl to do
+                    number, cells = self.row_number, []
+                    parser.row_counter = number
+                if number > LAST_EXCEL_ROW:
+                    raise ImportFileError(msg.MSG_NOT_XLSX)
                 row = None
                 values = self._values(number, cells, inline)
                 self.row_number = number
                 self._drop(element, stack)
                 yield number, values
+            elif element.tag == DATA_TAG:
+                return  # what follows the cells (merged cells, links, formatting) is not read
             elif row is None:
                 self._drop(element, stack)
 

@@ -322,6 +322,24 @@ CASES = {
         20,
     ),
     "random bytes named .xlsx": (random_bytes, lambda: msg.MSG_NOT_XLSX, 20),
+    "ten million empty elements before the cells": (
+        lambda: package(
+            [
+                f'<worksheet xmlns="{MAIN}"><sheetViews>',
+                *repeated("<x/>", 40 * MB),
+                "</sheetViews><sheetData>",
+                header(),
+                "</sheetData></worksheet>",
+            ]
+        ),
+        lambda: msg.MSG_NOT_XLSX,
+        20,
+    ),
+    "a row past Excel's last": (
+        lambda: package(sheet([header(), '<row r="1048577"><c r="A1048577"><v>1</v></c></row>'])),
+        lambda: msg.MSG_NOT_XLSX,
+        20,
+    ),
     "200,000 rows": (
         lambda: many_rows(200_000),
         lambda: msg.MSG_TOO_MANY_ROWS.format(limit=5000),
@@ -584,3 +602,15 @@ def test_an_error_line_cuts_the_value_it_quotes(client, city, settings):
     quoted = msg.MSG_NOT_A_NUMBER.format(value="七" * 9 + "…")
     assert any(str(quoted) in line for line in response.context["import_errors"])
     assert "七" * 11 not in response.content.decode()
+
+
+def test_a_file_with_only_blank_rows_below_the_header_is_refused_in_chinese(bureau, tmp_dirs):
+    """200,000 formatted empty rows: one clear message (the library's own was English).
+    Down to Excel's last row (1,048,576) they take about 8 s; past it the file is refused."""
+    blank_rows = repeated("<row/>", 6 * 200_000)
+    content = package(sheet([header(), *blank_rows]))
+
+    response = register_import(bureau, content)
+
+    assert form_errors(response) == [str(msg.MSG_NO_DATA_ROWS)]
+    assert_nothing_left(tmp_dirs)
