@@ -64,9 +64,35 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def is_csp_violation(text: str) -> bool:
+    """A console message Chromium writes when the content security policy blocks something
+    ("Executing inline script violates the following Content Security Policy directive …",
+    "Refused to load the script … because it violates …")."""
+    return "Content Security Policy" in text
+
+
 def _context(browser, viewport, **options):
     # zh-CN makes Django's LocaleMiddleware pick zh-hans, as a phone in China would.
-    return browser.new_context(viewport=viewport, locale="zh-CN", **options)
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+    # Every page of every browser test runs under the site's content security policy: what it
+    # blocks (an inline script, handler or style left in a template) is collected here and
+    # fails the test when its context closes.
+    context.csp_violations = []
+    context.on(
+        "console",
+        lambda message: (
+            context.csp_violations.append(f"{message.page and message.page.url}: {message.text}")
+            if is_csp_violation(message.text)
+            else None
+        ),
+    )
+    return context
+
+
+def _close(context) -> None:
+    violations = list(context.csp_violations)
+    context.close()
+    assert violations == [], "the content security policy blocked something"
 
 
 @pytest.fixture
@@ -76,7 +102,7 @@ def phone(browser):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
@@ -85,7 +111,7 @@ def desktop(browser):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
@@ -100,7 +126,7 @@ def bureau_admin(browser, live_server, transactional_db, city):
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""What every browser test does: log in as a member of the cast, check a phone page's width."""
+"""What every browser test does: log in as a member of the cast, check a phone page's width,
+wait for a condition in the page."""
+
+import time
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import PASSWORD, PHONE
 
@@ -15,3 +20,19 @@ def log_in(page, base: str, username: str) -> None:
 def no_horizontal_overflow(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 15_000) -> None:
+    """``page.wait_for_function`` that works under the site's content security policy.
+
+    Playwright polls a condition that is not true at once through a predicate it builds with
+    ``new Function`` inside the page, which the policy refuses (no 'unsafe-eval'): "EvalError:
+    Evaluating a string as JavaScript violates the following Content Security Policy
+    directive". ``page.evaluate`` runs through the browser's debugging protocol, which the
+    policy does not apply to, so the condition is polled from here. ``expression`` is what
+    ``page.evaluate`` takes: an expression, or a function of ``arg``."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"wait_until: {expression!r} still false after {timeout} ms")
+        page.wait_for_timeout(25)

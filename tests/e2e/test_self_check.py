@@ -28,7 +28,7 @@ from inspections.models import (
 )
 
 from .conftest import PHONE
-from .helpers import log_in, no_horizontal_overflow
+from .helpers import log_in, no_horizontal_overflow, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ def _pdf(path):
 
 def _open_check(page, base, pk):
     page.goto(f"{base}/inspections/{pk}/")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
 
 
 def _scroll_to(page, element_id):
@@ -103,9 +103,7 @@ def _answer_ids(check) -> dict[str, int]:
 
 def _settled(page):
     """htmx has swapped the answer in and bound the new content (it settles after 20 ms)."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    wait_until(page, "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def _wait_saved(page, pk):
@@ -151,11 +149,11 @@ def _follow(page, link, code):
     """Tap a link to an item: the address names it and the item is on the screen."""
     assert link.get_attribute("href") == f"#item-{code}"
     link.click()
-    page.wait_for_function(f"location.hash === '#item-{code}'")
+    wait_until(page, f"location.hash === '#item-{code}'")
     # The jump itself (scrolling may be smooth): wait until the item has arrived; if it never
     # does, the assertion below says where it stopped.
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(IN_VIEW, arg=f"#item-{code}", timeout=3000)
+        wait_until(page, IN_VIEW, arg=f"#item-{code}", timeout=3000)
     assert page.locator(f"#item-{code}").is_visible()
     boxes = page.evaluate(
         f"[document.getElementById('item-{code}').getBoundingClientRect().top,"
@@ -205,7 +203,7 @@ def test_self_check_filled_on_a_phone_returned_fixed_and_approved(
     phone.screenshot(path=str(screenshots / "checks-list-phone.png"))
     row.locator("a").click()
     phone.wait_for_url(f"{base}/inspections/{check.pk}/")
-    phone.wait_for_function("window.htmx !== undefined")
+    wait_until(phone, "window.htmx !== undefined")
     assert _status(phone) == "draft"
     assert phone.locator("[data-testid=score]").inner_text() == "—"
 
@@ -418,7 +416,7 @@ def test_supervision_shows_last_months_self_check_beside_each_item(
     desktop.fill("#supervise_month", f"{this_month:%Y-%m}")
     form.locator("button[type=submit]").click()
     desktop.wait_for_url(f"{base}/inspections/*/")
-    desktop.wait_for_function("window.htmx !== undefined")
+    wait_until(desktop, "window.htmx !== undefined")
     supervision = Inspection.objects.get(kind="supervision")
     assert desktop.url.endswith(f"/inspections/{supervision.pk}/")
 
