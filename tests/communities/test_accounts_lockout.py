@@ -176,3 +176,10 @@ def test_client_address(settings, proxies, remote, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_the_admin_login_works_through_axes(client, city):
+    response = attempt(client, "bureau", PASSWORD, url=ADMIN_LOGIN)
+    assert response.status_code == 302
+    assert logged_in(client)
+    assert client.get(reverse("admin:index")).status_code == 200

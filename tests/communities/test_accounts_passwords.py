@@ -286,3 +286,17 @@ def test_the_security_page_under_the_users_name_leads_to_the_change_page(client,
     assert page.status_code == 200
     html = page.content.decode()
     assert f'href="{CHANGE}" data-testid="password-change-link">修改密码</a>' in html
+
+
+def test_an_administrator_changing_their_own_password_in_the_admin_is_not_forced_again(
+    client, city
+):
+    client.force_login(city.bureau)
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": PASSWORD, "new_password1": GOOD, "new_password2": GOOD},
+    )
+    assert response.status_code == 302
+    entry = PasswordHistory.objects.get(user=city.bureau)
+    assert entry.must_change is False
+    assert client.get(reverse("admin:index")).status_code == 200
