@@ -83,7 +83,12 @@ def _rendered(name: str) -> GuidePage:
     source = (Path(settings.USER_GUIDE_DIR) / f"{name}.md").read_text(encoding="utf-8")
     converter = markdown.Markdown(
         extensions=["toc", "tables", "fenced_code", "sane_lists"],
-        extension_configs={"toc": {"slugify": github_anchor}},
+        # An aligned table column gets align=, not style= (the content security policy refuses
+        # style attributes on the workbench).
+        extension_configs={
+            "toc": {"slugify": github_anchor},
+            "tables": {"use_align_attribute": True},
+        },
     )
     html = _rewrite(converter.convert(source))
     title = next((line[2:].strip() for line in source.splitlines() if line.startswith("# ")), name)
