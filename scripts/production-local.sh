@@ -13,9 +13,11 @@ VENV=${VENV:-.venv}
 export DJANGO_SETTINGS_MODULE=config.settings.production
 export SECRET_KEY="${SECRET_KEY:-$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
-# Plain http on the loopback: secure cookies would never be sent back.
+# Plain http on the loopback: secure cookies would never be sent back, and the redirect to https
+# would lead nowhere (HSTS is only ever sent over https, so the browser remembers nothing).
 export SESSION_COOKIE_SECURE="${SESSION_COOKIE_SECURE:-false}"
 export CSRF_COOKIE_SECURE="${CSRF_COOKIE_SECURE:-false}"
+export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"
 BIND=${BIND:-127.0.0.1:8000}
 
 "$VENV/bin/python" manage.py migrate --noinput
