@@ -11,6 +11,8 @@ Exports do not use the library: the export button leads to the shared export pat
 (``communities.exports``, the register's exporters in ``register_exports.py``).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -31,6 +33,7 @@ from communities.importing.template import import_template_bytes
 from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
 
 WAITING = WaitingImports("register_import_files")
+logger = logging.getLogger(__name__)
 
 
 class RegisterImportForm(ImportFileSizeMixin, ImportForm):
@@ -71,8 +74,9 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):
             form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
+        else:  # a bug or an exhausted machine: said in Chinese, logged, the upload dropped
+            logger.warning("import file could not be read", exc_info=e)
+            form.add_error("import_file", str(msg.MSG_IMPORT_FAILED))
 
     # --- the import views --------------------------------------------------------------------
 
@@ -80,9 +84,15 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         purge_stale_import_files()
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
         upload = request.FILES.get("import_file")
+        try:
+            response = super().import_action(request, **kwargs)
+        except BaseException:
+            name = getattr(upload, "tmp_storage_name", None)
+            if name:
+                ImportTempStorage(name=name).remove()  # never left behind, even by a crash
+            raise
+        context = getattr(response, "context_data", None) or {}
         name = getattr(upload, "tmp_storage_name", None)
         if name and context.get("confirm_form") is not None:
             WAITING.remember(request, name)

@@ -25,7 +25,9 @@ from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
 from communities import models as m
+from communities.admin.importexport import RegisterImportExportMixin
 from communities.importing import messages as msg
+from communities.importing.formats import XLSXFormat
 from disputes import resources as r
 from disputes.models import DisputeCase
 from tests.communities.test_import_files import STREET_HEADERS, xlsx
@@ -614,3 +616,33 @@ def test_a_file_with_only_blank_rows_below_the_header_is_refused_in_chinese(bure
 
     assert form_errors(response) == [str(msg.MSG_NO_DATA_ROWS)]
     assert_nothing_left(tmp_dirs)
+
+
+# --- whatever happens, the upload goes -------------------------------------------------------
+
+
+def test_a_file_that_exhausts_the_reader_is_refused_in_chinese_and_dropped(
+    bureau, tmp_dirs, monkeypatch
+):
+    def exhausted(self, data):
+        raise MemoryError
+
+    monkeypatch.setattr(XLSXFormat, "create_dataset", exhausted)
+
+    response = register_import(bureau, xlsx(STREET_HEADERS, [["110105003", "新华街道", "110105"]]))
+
+    assert form_errors(response) == [str(msg.MSG_IMPORT_FAILED)]
+    assert_nothing_left(tmp_dirs)
+
+
+def test_a_crash_after_reading_leaves_no_upload_behind(bureau, tmp_dirs, monkeypatch):
+    def crash(self, *args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(RegisterImportExportMixin, "get_import_data_kwargs", crash)
+
+    with pytest.raises(RuntimeError):
+        register_import(bureau, xlsx(STREET_HEADERS, [["110105003", "新华街道", "110105"]]))
+
+    assert_nothing_left(tmp_dirs)
+    assert not m.Street.objects.filter(code="110105003").exists()
