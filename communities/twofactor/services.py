@@ -182,6 +182,6 @@ def two_factor_disable(*, user, request=None, actor=None) -> bool:
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
     if removed:
-        extra = {"actor": actor or user, "reset": actor is not None and actor.pk != user.pk}
+        extra = {"by": actor or user, "reset": actor is not None and actor.pk != user.pk}
         _send(signals.two_factor_disabled, user, request, **extra)
     return bool(removed)

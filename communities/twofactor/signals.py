@@ -2,8 +2,8 @@
 ``user=`` (whose login) and ``request=`` (None outside a request), and:
 
 - ``two_factor_enabled``: the user confirmed an authenticator app (and got recovery codes);
-- ``two_factor_disabled``: the user turned it off, or ``actor=`` (an administrator, else the
-  user) reset it from the admin; ``reset=True`` then;
+- ``two_factor_disabled``: the user turned it off, or an administrator reset it from the
+  admin (``reset=True`` then); ``by=`` is who removed it;
 - ``recovery_code_used``: a recovery code let the user in; ``remaining=`` codes are left;
 - ``two_factor_failed``: a code was refused; ``reason=`` is "wrong" or "throttled",
   ``stage=`` "login", "setup" or "confirm" (regenerating codes, turning it off).

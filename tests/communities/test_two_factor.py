@@ -374,7 +374,7 @@ def test_an_administrator_resets_a_lost_phone_from_the_user_list(client, city, c
     (name, kwargs) = sent[-1]
     assert name == "two_factor_disabled"
     assert kwargs["user"] == city.manager_a
-    assert kwargs["actor"] == city.bureau and kwargs["reset"] is True
+    assert kwargs["by"] == city.bureau and kwargs["reset"] is True
 
 
 def test_the_user_list_says_who_has_enrolled_in_its_own_query(client, city, clock):
@@ -386,6 +386,12 @@ def test_the_user_list_says_who_has_enrolled_in_its_own_query(client, city, cloc
     assert rows["manager_a"] is True
     assert rows["manager_b"] is False
     assert "两步验证" in response.content.decode()
+
+
+def test_the_admin_header_links_to_the_security_settings(client, city):
+    client.force_login(city.viewer_a)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{SECURITY}"' in html and "安全设置" in html
 
 
 def test_a_company_admin_cannot_reset_a_user_out_of_scope(client, city, clock):
