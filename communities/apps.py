@@ -40,9 +40,21 @@ class CommunitiesConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(m.Household, mask_fields=list(personal_fields(m.Household)))
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
 
-        # Who changed whose account (never the password hash itself).
-        auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
+        # Who changed whose account and permissions (never the password hash itself).
+        auditlog.register(
+            get_user_model(),
+            exclude_fields=["password", "last_login"],
+            m2m_fields={"groups", "user_permissions"},
+        )
+        auditlog.register(Group, m2m_fields={"permissions"})
+        from communities.audit import receivers
+
+        receivers.connect()
+        from communities import duties
+
+        duties.connect()
         post_migrate.connect(_sync_roles, dispatch_uid="communities_sync_roles")
         from communities.exports.register_exports import register_exporters
 

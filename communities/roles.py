@@ -126,8 +126,11 @@ def role_group_names() -> set[str]:
 @transaction.atomic
 def roles_sync() -> int:
     """Create or update the role groups; returns how many groups exist afterwards."""
+    from communities.duties import duty_group_name, duty_permissions
+
     roles = role_permissions()
-    wanted = set().union(*roles.values())
+    duties = duty_permissions()
+    wanted = set().union(*roles.values(), *duties.values())
     by_key = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -137,5 +140,8 @@ def roles_sync() -> int:
         raise RuntimeError(f"Permissions not found (run migrate first): {missing}")
     for (kind, role), codes in roles.items():
         group, _created = Group.objects.get_or_create(name=group_name(kind, role))
+        group.permissions.set([by_key[code] for code in codes])
+    for duty, codes in duties.items():
+        group, _created = Group.objects.get_or_create(name=duty_group_name(duty))
         group.permissions.set([by_key[code] for code in codes])
     return len(roles)

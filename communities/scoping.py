@@ -97,3 +97,25 @@ def compounds_visible_to(user):
     from communities.models import Compound
 
     return Compound.objects.visible_to(user)
+
+
+def get_visible_or_404(request, queryset, **lookup):
+    """``get_object_or_404`` over a ``visible_to(user)`` queryset: one answer, a 404, for an id
+    outside the scope and a missing one alike; the first is recorded in the audit trail as a
+    refused access."""
+    from django.http import Http404
+
+    from communities import audit
+
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        pass
+    model = queryset.model
+    try:
+        found = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is not None:
+        audit.refused(request, model, found)
+    raise Http404

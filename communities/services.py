@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from communities.duties import duties_of
 from communities.models import Membership, Organisation, Role
 from communities.roles import group_name, role_group_names
 from communities.scoping import forget_scope
@@ -35,7 +36,8 @@ def membership_sync_user(*, user) -> None:
         user.groups.remove(*Group.objects.filter(name__in=current - wanted))
     if wanted - current:
         user.groups.add(*Group.objects.filter(name__in=wanted - current))
-    has_membership = bool(wanted)
+    # The admin is for members of an organisation and for the holders of a duty.
+    has_membership = bool(wanted) or bool(duties_of(user))
     if user.is_staff != has_membership and not user.is_superuser:
         user.is_staff = has_membership
         user.save(update_fields=["is_staff"])

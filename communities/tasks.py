@@ -19,3 +19,11 @@ def resend_pending_exports() -> int:
 @shared_task(name="communities.purge_expired_exports")
 def purge_expired_exports() -> int:
     return export_jobs_purge()
+
+
+@shared_task(name="communities.purge_audit_trail")
+def purge_audit_trail() -> int:
+    """Daily: delete audit entries older than AUDIT_RETENTION_DAYS (never younger ones)."""
+    from communities.audit.retention import audit_purge
+
+    return audit_purge()

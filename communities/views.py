@@ -6,11 +6,12 @@ Views stay thin: they read parameters, call selectors (``communities.selectors``
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import guide as guide_pages
 from communities import selectors
+from communities.scoping import get_visible_or_404
 from communities.validators import ascii_int
 
 HOME_PAGE_SIZE = 25
@@ -54,7 +55,7 @@ def home(request):
 @require_GET
 def compound_detail(request, code: str):
     user = request.user
-    compound = get_object_or_404(selectors.compounds_for_detail(user=user), code=code)
+    compound = get_visible_or_404(request, selectors.compounds_for_detail(user=user), code=code)
     context = {
         "compound": compound,
         "terms": selectors.compound_management_terms(user=user, compound=compound),

@@ -162,9 +162,13 @@ class CasesExporter(AdminExporter):
     key = EXPORTER_KEY
     title = "矛盾纠纷案件"
     permission = "disputes.export_disputecase"
+    personal_data = True  # the parties
     filename = "disputes"
     download_name = "矛盾纠纷案件"
     model = DisputeCase
+
+    def shows_personal_data(self, ctx: ExportContext) -> bool:
+        return sees_parties(ctx.user)  # in full, but for cases about the reader's company
 
     def _form(self, ctx: ExportContext) -> CaseFilterForm:
         def build(query):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from communities import audit
 from communities.people import person_name
 from communities.privacy import mask_instance, mask_value, text_masker
 from disputes import selectors as s
@@ -124,3 +125,16 @@ def attendee_names(session: MediationSession, mask: Callable[[str], str] | None 
     if session.other_attendees:
         names.append(mask(session.other_attendees) if mask else session.other_attendees)
     return names
+
+
+def case_file_seen(request, seen: CaseFile) -> None:
+    """A page showed the case's parties in full: the audit trail says who saw their names, and
+    which of phone and ID number were there (a reader shown them masked leaves no entry)."""
+    fields = sorted({f for p in seen.parties for f in ("phone", "id_number") if getattr(p, f)})
+    if seen.shown and seen.parties:
+        audit.personal_data_viewed(request, target=seen.case, fields=["name", *fields])
+
+
+def agreement_seen(request, case: DisputeCase) -> None:
+    """The signed agreement (names and ID numbers) was downloaded."""
+    audit.personal_data_viewed(request, target=case, fields=["agreement_file"])

@@ -184,7 +184,7 @@ ADMIN_OBJECTS = {
     im.HazardEvent: "hazard_event",
     im.KeyManagement: "key_management",
     DisputeCase: "case",
-    "auditlog.LogEntry": "log_entry",
+    "communities.AuditEntry": "log_entry",
 }
 
 # No compound behind these: the same for every district by design.
@@ -236,7 +236,7 @@ def _admin_body(name: str, obj) -> dict:
 
 # Admin URLs where even an operator gets the same answer for every id (no control possible).
 NO_CONTROL = {
-    "admin:auditlog_logentry_delete": "nobody may delete a log entry: 403 for every id",
+    "admin:communities_auditentry_delete": "nobody may delete an audit entry: 403 for every id",
 }
 
 
@@ -328,7 +328,6 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
         agreement_reached=True,
         agreement_file=pdf_upload(),
     )
-    from auditlog.models import LogEntry
 
     return SimpleNamespace(
         compound=compound,
@@ -343,7 +342,7 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
         hazard_event=im.HazardEvent.objects.filter(hazard=hazard).first(),
         key_management=key_management,
         case=case,
-        log_entry=LogEntry.objects.get_for_object(compound).first(),
+        log_entry=cm.AuditEntry.objects.get_for_object(compound).first(),
     )
 
 

@@ -26,6 +26,7 @@ from import_export.forms import ImportForm
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.exports.admin import ExporterAdminMixin
 from communities.importing import messages as msg
+from communities.importing.audit import file_sha256, import_audit
 from communities.importing.errors import import_error_lines
 from communities.importing.formats import REGISTER_FORMATS, ImportFileError
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
@@ -110,13 +111,22 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
         if name not in WAITING.names(request) or not storage.exists():
             return self._import_page(request, errors=[str(msg.MSG_IMPORT_EXPIRED)])
         WAITING.forget(request, name)
+        request.import_sha256 = file_sha256(storage.read())
         try:
             return super().process_import(request, **kwargs)
         finally:
             storage.remove()
 
     def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
+        failed = result.has_errors() or result.has_validation_errors()
+        import_audit(
+            request,
+            self.model,
+            sha256=getattr(request, "import_sha256", ""),
+            rows=result.totals,
+            written=not failed,
+        )
+        if failed:
             # Rolled back (errors, or data changed since the preview): say why, not "done".
             return self._import_page(request, result=result)
         return super().process_result(result, request)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from communities import audit
 from communities import models as m
 from communities import resources as r
 from communities.forms import ManagementTermFormSet
@@ -231,6 +232,24 @@ class HouseholdAdmin(RegisterAdmin):
         if self._hides_personal_data(request, obj):
             return self.fields_base + MASKED_FIELDS
         return self.fields_base + PERSONAL_FIELDS
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        household = (getattr(response, "context_data", None) or {}).get("original")
+        if household is not None and can_see_personal_data(request.user):
+            audit.personal_data_viewed(request, target=household, fields=PERSONAL_FIELDS)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and can_see_personal_data(request.user):
+            shown = [household.pk for household in changelist.result_list]
+            if shown:
+                audit.personal_data_viewed(
+                    request, model=self.model, objects=shown, fields=["head_name", "head_phone"]
+                )
+        return response
 
     head_masked = masked_column("head_name", _("head of household"))
     phone_masked = masked_column("head_phone", _("phone"))

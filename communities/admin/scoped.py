@@ -3,14 +3,15 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from communities import audit
 from communities.privacy import can_see_personal_data, mask_value, personal_fields
 
 
@@ -80,6 +81,7 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
         # a 404 for everyone: no 403-versus-redirect difference tells that it exists.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
+            _note_refused(request, self.model, object_id, from_field)
             raise Http404
         return obj
 
@@ -140,3 +142,16 @@ def masked_column(field: str, description):
         return mask_value(type(obj), field, getattr(obj, field))
 
     return column
+
+
+def _note_refused(request, model, object_id, from_field=None) -> None:
+    """An id that exists outside the user's scope goes to the audit trail (a missing one not)."""
+    field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
+    try:
+        value = field.to_python(unquote(object_id))
+        found = model._base_manager.filter(**{field.attname: value}).values_list("pk", flat=True)
+        found = found.first()
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return
+    if found is not None:
+        audit.refused(request, model, found)

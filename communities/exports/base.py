@@ -68,6 +68,9 @@ class Exporter:
     download_name: str = ""
     #: formats offered; every exporter writes .xlsx, flat ones also CSV
     formats: tuple[str, ...] = ("xlsx",)
+    #: whether its rows hold personal data (shown in full to roles allowed to see it): the
+    #: audit entry of each export says whether this one did
+    personal_data: bool = False
 
     def queryset(self, ctx: ExportContext) -> QuerySet:
         """The rows of the main sheet, starting from ``visible_to(ctx.user)``."""
@@ -82,6 +85,17 @@ class Exporter:
     def describe_filter(self, ctx: ExportContext) -> str:
         """The filter in words ("" when everything visible is exported)."""
         return ""
+
+    def described_filter(self, ctx: ExportContext) -> str:
+        """``describe_filter`` worked out once per export (the info sheet and the audit)."""
+        if "described_filter" not in ctx.cache:
+            ctx.cache["described_filter"] = self.describe_filter(ctx)
+        return ctx.cache["described_filter"]
+
+    def shows_personal_data(self, ctx: ExportContext) -> bool:
+        from communities.privacy import can_see_personal_data
+
+        return self.personal_data and can_see_personal_data(ctx.user)
 
     def has_permission(self, user) -> bool:
         return bool(user and user.is_authenticated and user.has_perm(self.permission))

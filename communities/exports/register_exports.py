@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from communities.importing.widgets import DateWidget, IntegerWidget
+from communities.privacy import personal_fields
 
 from .admin import AdminExporter
 from .base import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
@@ -41,6 +42,7 @@ class RegisterExporter(AdminExporter):
         self.permission = f"{opts.app_label}.export_{opts.model_name}"
         self.filename = self.model.__name__
         self.download_name = opts.verbose_name  # 住户-2026-12-05.xlsx
+        self.personal_data = bool(personal_fields(self.model))
 
     def queryset(self, ctx: ExportContext):
         resource = self._resource(ctx)

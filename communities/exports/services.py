@@ -31,6 +31,7 @@ from django.utils.translation import override
 from communities.models import ExportJob, ExportStatus
 from communities.models.exports import EXPORT_DIR, export_path
 
+from .audit import export_audit
 from .base import ExportContext, get_exporter
 from .writer import write_export
 
@@ -143,6 +144,7 @@ def export_job_run(*, job_id: int) -> bool:
             every=settings.EXPORT_PROGRESS_EVERY,
         )
         sha = _sha256(temp)
+        export_audit(exporter, ctx, job.file_format, rows, job=job)
         os.replace(temp, final)
     except Exception as exc:
         if temp is not None:

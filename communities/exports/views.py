@@ -22,16 +22,18 @@ from django.views.decorators.http import require_GET, require_POST
 from communities.models import ExportJob, ExportStatus
 from communities.uploads import private_file_response
 
+from .audit import export_audit
 from .base import ExportContext, Exporter, get_exporter
 from .services import export_filename, export_job_create
 from .writer import CONTENT_TYPES, XLSX_FORMAT, write_export
 
 
-def export_now(exporter: Exporter, ctx: ExportContext, file_format: str) -> HttpResponse:
+def export_now(request, exporter: Exporter, ctx: ExportContext, file_format: str) -> HttpResponse:
     """The whole file in this response, written by the same writer the job uses."""
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
         path = Path(folder) / f"export.{file_format}"
-        write_export(path, exporter, ctx, file_format)
+        rows = write_export(path, exporter, ctx, file_format)
+        export_audit(exporter, ctx, file_format, rows, request=request)
         content = path.read_bytes()
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     name = export_filename(exporter, file_format, ctx.today)
@@ -48,7 +50,7 @@ def export_start(request, exporter: Exporter, params: dict, file_format: str = X
     ctx = ExportContext(user=request.user, params=params, today=timezone.localdate())
     total = exporter.count(ctx)
     if total <= settings.EXPORT_INLINE_MAX_ROWS:
-        return export_now(exporter, ctx, file_format)
+        return export_now(request, exporter, ctx, file_format)
     job = export_job_create(
         user=request.user,
         exporter_key=exporter.key,

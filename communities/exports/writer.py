@@ -117,9 +117,9 @@ def _write_sheet(book, sheet: Sheet, fmt: _Formats, progress: Progress | None, e
 def info_rows(exporter: Exporter, ctx: ExportContext, moment: datetime.datetime) -> list[tuple]:
     local = timezone.localtime(moment)
     return [
-        ("导出内容", exporter.title),
+        ("导出内容", str(exporter.title)),
         (SCOPE_LABEL, describe_scope(ctx.user)),
-        (FILTER_LABEL, exporter.describe_filter(ctx) or NO_FILTER),
+        (FILTER_LABEL, exporter.described_filter(ctx) or NO_FILTER),
         ("导出人", person_name(ctx.user)),
         ("导出时间", f"{local:%Y-%m-%d %H:%M}（北京时间）"),
     ]
@@ -150,7 +150,7 @@ def write_xlsx(
             written = _write_sheet(book, sheet, fmt, progress, every)
             if sheet.counted:
                 rows = written
-        info.write_string(0, 0, exporter.title, fmt.title)
+        info.write_string(0, 0, str(exporter.title), fmt.title)
         lines = [*info_rows(exporter, ctx, moment), ("行数", rows)]
         for index, (label, value) in enumerate(lines, start=2):
             info.write_string(index, 0, label, fmt.label)

@@ -1,3 +1,4 @@
+from .audit import AuditEntry
 from .companies import ManagementTerm, PropertyCompany
 from .compounds import Compound, CompoundKind, ManagementMode, SafeTitleLevel
 from .exports import ExportJob, ExportStatus
@@ -7,6 +8,7 @@ from .organisations import Membership, Organisation, OrganisationKind, Role
 from .regions import Community, District, Street
 
 __all__ = [
+    "AuditEntry",
     "Community",
     "Compound",
     "CompoundKind",

@@ -53,6 +53,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "communities.audit.middleware.RequestIdMiddleware",
     "communities.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "communities.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -204,6 +205,13 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+
+# The audit trail (communities.audit): entries carry the request id; kept this many days (at
+# least 180, Cybersecurity Law art. 21), then the daily purge deletes them. Behind N reverse
+# proxies (nginx: 1) the client address is read from X-Forwarded-For as the outermost one saw it.
+AUDITLOG_CID_GETTER = "communities.audit.request_id"
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -351,6 +359,10 @@ CELERY_BEAT_SCHEDULE = {
     "export-resend-pending": {  # jobs saved while the broker was down
         "task": "communities.resend_pending_exports",
         "schedule": crontab(minute="*/5"),
+    },
+    "audit-purge": {  # entries older than AUDIT_RETENTION_DAYS
+        "task": "communities.purge_audit_trail",
+        "schedule": crontab(minute=50, hour=3),
     },
     "export-purge-expired": {
         "task": "communities.purge_expired_exports",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.importing import messages as msg
+from communities.importing.audit import file_sha256, import_audit
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
 from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
 from disputes import resources as r
@@ -124,9 +125,17 @@ class LedgerImportMixin:
             )
         WAITING.forget(request, name)
         try:
-            result = ledger_import(user=request.user, data=storage.read(), commit=True)
+            data = storage.read()
+            result = ledger_import(user=request.user, data=data, commit=True)
         finally:
             storage.remove()
+        import_audit(
+            request,
+            self.model,
+            sha256=file_sha256(data),
+            rows={"new": len(result.rows) if result.committed else 0},
+            written=result.committed,
+        )
         if not result.committed:
             return self._ledger_page(request, LedgerUploadForm(), errors=result.error_lines())
         self.message_user(

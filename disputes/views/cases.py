@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
+from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from communities.validators import ascii_int
@@ -43,7 +44,7 @@ from disputes.forms import (
     WithdrawForm,
 )
 from disputes.handlers import can_handle, handlers_for
-from disputes.privacy import case_file, shows_parties
+from disputes.privacy import agreement_seen, case_file, case_file_seen, shows_parties
 from disputes.workdays import working_days_between
 
 CASE_PAGE_SIZE = 25
@@ -173,7 +174,7 @@ def case_register(request):
 
 
 def case_or_404(request, pk: int):
-    return get_object_or_404(s.cases_for_detail(user=request.user), pk=pk)
+    return get_visible_or_404(request, s.cases_for_detail(user=request.user), pk=pk)
 
 
 def _action_forms(case, offered: set[str], bound: dict, users: list, parties: list) -> list[dict]:
@@ -226,6 +227,7 @@ def render_case(request, case, *, bound: dict | None = None):
         else:
             days_left = working_days_between(today, case.deadline)
     seen = case_file(user=user, case=case)  # parties and texts masked for this reader
+    case_file_seen(request, seen)
     context = {
         "case": case,
         "overdue": overdue,
@@ -256,12 +258,13 @@ def case_detail(request, pk: int):
 @permission_required("disputes.view_disputecase", raise_exception=True)
 @require_GET
 def case_agreement(request, pk: int):
-    case = get_object_or_404(s.cases_for_agreement(user=request.user), pk=pk)
+    case = get_visible_or_404(request, s.cases_for_agreement(user=request.user), pk=pk)
     # A signed agreement names the parties with their ID numbers and cannot be masked: only a
     # reader shown the parties in full downloads it (never the company a case concerns: 回避);
     # the case page says so to the others.
     if not shows_parties(request.user, case):
         raise PermissionDenied
+    agreement_seen(request, case)
     return private_file_response(case.agreement_file, filename_stem=case.number)
 
 

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from disputes.privacy import case_file
+from disputes.privacy import case_file, case_file_seen
 
 from .cases import case_or_404
 
@@ -26,6 +26,7 @@ from .cases import case_or_404
 def case_print(request, pk: int):
     case = case_or_404(request, pk)
     seen = case_file(user=request.user, case=case)
+    case_file_seen(request, seen)
     context = {
         "case": case,
         "parties": seen.parties,

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from communities.actions import Action, RecordActions, refusal_text
+from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from inspections import services
 from inspections.errors import SubmissionBlocked, WorkflowError
@@ -219,7 +220,7 @@ def _render_detail(request, inspection: Inspection, **overrides):
 
 
 def _visible_check(request, pk: int) -> Inspection:
-    return get_object_or_404(sel.checks_for_detail(user=request.user), pk=pk)
+    return get_visible_or_404(request, sel.checks_for_detail(user=request.user), pk=pk)
 
 
 @login_required
@@ -282,7 +283,7 @@ def _item_response(
 def answer_save(request, pk: int):
     """Save one item's answer (and rescore the check)."""
     _require_perm(request.user, *FILL)
-    answer = get_object_or_404(sel.answers_for_edit(user=request.user), pk=pk)
+    answer = get_visible_or_404(request, sel.answers_for_edit(user=request.user), pk=pk)
     form = AnswerForm(request.POST, answer=answer)
     error = ""
     if form.is_valid():
@@ -306,7 +307,7 @@ def answer_save(request, pk: int):
 def evidence_add(request, pk: int):
     """Attach a photo or PDF to an item."""
     _require_perm(request.user, *FILL)
-    answer = get_object_or_404(sel.answers_for_edit(user=request.user), pk=pk)
+    answer = get_visible_or_404(request, sel.answers_for_edit(user=request.user), pk=pk)
     form = EvidenceForm(request.POST, request.FILES, answer=answer)
     error = ""
     if form.is_valid():
@@ -335,7 +336,7 @@ def evidence_add(request, pk: int):
 @require_POST
 def evidence_remove(request, pk: int):
     _require_perm(request.user, *FILL)
-    evidence = get_object_or_404(sel.evidence_for(user=request.user), pk=pk)
+    evidence = get_visible_or_404(request, sel.evidence_for(user=request.user), pk=pk)
     answer = sel.answers_for_edit(user=request.user).get(pk=evidence.answer_id)
     error = ""
     try:
@@ -356,7 +357,7 @@ def evidence_remove(request, pk: int):
 def evidence_file(request, pk: int):
     """The evidence file itself, only to those who may see its check (never a public URL)."""
     _require_perm(request.user, VIEW)
-    evidence = get_object_or_404(sel.evidence_for(user=request.user), pk=pk)
+    evidence = get_visible_or_404(request, sel.evidence_for(user=request.user), pk=pk)
     return private_file_response(evidence.file, filename_stem=Path(evidence.original_name).stem)
 
 
@@ -364,7 +365,7 @@ def evidence_file(request, pk: int):
 @require_GET
 def evidence_thumbnail(request, pk: int):
     _require_perm(request.user, VIEW)
-    evidence = get_object_or_404(sel.evidence_for(user=request.user), pk=pk)
+    evidence = get_visible_or_404(request, sel.evidence_for(user=request.user), pk=pk)
     return private_file_response(evidence.thumbnail, allow_prefix="image/")
 
 

@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import Action, RecordActions, refusal_text
+from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
 from communities.validators import ascii_int
@@ -166,7 +167,7 @@ def hazard_new(request):
 
 
 def _hazard_or_404(request, pk: int):
-    return get_object_or_404(selectors.hazards_for_detail(user=request.user), pk=pk)
+    return get_visible_or_404(request, selectors.hazards_for_detail(user=request.user), pk=pk)
 
 
 def _render_detail(request, hazard, *, bound: dict | None = None, error=None):
@@ -270,7 +271,7 @@ PHOTO_FIELDS = {"before": "photo", "after": "after_photo"}
 def hazard_photo(request, pk: int, which: str):
     if which not in PHOTO_FIELDS:
         raise Http404
-    hazard = get_object_or_404(selectors.hazards_for_photo(user=request.user), pk=pk)
+    hazard = get_visible_or_404(request, selectors.hazards_for_photo(user=request.user), pk=pk)
     return private_file_response(getattr(hazard, PHOTO_FIELDS[which]), allow_prefix="image/")
 
 

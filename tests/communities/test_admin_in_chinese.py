@@ -133,7 +133,7 @@ def test_the_audit_log_is_named_in_chinese(client, records):
     index = client.get(reverse("admin:index")).content.decode()
     districts = client.get(reverse("admin:communities_district_changelist")).content.decode()
 
-    assert "审计日志" in index and "审计日志" in districts
+    assert "审计记录" in index and "审计记录" in districts
 
 
 def test_an_export_is_named_in_chinese_with_the_local_date(client, records):

@@ -17,7 +17,7 @@ PINNED = {
     "compound": 11,
     "propertycompany": 10,
     "managementterm": 12,
-    "household": 10,
+    "household": 11,  # with the audit entry: names and phones shown in full
     "organisation": 9,
     "membership": 9,
 }

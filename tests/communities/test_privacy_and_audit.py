@@ -95,4 +95,4 @@ def test_audit_history_page_is_scoped(client, city):
 
 def test_the_global_audit_log_is_for_operators_only(client, city):
     client.force_login(city.bureau)
-    assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 403
+    assert client.get(reverse("admin:communities_auditentry_changelist")).status_code == 403

@@ -609,9 +609,10 @@ PINNED_LIST = {
 }
 PINNED_DETAIL = {
     # + case, can_handle, handler choices (if accepting or reassigning is offered), working
-    # days, parties, sessions, return visits, timeline
-    "community": 16,
-    "street": 15,
+    # days, parties, sessions, return visits, timeline; for a reader shown the parties in full,
+    # the audit entry saying so
+    "community": 17,
+    "street": 16,
     "viewer_a": 14,
 }
 
