@@ -143,7 +143,13 @@ class ChecklistItem(models.Model):
     text = models.TextField(_("what is checked"))
     guidance = models.TextField(_("guidance"), blank=True)
     answer_type = models.CharField(_("answer type"), max_length=10, choices=AnswerType.choices)
-    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     evidence_required = models.BooleanField(
         _("evidence required"),
         default=False,
@@ -167,7 +173,12 @@ class ChecklistItem(models.Model):
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         ordering = ["section__order", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["section", "code"], name="item_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "code"], name="item_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0), name="item_points_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

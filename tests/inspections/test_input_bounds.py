@@ -129,6 +129,17 @@ def test_a_template_item_cannot_fail_above_a_negative_count(template):
     assert "fail_above" in refused.value.message_dict
 
 
+def test_a_template_item_cannot_weigh_negative_points(template):
+    item = ChecklistItem.objects.filter(section__template=template).get(code="LH-3d")
+    item.points = -5
+    with pytest.raises(ValidationError) as refused:
+        item.full_clean()
+    assert "points" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChecklistItem.objects.filter(pk=item.pk).update(points=-5)
+    assert ChecklistItem.objects.get(pk=item.pk).points >= 0
+
+
 def test_a_filled_check_with_a_count_still_scores(city, check):
     # The bound does not disturb the rule: one serious case fails LH-3d (a 否决项).
     filled = fill_check(check, city.manager_a, overrides={"LH-3d": 1})
