@@ -17,3 +17,14 @@ def guide(request):
 
     match = getattr(request, "resolver_match", None)
     return {"guide_url": SimpleLazyObject(lambda: section_url(match and match.view_name))}
+
+
+def personal_data_gate(request):
+    """The banner of a user whose personal data is masked until they state a reason (or who
+    opened the hour's allowance): ``communities.unmasking``."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from communities.unmasking import gate_for
+
+    return {"personal_data_gate": SimpleLazyObject(lambda: gate_for(request))}

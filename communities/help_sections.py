@@ -10,4 +10,5 @@ HELP_SECTIONS = {
     "export_download": "exports#2-文件里有什么",
     "guide": "README",
     "guide_page": "README",
+    "personal_data_reason": "security#7-查看完整的个人信息说明事由",
 }

@@ -138,7 +138,16 @@ def masked_values(model, values: Mapping) -> dict:
 
 
 def can_see_personal_data(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(PERSONAL_DATA_PERMISSION))
+    """Is personal data shown in full to the user now: the permission, and a reason stated
+    within the hour's allowance (``communities.unmasking``)?"""
+    from communities.unmasking import unmasking_allowed
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_perm(PERSONAL_DATA_PERMISSION)
+        and unmasking_allowed(user)
+    )
 
 
 def mask_for_audit_log(value: str) -> str:

@@ -73,7 +73,9 @@ ROLE_PERMISSIONS: dict[tuple[str, str], set[str]] = {
         | _perms(["export"], ["compound", "household"])
         | HOUSEHOLD_WRITE
         | _perms(["view"], ORGANISATIONS)
-        | PERSONAL
+        # No personal data in full by default (issue 10): residents' and dispute parties' names,
+        # phones and ID numbers are the government's register, not the company's; a company
+        # types them for a new household but reads them masked.
     ),
     (OrganisationKind.PROPERTY_COMPANY, Role.STAFF): (
         _perms(["view"], ["compound", "propertycompany", "managementterm", "household"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import unmasking_views, views
 from .exports import views as exports
 
 app_name = "communities"
@@ -10,6 +10,11 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("help/", views.guide, name="guide"),
     path("help/<slug:name>/", views.guide, name="guide_page"),
+    path(
+        "privacy/reason/",
+        unmasking_views.personal_data_reason,
+        name="personal_data_reason",
+    ),
     path("compounds/<str:code>/", views.compound_detail, name="compound_detail"),
     path("exports/new/<str:key>/", exports.export_begin, name="export_begin"),
     path("exports/<int:pk>/", exports.export_job, name="export_job"),

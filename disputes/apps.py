@@ -12,8 +12,11 @@ class DisputesConfig(AppConfig):
 
         from communities.privacy import personal_fields
         from communities.roles import extend_role_permissions
+        from communities.unmasking import register_permission
         from disputes import models as m
-        from disputes.roles import DISPUTE_ROLE_PERMISSIONS
+        from disputes.roles import DISPUTE_ROLE_PERMISSIONS, PARTY_DATA_PERMISSION
+
+        register_permission(PARTY_DATA_PERMISSION)  # parties shown only with a stated reason
 
         extend_role_permissions(DISPUTE_ROLE_PERMISSIONS)
         auditlog.register(m.CalendarDay)

@@ -48,4 +48,11 @@ DISPUTE_ROLE_PERMISSIONS = {
 def sees_parties(user) -> bool:
     """May the user's role see dispute parties in full (on a case that does not concern their
     company: ``disputes.privacy.shows_parties``)?"""
-    return bool(user and user.is_authenticated and user.has_perm(PARTY_DATA_PERMISSION))
+    from communities.unmasking import unmasking_allowed
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_perm(PARTY_DATA_PERMISSION)
+        and unmasking_allowed(user)
+    )

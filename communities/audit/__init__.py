@@ -36,6 +36,7 @@ ACCESS_REFUSED = "access_refused"
 AUDIT_EXPORT = "audit_export"
 DUTY_CHANGED = "duty_changed"
 USER_DISABLED = "user_disabled"
+PERSONAL_DATA_REASON = "personal_data_reason"
 
 EVENT_LABELS = {
     LOGIN: pgettext_lazy("audit", "login"),
@@ -51,6 +52,7 @@ EVENT_LABELS = {
     AUDIT_EXPORT: pgettext_lazy("audit", "audit trail exported"),
     DUTY_CHANGED: pgettext_lazy("audit", "administrator duty changed"),
     USER_DISABLED: pgettext_lazy("audit", "account disabled"),
+    PERSONAL_DATA_REASON: pgettext_lazy("audit", "reason stated for personal data"),
 }
 
 OK, FAILED, REFUSED = "ok", "failed", "refused"

@@ -30,6 +30,7 @@ from django.utils.translation import override
 
 from communities.models import ExportJob, ExportStatus
 from communities.models.exports import EXPORT_DIR, export_path
+from communities.unmasking import UNMASKED_PARAM, job_decision
 
 from .audit import export_audit
 from .base import ExportContext, get_exporter
@@ -135,16 +136,17 @@ def export_job_run(*, job_id: int) -> bool:
         def progress(done: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
-        rows = write_export(
-            temp,
-            exporter,
-            ctx,
-            job.file_format,
-            progress=progress,
-            every=settings.EXPORT_PROGRESS_EVERY,
-        )
-        sha = _sha256(temp)
-        export_audit(exporter, ctx, job.file_format, rows, job=job)
+        with job_decision(job.params.get(UNMASKED_PARAM)):
+            rows = write_export(
+                temp,
+                exporter,
+                ctx,
+                job.file_format,
+                progress=progress,
+                every=settings.EXPORT_PROGRESS_EVERY,
+            )
+            sha = _sha256(temp)
+            export_audit(exporter, ctx, job.file_format, rows, job=job)
         os.replace(temp, final)
     except Exception as exc:
         if temp is not None:

@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.models import ExportJob, ExportStatus
+from communities.unmasking import UNMASKED_PARAM, unmasking_allowed
 from communities.uploads import private_file_response
 
 from .audit import export_audit
@@ -54,7 +55,8 @@ def export_start(request, exporter: Exporter, params: dict, file_format: str = X
     job = export_job_create(
         user=request.user,
         exporter_key=exporter.key,
-        params=params,
+        # Personal data in full as this request may show it (a stated reason): the job runs later.
+        params={**params, UNMASKED_PARAM: unmasking_allowed(request.user)},
         file_format=file_format,
         total=total,
     )

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "communities.context_processors.notifications",
                 "communities.context_processors.guide",
+                "communities.context_processors.personal_data_gate",
             ],
         },
     },
@@ -205,6 +206,13 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+
+# Personal data in full (communities.unmasking): a role allowed to see it states a reason first,
+# which holds PERSONAL_DATA_REASON_MINUTES; after PERSONAL_DATA_VIEWS_PER_HOUR pages with
+# personal data in full within an hour it is masked again until the hour has passed.
+PERSONAL_DATA_REASON_REQUIRED = env.bool("PERSONAL_DATA_REASON_REQUIRED", default=True)
+PERSONAL_DATA_REASON_MINUTES = env.int("PERSONAL_DATA_REASON_MINUTES", default=30)
+PERSONAL_DATA_VIEWS_PER_HOUR = env.int("PERSONAL_DATA_VIEWS_PER_HOUR", default=200)
 
 # The audit trail (communities.audit): entries carry the request id; kept this many days (at
 # least 180, Cybersecurity Law art. 21), then the daily purge deletes them. Behind N reverse
@@ -355,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
     "disable-dormant-accounts": {  # no login for DORMANT_ACCOUNT_DAYS
         "task": "accounts.disable_dormant_accounts",
         "schedule": crontab(minute=15, hour=2),
+    },
+    "clear-expired-sessions": {  # sessions past their 12 hours
+        "task": "accounts.clear_expired_sessions",
+        "schedule": crontab(minute=25, hour=2),
     },
     "export-resend-pending": {  # jobs saved while the broker was down
         "task": "communities.resend_pending_exports",

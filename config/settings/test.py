@@ -13,3 +13,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 # The cast logs in with the password alone; tests of two-factor login set it themselves
 # (tests/communities/test_two_factor.py), and test_settings checks production's default.
 TWO_FACTOR_REQUIRED_FOR = "none"
+# Roles allowed to see personal data see it without stating a reason first in most tests; the
+# tests of that rule set it themselves (tests/communities/test_unmasking.py).
+PERSONAL_DATA_REASON_REQUIRED = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # On SQLite the browser tests' live server answers from several threads at once: a test
+    # database in a file (WAL, with the busy timeout of base.py) lets them wait their turn, where
+    # the shared in-memory one failed at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
+from auditlog.receivers import log_create
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -207,6 +208,8 @@ def case_register(
     for party in rows:
         party.case = case
     Party.objects.bulk_create(rows)
+    for party in rows:  # bulk_create sends no signal: the audit trail's entry, as save() would
+        log_create(sender=Party, instance=party, created=True)
     _event(case, A.REGISTER, actor, "", to_level=level)
     _tell(
         handlers_for(case),

@@ -78,3 +78,21 @@ def test_disabling_a_dormant_account_ends_a_session_it_still_had(client, db, tod
     User.objects.filter(pk=user.pk).update(last_login=today - datetime.timedelta(days=95))
     disable_dormant_accounts()
     assert not Session.objects.filter(session_key=client.cookies["sessionid"].value).exists()
+
+
+def test_the_daily_job_clears_sessions_past_their_end_only(client, db):
+    from communities.accounts.tasks import clear_expired_sessions
+
+    client.force_login(f.UserFactory(username="live"))
+    live = client.session.session_key
+    Session.objects.create(
+        session_key="ended" * 4,
+        session_data="",
+        expire_date=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+    clear_expired_sessions()
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    schedule = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
+    assert schedule["task"] == "accounts.clear_expired_sessions"

@@ -131,7 +131,7 @@ def export_households(client):
     return client.post(reverse("communities:export_begin", args=["communities.household"]))
 
 
-@pytest.mark.parametrize(("who", "in_full"), [("manager_a", True), ("viewer_a", False)])
+@pytest.mark.parametrize(("who", "in_full"), [("community", True), ("manager_a", False)])
 def test_every_export_is_recorded_with_rows_filter_and_masking(client, city, who, in_full):
     client.force_login(getattr(city, who))
 
@@ -350,14 +350,14 @@ def test_a_household_shown_in_full_is_recorded_and_a_masked_one_is_not(client, c
     household = city.households["A1"]
     url = reverse("admin:communities_household_change", args=[household.pk])
 
-    client.force_login(city.viewer_a)  # no personal-data permission: masked
+    client.force_login(city.manager_a)  # a company: no personal-data permission, masked
     assert client.get(url).status_code == 200
-    client.force_login(city.manager_a)
+    client.force_login(city.community)
     assert client.get(url).status_code == 200
     listing = client.get(reverse("admin:communities_household_changelist"))
 
     page, list_entry = events(audit.PERSONAL_DATA_VIEW)
-    assert (page.actor, page.object_pk) == (city.manager_a, str(household.pk))
+    assert (page.actor, page.object_pk) == (city.community, str(household.pk))
     assert page.additional_data["fields"] == ["head_id_number", "head_name", "head_phone"]
     shown = {str(h.pk) for h in listing.context["cl"].result_list}
     assert set(list_entry.additional_data["objects"]) == shown
@@ -365,7 +365,7 @@ def test_a_household_shown_in_full_is_recorded_and_a_masked_one_is_not(client, c
 
 def test_a_page_that_cannot_record_its_unmasking_shows_nothing(client, city, monkeypatch):
     household = city.households["A1"]
-    client.force_login(city.manager_a)
+    client.force_login(city.community)
     client.raise_request_exception = False
     monkeypatch.setattr(audit.LogEntry.objects, "create", lambda **kw: 1 / 0)
 
@@ -400,3 +400,13 @@ def test_two_factor_changes_and_refused_codes_are_recorded(city):
     assert refused.additional_data["change"] == "code_refused"
     assert refused.additional_data["result"] == audit.FAILED
     assert refused.additional_data["reason"] == "wrong"
+
+
+def test_a_lockout_is_recorded(client, city, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "street", password="wrong-password")
+
+    locked = events(audit.LOCKED_OUT).get()
+    assert locked.object_pk == str(city.street.pk)
+    assert locked.additional_data["result"] == audit.FAILED
+    assert events(audit.LOGIN_FAILED).count() == settings.AXES_FAILURE_LIMIT

@@ -220,9 +220,9 @@ def test_a_user_who_may_see_dispute_parties_sees_them_in_full(client, city, case
     assert "王小明" in shown and "13812345678" in shown
 
 
-def test_a_company_admin_sees_households_but_not_dispute_parties_in_full(client, city, cases):
-    """Issue 10: the company admin keeps households' personal data, not dispute parties'."""
-    assert can_see_personal_data(city.manager_a) and not sees_parties(city.manager_a)
+def test_a_company_admin_sees_neither_households_nor_dispute_parties_in_full(client, city, cases):
+    """Issue 10: no property-company role holds residents' or dispute parties' personal data."""
+    assert not can_see_personal_data(city.manager_a) and not sees_parties(city.manager_a)
     client.force_login(city.manager_a)
 
     response = client.get(url("change", cases["A1"].pk))

@@ -102,3 +102,14 @@ def test_a_ledger_import_refused_at_confirmation_is_recorded_as_failed(client, c
     assert entry.additional_data["result"] == audit.FAILED
     assert entry.additional_data["sha256"] == hashlib.sha256(content).hexdigest()
     assert entry.additional_data["rows"] == {"new": 0}
+
+
+def test_parties_written_at_registration_have_their_audit_entries(city, case):
+    parties = list(case.parties.order_by("pk"))
+
+    created = LogEntry.objects.filter(
+        content_type__model="party", action=LogEntry.Action.CREATE
+    ).order_by("pk")
+
+    assert [e.object_pk for e in created] == [str(p.pk) for p in parties]
+    assert created[0].changes_dict["phone"][1] == "*******5678"  # masked: last four only
