@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities import audit
 from communities.admin import ScopedAdminMixin, masked_column
 from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMixin
 from communities.admin.timeline import TimelineColumnsMixin, person_column, short_date_column
@@ -152,6 +153,14 @@ class DisputeCaseAdmin(
     actions = ["export_xlsx"]
     inlines = [PartyInline, SessionInline, ReturnVisitInline, CaseEventInline]
     change_list_template = "admin/disputes/disputecase/change_list.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        case = (getattr(response, "context_data", None) or {}).get("original")
+        if case is not None and shows_parties_of(request.user, case) and case.parties.exists():
+            audit.personal_data_viewed(request, target=case, fields=["name", "phone", "id_number"])
+        return response
+
     fieldsets = [
         (
             None,

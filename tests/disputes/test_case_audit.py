@@ -113,3 +113,16 @@ def test_parties_written_at_registration_have_their_audit_entries(city, case):
 
     assert [e.object_pk for e in created] == [str(p.pk) for p in parties]
     assert created[0].changes_dict["phone"][1] == "*******5678"  # masked: last four only
+
+
+@pytest.mark.parametrize(("who", "recorded"), [("community", True), ("manager_a", False)])
+def test_the_admin_case_page_records_parties_shown_in_full(client, city, case, who, recorded):
+    client.force_login(getattr(city, who))
+
+    page = client.get(reverse("admin:disputes_disputecase_change", args=[case.pk]))
+
+    assert page.status_code == 200
+    seen = list(entries(audit.PERSONAL_DATA_VIEW))
+    assert [(e.object_pk, e.actor) for e in seen] == (
+        [(str(case.pk), city.community)] if recorded else []
+    )
