@@ -1,6 +1,7 @@
 """Uploads (evidence, photos, agreements): images and PDF only, size-limited, checked by content."""
 
 import datetime
+import hashlib
 import io
 import uuid
 from pathlib import PurePath
@@ -210,3 +211,12 @@ def private_file_response(
     # people: never kept in a browser's or a proxy's cache.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def file_sha256(path) -> str:
+    """The SHA-256 of a file on disk, read in blocks (an export's file, an import's upload)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -26,12 +26,13 @@ from import_export.forms import ImportForm
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.exports.admin import ExporterAdminMixin
 from communities.importing import messages as msg
-from communities.importing.audit import file_sha256, import_audit
+from communities.importing.audit import import_audit
 from communities.importing.errors import import_error_lines
 from communities.importing.formats import REGISTER_FORMATS, ImportFileError
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
 from communities.importing.template import import_template_bytes
 from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
+from communities.uploads import file_sha256
 
 WAITING = WaitingImports("register_import_files")
 logger = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
         if name not in WAITING.names(request) or not storage.exists():
             return self._import_page(request, errors=[str(msg.MSG_IMPORT_EXPIRED)])
         WAITING.forget(request, name)
-        request.import_sha256 = file_sha256(storage.read())
+        request.import_sha256 = file_sha256(storage.path())
         try:
             return super().process_import(request, **kwargs)
         finally:

@@ -40,21 +40,22 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 
 
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    username = str(credentials.get("username") or "")[:USERNAME_CHARS]
-    user = get_user_model().objects.filter(username=username).first()
-    if user is not None:
-        record(LOGIN_FAILED, request=request, target=user, result=FAILED)
-    else:  # an unknown name: the entry names what was typed, the object is nobody
-        record(LOGIN_FAILED, request=request, label=username, result=FAILED, unknown_user=True)
+    _failed_for_name(LOGIN_FAILED, request, credentials.get("username"))
 
 
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
-    name = str(username or "")[:USERNAME_CHARS]
+    _failed_for_name(LOCKED_OUT, request, username)
+
+
+def _failed_for_name(event: str, request, typed) -> None:
+    """An entry about the account a typed name names, or — an unknown name — about nobody,
+    with what was typed as its label."""
+    name = str(typed or "")[:USERNAME_CHARS]
     user = get_user_model().objects.filter(username=name).first() if name else None
     if user is not None:
-        record(LOCKED_OUT, request=request, target=user, result=FAILED)
+        record(event, request=request, target=user, result=FAILED)
     else:
-        record(LOCKED_OUT, request=request, label=name, result=FAILED, unknown_user=True)
+        record(event, request=request, label=name, result=FAILED, unknown_user=True)
 
 
 def account_event(event: str, result: str = OK, **fixed):

@@ -15,7 +15,6 @@ while the broker was down, or whose message was lost, is sent again by the sweep
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.utils.translation import override
 from communities.models import ExportJob, ExportStatus
 from communities.models.exports import EXPORT_DIR, export_path
 from communities.unmasking import UNMASKED_PARAM, job_decision
+from communities.uploads import file_sha256
 
 from .audit import export_audit
 from .base import ExportContext, get_exporter
@@ -105,14 +105,6 @@ def _claim(job_id: int) -> bool:
     )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export_job_run(*, job_id: int) -> bool:
     """Write the job's file; False when another run has it (or it is no longer pending)."""
     if not _claim(job_id):
@@ -145,7 +137,7 @@ def export_job_run(*, job_id: int) -> bool:
                 progress=progress,
                 every=settings.EXPORT_PROGRESS_EVERY,
             )
-            sha = _sha256(temp)
+            sha = file_sha256(temp)
             export_audit(exporter, ctx, job.file_format, rows, job=job)
         os.replace(temp, final)
     except Exception as exc:

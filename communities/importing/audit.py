@@ -3,13 +3,7 @@ rows it added, changed, skipped or refused, and whether it was written (issue 10
 
 from __future__ import annotations
 
-import hashlib
-
 from communities import audit
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def import_audit(request, model, *, sha256: str, rows: dict, written: bool) -> None:

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.importing import messages as msg
-from communities.importing.audit import file_sha256, import_audit
+from communities.importing.audit import import_audit
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
 from communities.importing.uploads import ImportFileSizeMixin, WaitingImports
+from communities.uploads import file_sha256
 from disputes import resources as r
 from disputes.importing import IMPORT_PERMISSION, ledger_import, ledger_template_bytes
 
@@ -125,14 +126,14 @@ class LedgerImportMixin:
             )
         WAITING.forget(request, name)
         try:
-            data = storage.read()
-            result = ledger_import(user=request.user, data=data, commit=True)
+            sha256 = file_sha256(storage.path())
+            result = ledger_import(user=request.user, data=storage.read(), commit=True)
         finally:
             storage.remove()
         import_audit(
             request,
             self.model,
-            sha256=file_sha256(data),
+            sha256=sha256,
             rows={"new": len(result.rows) if result.committed else 0},
             written=result.committed,
         )
