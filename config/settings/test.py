@@ -20,4 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # On SQLite the browser tests' live server answers from several threads at once: a test
     # database in a file (WAL, with the busy timeout of base.py) lets them wait their turn, where
     # the shared in-memory one failed at once with "database table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # SQLITE_TEST_DB names another file, for two test runs side by side in one checkout.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": env("SQLITE_TEST_DB", default=str(BASE_DIR / ".test-db.sqlite3"))  # noqa: F405
+    }
