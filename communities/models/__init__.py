@@ -1,3 +1,4 @@
+from .activities import LEGAL_EDUCATION_KINDS, Activity, ActivityKind, ActivityPhoto
 from .audit import AuditEntry
 from .companies import ManagementTerm, PropertyCompany
 from .compounds import Compound, CompoundKind, ManagementMode, SafeTitleLevel
@@ -8,6 +9,10 @@ from .organisations import Membership, Organisation, OrganisationKind, Role
 from .regions import Community, District, Street
 
 __all__ = [
+    "LEGAL_EDUCATION_KINDS",
+    "Activity",
+    "ActivityKind",
+    "ActivityPhoto",
     "AuditEntry",
     "Community",
     "Compound",
