@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("", include("inspections.urls")),
     path("", include("disputes.urls")),
+    path("", include("patrols.urls")),
     path("", include("communities.urls")),
 ]
 # No URL serves MEDIA_ROOT, not even under DEBUG: every upload and export holds data of one

@@ -36,13 +36,18 @@ class CompoundScopedQuerySet(ScopedQuerySet):
     compound_path = "compound"
 
     def scope_filter(self, scope) -> models.Q:
-        p = self.compound_path
-        return (
-            models.Q(**{f"{p}__community__street__district_id__in": scope.district_ids})
-            | models.Q(**{f"{p}__community__street_id__in": scope.street_ids})
-            | models.Q(**{f"{p}__community_id__in": scope.community_ids})
-            | models.Q(**{f"{p}_id__in": scope.managed_compounds().values("pk")})
-        )
+        return compound_scope_q(scope, self.compound_path)
+
+
+def compound_scope_q(scope, p: str) -> models.Q:
+    """The compounds of the scope, reached through the lookup ``p`` (the rule of
+    ``CompoundScopedQuerySet``, for a model that reaches compounds another way)."""
+    return (
+        models.Q(**{f"{p}__community__street__district_id__in": scope.district_ids})
+        | models.Q(**{f"{p}__community__street_id__in": scope.street_ids})
+        | models.Q(**{f"{p}__community_id__in": scope.community_ids})
+        | models.Q(**{f"{p}_id__in": scope.managed_compounds().values("pk")})
+    )
 
 
 class TimeStamped(models.Model):

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "communities.accounts",
     "inspections",
     "disputes",
+    "patrols",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -314,6 +315,8 @@ KEY_MANAGEMENT_PASS_MONTHS = env.int("KEY_MANAGEMENT_PASS_MONTHS", default=2)
 # rejection): half a year covers building work; a hazard left longer is key management's.
 HAZARD_DEADLINE_MAX_DAYS = env.int("HAZARD_DEADLINE_MAX_DAYS", default=183)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Photos one campaign activity (普法, 消防演练 …) may carry, each checked like evidence.
+ACTIVITY_PHOTOS_MAX = env.int("ACTIVITY_PHOTOS_MAX", default=9)
 # An uploaded image over this many pixels is refused from its header before anything decodes it
 # (a 20 KB PNG can declare 13000×13000 and need gigabytes); Pillow's own limit is set to it at
 # startup. 50 MP admits every phone photo (12–50 MP) and a scanned A4 page at 600 dpi (35 MP).

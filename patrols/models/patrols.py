@@ -1,0 +1,151 @@
+"""Patrols (巡逻): a team's weekly plan, its logs, and what a patrol found.
+
+A log is entered on a phone, at once ("log a patrol": start and end) or in two steps ("start
+patrol" now, "end patrol" later: a log with no ``ended_at`` is open). A finding may raise a
+hazard through ``inspections``' hazard service (source "patrol"), so the rectification and
+verification flow applies to it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Compound
+from communities.models.base import TimeStamped
+from inspections.models import Hazard
+
+from .teams import PatrolTeam, TeamMember, TeamScopedQuerySet
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class PatrolPlanSlotQuerySet(TeamScopedQuerySet):
+    team_path = "team"
+
+
+class PatrolPlanSlot(TimeStamped):
+    """One window of a team's weekly plan: a patrol is due on ``weekday`` between ``starts``
+    and ``ends`` (local time). A patrol whose log starts inside the window keeps it."""
+
+    team = models.ForeignKey(
+        PatrolTeam, models.CASCADE, related_name="plan_slots", verbose_name=_("patrol team")
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+
+    objects = PatrolPlanSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol plan window")
+        verbose_name_plural = _("patrol plan")
+        ordering = ["team", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="plan_slot_ends_after_starts"
+            ),
+            models.UniqueConstraint(fields=["team", "weekday", "starts"], name="plan_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        window = f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{self.team_id and self.team} {self.get_weekday_display()} {window}"
+
+
+class PatrolLogQuerySet(TeamScopedQuerySet):
+    team_path = "team"
+
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_at__isnull=False)
+
+
+class PatrolLog(TimeStamped):
+    team = models.ForeignKey(
+        PatrolTeam, models.PROTECT, related_name="logs", verbose_name=_("patrol team")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    compounds = models.ManyToManyField(
+        Compound, related_name="patrol_logs", verbose_name=_("compounds patrolled")
+    )
+    area = models.CharField(_("area covered"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        TeamMember, related_name="patrol_logs", blank=True, verbose_name=_("members present")
+    )
+    route = models.TextField(_("route or note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    objects = PatrolLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol log")
+        verbose_name_plural = _("patrol logs")
+        ordering = ["-started_at", "-pk"]
+        permissions = [("export_patrollog", _("Can export patrol logs"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
+                name="patrol_log_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "started_at"], name="patrol_log_team_started")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id and self.team} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class PatrolFindingQuerySet(TeamScopedQuerySet):
+    team_path = "log__team"
+
+
+class PatrolFinding(TimeStamped):
+    """Something a patrol found in a compound; ``hazard`` is the hazard it raised, if any."""
+
+    log = models.ForeignKey(
+        PatrolLog, models.CASCADE, related_name="findings", verbose_name=_("patrol log")
+    )
+    compound = models.ForeignKey(
+        Compound, models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
+    description = models.TextField(_("what was found"))
+    hazard = models.OneToOneField(
+        Hazard,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patrol_finding",
+        verbose_name=_("hazard raised"),
+    )
+
+    objects = PatrolFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol finding")
+        verbose_name_plural = _("patrol findings")
+        ordering = ["log", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.log_id and self.log} #{self.pk}"

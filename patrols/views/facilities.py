@@ -1,0 +1,3 @@
+"""Workbench pages: facilities."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Workbench pages: groups."""
+
+urlpatterns: list = []

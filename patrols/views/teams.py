@@ -1,0 +1,3 @@
+"""Workbench pages: teams."""
+
+urlpatterns: list = []
