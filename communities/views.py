@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import guide as guide_pages
 from communities import selectors
+from communities.panels import compound_panels
 from communities.scoping import get_visible_or_404
 from communities.validators import ascii_int
 
@@ -61,6 +62,7 @@ def compound_detail(request, code: str):
         "terms": selectors.compound_management_terms(user=user, compound=compound),
         "terms_own_company_only": selectors.user_sees_own_company_terms_only(user=user),
         "households": selectors.compound_household_summary(user=user, compound=compound),
+        "panels": compound_panels(request, compound),
     }
     return render(request, "communities/compound_detail.html", context)
 
