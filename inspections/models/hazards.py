@@ -89,6 +89,9 @@ class Hazard(TimeStamped):
         related_name="hazards",
         verbose_name=_("failed item"),
     )
+    # Where a hazard raised by another app came from (a patrol log's page), so the hazard page
+    # links back to it without this app importing that one.
+    source_url = models.CharField(_("raised from"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=15, choices=HazardCategory.choices)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM

@@ -87,8 +87,12 @@ def hazard_raise(
     inspection: Inspection | None = None,
     answer: Answer | None = None,
     photo=None,
+    source_url: str = "",
 ) -> Hazard:
-    """Record a hazard, on its own or from a failed item of an inspection, and tell the company."""
+    """Record a hazard, on its own or from a failed item of an inspection, and tell the company.
+
+    ``source_url`` is the page of the record that raised it in another app (a patrol log), shown
+    on the hazard's page as a link back; this app never imports that one."""
     require(actor, "inspections.add_hazard", compound)
     if answer is not None:
         inspection = answer.inspection
@@ -109,6 +113,7 @@ def hazard_raise(
         responsible_party=responsible_party,
         deadline=deadline,
         raised_by=actor,
+        source_url=source_url,
     )
     hazard.full_clean(exclude=["photo", "after_photo"])
     if photo:  # stored only once the rest is valid: no orphan files

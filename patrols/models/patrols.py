@@ -106,6 +106,12 @@ class PatrolLog(TimeStamped):
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
                 name="patrol_log_ends_after_start",
             ),
+            # One patrol under way per team (patrol_start checks it first, with a message).
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(ended_at__isnull=True),
+                name="patrol_log_one_open_per_team",
+            ),
         ]
         indexes = [models.Index(fields=["team", "started_at"], name="patrol_log_team_started")]
 
@@ -115,6 +121,19 @@ class PatrolLog(TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def duration(self):
+        return self.ended_at - self.started_at if self.ended_at else None
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from patrols.patrol_bounds import log_times_problem
+
+        problem = log_times_problem(self.started_at, self.ended_at)
+        if problem:
+            raise ValidationError({"ended_at" if self.ended_at else "started_at": problem})
 
 
 class PatrolFindingQuerySet(TeamScopedQuerySet):
