@@ -11,43 +11,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import guide as guide_pages
 from communities import selectors
+from communities.list_filters import compound_list_filters
 from communities.panels import compound_panels
 from communities.scoping import get_visible_or_404
-from communities.validators import ascii_int
 
 HOME_PAGE_SIZE = 25
-SEARCH_MAX_LENGTH = 100
-
-
-def _chosen_id(raw: str | None, allowed: set[int]) -> int | None:
-    """An id from the query string if it is one of the offered choices, else no filter."""
-    value = ascii_int(raw)
-    return value if value in allowed else None
 
 
 @login_required
 @require_GET
 def home(request):
     user = request.user
-    streets = selectors.streets_for_filter(user=user)
-    communities = selectors.communities_for_filter(user=user)
-    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    street_id = _chosen_id(request.GET.get("street"), {s.pk for s in streets})
-    community_id = _chosen_id(request.GET.get("community"), {c.pk for c in communities})
-    compounds = selectors.compounds_for_home(
-        user=user, search=search, street_id=street_id, community_id=community_id
-    )
-    page = Paginator(compounds, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = compound_list_filters(user, request.GET)
+    page = Paginator(filters.compounds(user), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "compounds": page.object_list,
         "has_scope": selectors.user_has_scope(user=user),
-        "is_filtered": bool(search or street_id or community_id),
-        "search": search,
-        "streets": streets,
-        "communities": communities,
-        "street_id": street_id,
-        "community_id": community_id,
+        **filters.context(),
     }
     return render(request, "communities/home.html", context)
 

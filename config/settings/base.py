@@ -322,6 +322,19 @@ ACTIVITY_PHOTOS_MAX = env.int("ACTIVITY_PHOTOS_MAX", default=9)
 # startup. 50 MP admits every phone photo (12–50 MP) and a scanned A4 page at 600 dpi (35 MP).
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
 
+# 群防群治 (patrols): the size of a household-watch group (十户联防: "about ten households"), as
+# bounds a group must keep and the size "propose groups" aims at.
+WATCH_GROUP_MIN_SIZE = env.int("WATCH_GROUP_MIN_SIZE", default=5)
+WATCH_GROUP_MAX_SIZE = env.int("WATCH_GROUP_MAX_SIZE", default=15)
+WATCH_GROUP_TARGET_SIZE = env.int("WATCH_GROUP_TARGET_SIZE", default=10)
+
+# Patrols (patrols/patrol_bounds.py): a patrol lasts at most PATROL_MAX_HOURS; a plan window is
+# kept by a log starting inside it or up to PATROL_PLAN_GRACE_MINUTES before it; a hazard a
+# patrol raises gets a deadline PATROL_HAZARD_DEADLINE_DAYS ahead unless one is given.
+PATROL_MAX_HOURS = env.int("PATROL_MAX_HOURS", default=24)
+PATROL_PLAN_GRACE_MINUTES = env.int("PATROL_PLAN_GRACE_MINUTES", default=15)
+PATROL_HAZARD_DEADLINE_DAYS = env.int("PATROL_HAZARD_DEADLINE_DAYS", default=7)
+
 # Disputes (矛盾纠纷): time limits in working days (disputes/workdays.py counts them). The
 # default per level, and per category where it differs (a law-related petition: 60 days at
 # district level). Auto-escalation: a case at a level named here that has been overdue that many
@@ -338,6 +351,26 @@ DISPUTE_REMIND_WORKING_DAYS = env.int("DISPUTE_REMIND_WORKING_DAYS", default=2)
 # longest a promise to the parties can run (the default limits are 10 to 60 working days).
 DISPUTE_DEADLINE_MAX_DAYS = env.int("DISPUTE_DEADLINE_MAX_DAYS", default=366)
 DISPUTE_AUTO_ESCALATE_AFTER = env.json("DISPUTE_AUTO_ESCALATE_AFTER", default={"community": 5})
+
+# Facilities (物防/技防, patrols/facility_coverage.py): what a compound needs to count as covered.
+# 技防 (technical): at every entrance a working camera and a working access control, and in the
+# compound a working alarm point; 物防 (physical): a working perimeter fence or wall, and at every
+# entrance a working gate post or barrier. Each rule is a list of facility kinds (the values of
+# patrols.models.FacilityKind) per place: "each_entrance" (every entrance needs one of each) and
+# "compound" (one anywhere in the compound). A compound with no entrance recorded is not
+# assessed. The targets are the seed's (物防覆盖面达90%, 技防覆盖面达85%). A facility out of service
+# longer than FACILITY_OUT_OF_SERVICE_DAYS raises a hazard once (the daily job).
+PATROLS_TECH_COVERAGE_RULE = env.json(
+    "PATROLS_TECH_COVERAGE_RULE",
+    default={"each_entrance": ["camera", "access_control"], "compound": ["alarm"]},
+)
+PATROLS_PHYSICAL_COVERAGE_RULE = env.json(
+    "PATROLS_PHYSICAL_COVERAGE_RULE",
+    default={"each_entrance": ["barrier"], "compound": ["perimeter"]},
+)
+PHYSICAL_COVERAGE_TARGET = env.float("PHYSICAL_COVERAGE_TARGET", default=0.90)
+TECH_COVERAGE_TARGET = env.float("TECH_COVERAGE_TARGET", default=0.85)
+FACILITY_OUT_OF_SERVICE_DAYS = env.int("FACILITY_OUT_OF_SERVICE_DAYS", default=30)
 
 # The beat schedule (django-celery-beat copies it into the database at start).
 from celery.schedules import crontab  # noqa: E402
@@ -362,6 +395,14 @@ CELERY_BEAT_SCHEDULE = {
     "dispute-deadlines": {
         "task": "disputes.daily_deadlines",
         "schedule": crontab(minute=20, hour=8),
+    },
+    "facilities-out-of-service": {  # hazards for facilities broken too long
+        "task": "patrols.raise_out_of_service_hazards",
+        "schedule": crontab(minute=30, hour=8),
+    },
+    "patrols-missed": {  # yesterday's missed patrols, to each team's organisation, once
+        "task": "patrols.notify_missed_patrols",
+        "schedule": crontab(minute=35, hour=8),
     },
     "disable-dormant-accounts": {  # no login for DORMANT_ACCOUNT_DAYS
         "task": "accounts.disable_dormant_accounts",
