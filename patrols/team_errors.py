@@ -8,7 +8,9 @@ __all__ = ["MSG_NOT_ALLOWED"]
 
 MSG_NOT_OURS = _("Only the organisation running the team (or one above it) may do this.")
 MSG_ORGANISATION = _("Your role may not run a team for this organisation.")
-MSG_ORGANISATION_KIND = _("A bureau does not run patrol teams; choose a street, community or company.")
+MSG_ORGANISATION_KIND = _(
+    "A bureau does not run patrol teams; choose a street, community or company."
+)
 MSG_COMPOUND_OUTSIDE = _("%(compound)s does not lie in the area of %(organisation)s.")
 MSG_NO_COMPOUND = _("Choose at least one compound.")
 MSG_TEAM_INACTIVE = _("This team is no longer active.")

@@ -1,7 +1,9 @@
 """URLs of the patrols app: each views module lists its own routes."""
 
-from .views import facilities, groups, teams
+from .views import facilities, groups, patrol_logs, teams
 
 app_name = "patrols"
 
-urlpatterns = groups.urlpatterns + teams.urlpatterns + facilities.urlpatterns
+urlpatterns = (
+    groups.urlpatterns + teams.urlpatterns + patrol_logs.urlpatterns + facilities.urlpatterns
+)

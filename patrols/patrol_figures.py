@@ -1,0 +1,155 @@
+"""The patrol figures, each defined once: the workbench shows them, the reports reuse them.
+
+Every function works on the logs of a queryset the caller has already scoped
+(``PatrolLog.objects.visible_to(user)``) and, with ``logs_in``, narrowed to a period. The rows
+are read once (``patrol_rows``: three queries whatever the number of logs or compounds) and
+grouped in one pass by compound, community, street or district and, if asked, by month.
+
+A log covering two compounds counts for each compound, but once for a community, street or
+district holding both (the groups are sets of logs). A finding and its hazard count where they
+were found. Only ended logs are counted: a patrol under way has no length yet.
+
+- **logs**: ended patrol logs;
+- **hours**: their length summed, in hours with one decimal;
+- **members active**: different team members present on at least one of them;
+- **findings**: findings recorded on them, by the compound they were found in;
+- **hazards raised**: those findings that raised a hazard.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from patrols.models import PatrolFinding, PatrolLog
+
+COMPOUND, COMMUNITY, STREET, DISTRICT = "compound", "community", "street", "district"
+LEVELS = (COMPOUND, COMMUNITY, STREET, DISTRICT)
+# From a compound row (of the log↔compound table) to each level's id.
+_PATHS = {
+    COMPOUND: "compound_id",
+    COMMUNITY: "compound__community_id",
+    STREET: "compound__community__street_id",
+    DISTRICT: "compound__community__street__district_id",
+}
+
+
+def logs_in(logs: QuerySet, first: datetime.date, last: datetime.date) -> QuerySet:
+    """Logs started between two local dates, both included."""
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return logs.filter(started_at__gte=start, started_at__lt=end)
+
+
+@dataclass
+class PatrolRows:
+    """What the figures are computed from: per ended log its length and month, where it went
+    (a row per compound with each level's id), who was there and what it found."""
+
+    seconds: dict[int, float] = field(default_factory=dict)
+    month: dict[int, datetime.date] = field(default_factory=dict)
+    places: list[dict] = field(default_factory=list)
+    members: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    findings: list[dict] = field(default_factory=list)
+
+
+def patrol_rows(logs: QuerySet) -> PatrolRows:
+    """Read the scoped logs' rows: three queries."""
+    rows = PatrolRows()
+    ended = logs.filter(ended_at__isnull=False).order_by()
+    for pk, started, ended_at in ended.values_list("pk", "started_at", "ended_at"):
+        rows.seconds[pk] = (ended_at - started).total_seconds()
+        rows.month[pk] = timezone.localtime(started).date().replace(day=1)
+    if not rows.seconds:
+        return rows
+    ids = list(rows.seconds)
+    through = PatrolLog.compounds.through.objects.filter(patrollog_id__in=ids)
+    rows.places = list(through.values("patrollog_id", *_PATHS.values()))
+    present = PatrolLog.members.through.objects.filter(patrollog_id__in=ids)
+    for log_id, member_id in present.values_list("patrollog_id", "teammember_id"):
+        rows.members[log_id].add(member_id)
+    found = PatrolFinding.objects.filter(log_id__in=ids).order_by()
+    rows.findings = [
+        {**row, "month": rows.month[row["log_id"]]}
+        for row in found.values(
+            "log_id", "hazard_id", **{f"place_{lvl}": _finding_path(lvl) for lvl in LEVELS}
+        )
+    ]
+    return rows
+
+
+def _finding_path(level: str) -> F:
+    return F(_PATHS[level])
+
+
+# The figures: each one definition over a group's logs (a set of ids) and findings -------------
+
+
+def log_count(rows: PatrolRows, logs: Iterable[int]) -> int:
+    return len(set(logs))
+
+
+def patrol_hours(rows: PatrolRows, logs: Iterable[int]) -> Decimal:
+    seconds = sum(rows.seconds[pk] for pk in set(logs))
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def members_active(rows: PatrolRows, logs: Iterable[int]) -> int:
+    people: set[int] = set()
+    for pk in set(logs):
+        people |= rows.members.get(pk, set())
+    return len(people)
+
+
+def finding_count(findings: list[dict]) -> int:
+    return len(findings)
+
+
+def hazards_raised(findings: list[dict]) -> int:
+    return sum(1 for f in findings if f["hazard_id"] is not None)
+
+
+def figures_of(rows: PatrolRows, logs: Iterable[int], findings: list[dict]) -> dict:
+    logs = set(logs)
+    return {
+        "logs": log_count(rows, logs),
+        "hours": patrol_hours(rows, logs),
+        "members": members_active(rows, logs),
+        "findings": finding_count(findings),
+        "hazards": hazards_raised(findings),
+    }
+
+
+EMPTY = {"logs": 0, "hours": Decimal("0.0"), "members": 0, "findings": 0, "hazards": 0}
+
+
+def patrol_totals(logs: QuerySet) -> dict:
+    """The figures of all the logs given (every log once)."""
+    rows = patrol_rows(logs)
+    return figures_of(rows, rows.seconds, rows.findings)
+
+
+def patrol_figures_by(logs: QuerySet, level: str = COMPOUND, *, by_month: bool = False) -> dict:
+    """The figures per compound, community, street or district id (and per month: keys
+    ``(id, first day of the month)``), in one pass over the rows; groups with no ended log are
+    left out (``EMPTY`` is their figures)."""
+    rows = patrol_rows(logs)
+    path = _PATHS[level]
+    groups: dict = defaultdict(set)
+    for place in rows.places:
+        log_id = place["patrollog_id"]
+        key = (place[path], rows.month[log_id]) if by_month else place[path]
+        groups[key].add(log_id)
+    found: dict = defaultdict(list)
+    for finding in rows.findings:
+        where = finding[f"place_{level}"]
+        found[(where, finding["month"]) if by_month else where].append(finding)
+    return {key: figures_of(rows, groups.get(key, ()), found.get(key, [])) for key in groups}

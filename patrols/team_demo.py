@@ -1,0 +1,1 @@
+"""Demo data of patrol teams (filled in below)."""

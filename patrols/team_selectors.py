@@ -1,0 +1,156 @@
+"""Reads of patrol teams and logs for the workbench: every function starts from
+``visible_to(user)``; the lists and their exports share ``teams_for_list`` / ``logs_for_list``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from communities.models import Community, Compound, Street
+from patrols.models import PatrolFinding, PatrolLog, PatrolTeam, TeamMember
+
+
+@dataclass(frozen=True)
+class PatrolFilters:
+    """What a team or log list is narrowed by (each value checked against the choices)."""
+
+    street_id: int | None = None
+    community_id: int | None = None
+    compound_id: int | None = None
+    kind: str = ""
+    team_id: int | None = None
+    month: datetime.date | None = None  # logs only: the first day of the month
+    open_only: bool = False
+
+    @property
+    def active_count(self) -> int:
+        values = (
+            self.street_id,
+            self.community_id,
+            self.compound_id,
+            self.kind,
+            self.team_id,
+            self.month,
+            self.open_only,
+        )
+        return sum(bool(v) for v in values)
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.active_count > 0
+
+
+def _place_q(filters: PatrolFilters, path: str) -> Q:
+    q = Q()
+    if filters.street_id:
+        q &= Q(**{f"{path}__community__street_id": filters.street_id})
+    if filters.community_id:
+        q &= Q(**{f"{path}__community_id": filters.community_id})
+    if filters.compound_id:
+        q &= Q(**{f"{path}__pk": filters.compound_id})
+    return q
+
+
+def teams_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolTeam]:
+    filters = filters or PatrolFilters()
+    teams = PatrolTeam.objects.visible_to(user)
+    place = _place_q(filters, "compounds")
+    if place:
+        covered = PatrolTeam.compounds.through.objects.filter(_place_q(filters, "compound")).values(
+            "patrolteam_id"
+        )
+        teams = teams.filter(pk__in=covered)
+    if filters.kind:
+        teams = teams.filter(kind=filters.kind)
+    return teams.order_by("-active", "name", "pk")
+
+
+def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolTeam]:
+    """The list's rows with what a card shows, in a fixed number of queries."""
+    compounds = Compound.objects.order_by("name").only("pk", "name", "code")
+    return (
+        teams_for_list(user=user, filters=filters)
+        .select_related("organisation")
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+            open_count=Count("logs", filter=Q(logs__ended_at__isnull=True), distinct=True),
+        )
+        .prefetch_related(Prefetch("compounds", queryset=compounds))
+    )
+
+
+def team_for_detail(*, user, pk) -> QuerySet[PatrolTeam]:
+    members = TeamMember.objects.order_by("left_on", "name", "pk")
+    return (
+        PatrolTeam.objects.visible_to(user)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("members", queryset=members),
+            Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+            "plan_slots",
+        )
+    )
+
+
+def logs_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolLog]:
+    filters = filters or PatrolFilters()
+    logs = PatrolLog.objects.visible_to(user)
+    if _place_q(filters, "compound"):
+        where = PatrolLog.compounds.through.objects.filter(_place_q(filters, "compound"))
+        logs = logs.filter(pk__in=where.values("patrollog_id"))
+    if filters.kind:
+        logs = logs.filter(team__kind=filters.kind)
+    if filters.team_id:
+        logs = logs.filter(team_id=filters.team_id)
+    if filters.month:
+        first = filters.month
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+        end = timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
+        logs = logs.filter(started_at__gte=start, started_at__lt=end)
+    if filters.open_only:
+        logs = logs.filter(ended_at__isnull=True)
+    return logs.order_by("-started_at", "-pk")
+
+
+def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolLog]:
+    return (
+        logs_for_list(user=user, filters=filters)
+        .select_related("team")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            hazard_count=Count("findings__hazard", distinct=True),
+            member_count=Count("members", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("compounds", queryset=Compound.objects.order_by("name").only("pk", "name"))
+        )
+    )
+
+
+def log_for_detail(*, user) -> QuerySet[PatrolLog]:
+    findings = PatrolFinding.objects.select_related("compound", "hazard").order_by("pk")
+    return (
+        PatrolLog.objects.visible_to(user)
+        .select_related("team__organisation", "created_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=findings),
+            Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+            Prefetch("members", queryset=TeamMember.objects.order_by("name", "pk")),
+        )
+    )
+
+
+def filter_places(user) -> tuple[list, list, list]:
+    """The streets, communities and compounds a list may be filtered by (visible ones)."""
+    streets = list(Street.objects.visible_to(user).order_by("code").only("pk", "name"))
+    communities = list(Community.objects.visible_to(user).order_by("code").only("pk", "name"))
+    compounds = list(Compound.objects.visible_to(user).order_by("code").only("pk", "name", "code"))
+    return streets, communities, compounds
+
+
+def team_open_log(team: PatrolTeam) -> PatrolLog | None:
+    return team.logs.open().first()
