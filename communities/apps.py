@@ -39,6 +39,8 @@ class CommunitiesConfig(AppConfig):
         ):
             auditlog.register(model)
         auditlog.register(m.Household, mask_fields=list(personal_fields(m.Household)))
+        auditlog.register(m.Activity)
+        auditlog.register(m.ActivityPhoto, exclude_fields=["thumbnail"])
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
@@ -59,6 +61,13 @@ class CommunitiesConfig(AppConfig):
         from communities.exports.register_exports import register_exporters
 
         register_exporters()
+        from communities.activities import demo as activities_demo  # noqa: F401 (a demo step)
+        from communities.activities.exporting import register_exporter
+        from communities.activities.roles import ACTIVITY_ROLE_PERMISSIONS
+        from communities.roles import extend_role_permissions
+
+        register_exporter()
+        extend_role_permissions(ACTIVITY_ROLE_PERMISSIONS)
         from communities.guide import register_sections
         from communities.help_sections import HELP_SECTIONS
 

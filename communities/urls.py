@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import unmasking_views, views
+from .activities import views as activities
 from .exports import views as exports
 
 app_name = "communities"
@@ -20,3 +21,4 @@ urlpatterns = [
     path("exports/<int:pk>/", exports.export_job, name="export_job"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]
+urlpatterns += activities.urlpatterns

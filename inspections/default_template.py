@@ -12,6 +12,11 @@ THRESHOLDS = {
     "item_pass_ratio": Decimal("60"),
 }
 
+# The 六好 item "legal education" (法制教育好): the self-check page shows the month's
+# legal-education activities (communities.activities) beside it as evidence. Items are known by
+# their code across checklist versions (a supervision compares answers by code too).
+LEGAL_EDUCATION_ITEM = "LH-4"
+
 # (code, title, order, items); item: (code, title, text, type, points, evidence, critical,
 # fail_above, guidance)
 SECTIONS = [
@@ -127,7 +132,7 @@ SECTIONS = [
                 "一般案件的件数和情况请写在说明中。",
             ),
             (
-                "LH-4",
+                LEGAL_EDUCATION_ITEM,
                 "法制教育好",
                 "本月开展法律进社区、进住户等法制宣传活动，并记录覆盖住户。",
                 "score",

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('legal_education', '普法宣传'), ('law_into_community', '法律进社区'), ('law_into_homes', '法律进住户'), ('safety_publicity', '安全宣传'), ('fire_drill', '消防演练'), ('safe_family', '平安家庭评选'), ('residents_meeting', '居民会议')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('legal_education', 'legal education'), ('law_into_community', 'law into the community'), ('law_into_homes', 'law into homes'), ('safety_publicity', 'safety publicity'), ('fire_drill', 'fire drill'), ('safe_family', 'safe family selection'), ('residents_meeting', "residents' meeting")], max_length=20, verbose_name='kind')),
                 ('date', models.DateField(verbose_name='date')),
                 ('title', models.CharField(max_length=100, verbose_name='title')),
                 ('participants', models.PositiveIntegerField(help_text='How many people took part.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000)], verbose_name='participants')),

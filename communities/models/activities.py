@@ -28,18 +28,20 @@ PARTICIPANTS_MAX = 100_000
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 
 MSG_ONE_PLACE = _("Choose either a compound or a community, not both.")
-MSG_DATE_FUTURE = _("An activity is recorded after it took place: the date cannot be in the future.")
+MSG_DATE_FUTURE = _(
+    "An activity is recorded after it took place: the date cannot be in the future."
+)
 MSG_DATE_EARLY = _("The date cannot be before 2000-01-01.")
 
 
 class ActivityKind(models.TextChoices):
-    LEGAL_EDUCATION = "legal_education", _("普法宣传")
-    LAW_INTO_COMMUNITY = "law_into_community", _("法律进社区")
-    LAW_INTO_HOMES = "law_into_homes", _("法律进住户")
-    SAFETY_PUBLICITY = "safety_publicity", _("安全宣传")
-    FIRE_DRILL = "fire_drill", _("消防演练")
-    SAFE_FAMILY = "safe_family", _("平安家庭评选")
-    RESIDENTS_MEETING = "residents_meeting", _("居民会议")
+    LEGAL_EDUCATION = "legal_education", _("legal education")
+    LAW_INTO_COMMUNITY = "law_into_community", _("law into the community")
+    LAW_INTO_HOMES = "law_into_homes", _("law into homes")
+    SAFETY_PUBLICITY = "safety_publicity", _("safety publicity")
+    FIRE_DRILL = "fire_drill", _("fire drill")
+    SAFE_FAMILY = "safe_family", _("safe family selection")
+    RESIDENTS_MEETING = "residents_meeting", _("residents' meeting")
 
 
 # The one definition of "legal education" (法制教育): the kinds that count as evidence for the

@@ -26,9 +26,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from communities.actions import Action, RecordActions, refusal_text
+from communities.activities.selectors import activities_for_evidence
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from inspections import services
+from inspections.default_template import LEGAL_EDUCATION_ITEM
 from inspections.errors import SubmissionBlocked, WorkflowError
 from inspections.forms.checks import (
     AnswerForm,
@@ -192,6 +194,7 @@ def _detail_context(request, inspection: Inspection, **overrides) -> dict:
         answer.previous = previous_answers.get(answer.item.code)
         if return_form is not None:
             answer.return_field = return_form.bound_item_field(answer)
+    _attach_activities(user, inspection, answers)
     refused_forms = frozenset(pk for pk, form in bound.items() if form.errors)
     context = {
         "inspection": inspection,
@@ -212,6 +215,20 @@ def _detail_context(request, inspection: Inspection, **overrides) -> dict:
     }
     context.update(overrides)
     return context
+
+
+def _attach_activities(user, inspection: Inspection, answers) -> None:
+    """Beside the 法制教育好 item: the month's legal-education activities of the compound and
+    its community (``communities.activities``, one query), as evidence the reviewer can see."""
+    items = [a for a in answers if a.item.code == LEGAL_EDUCATION_ITEM]
+    if not items:
+        return
+    activities = activities_for_evidence(
+        user=user, compound=inspection.compound, month=inspection.period
+    )
+    for answer in items:
+        answer.shows_activities = True
+        answer.activities = activities
 
 
 def _render_detail(request, inspection: Inspection, **overrides):

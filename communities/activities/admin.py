@@ -1,0 +1,50 @@
+"""Campaign activities in the admin: scoped (``ScopedAdminMixin``: a row outside the user's
+scope is a 404) and read-only, with their photos inline. Activities are recorded, changed and
+deleted on the workbench, through the services (who acts for the place decides)."""
+
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from communities import models as m
+from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
+from communities.admin.timeline import person_column, short_date_column
+
+
+class ActivityPhotoInline(ReadOnlyInline):
+    # Sizes only, no links: photos are served by the workbench's scoped views.
+    model = m.ActivityPhoto
+    fields = ["content_type", "photo_size", "uploaded_at"]
+
+    @admin.display(description=_("size"))
+    def photo_size(self, obj):
+        return filesizeformat(obj.size)
+
+
+@admin.register(m.Activity)
+class ActivityAdmin(ScopedReadOnlyAdmin):
+    list_display = ["title", "kind", "day", "compound", "community", "participants", "organiser"]
+    list_select_related = ["compound", "community"]
+    list_filter = [
+        "kind",
+        ("compound__community__street", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "organiser", "compound__name", "community__name"]
+    date_hierarchy = "date"
+    ordering = ["-date", "-pk"]
+    fields = [
+        "compound",
+        "community",
+        "kind",
+        "date",
+        "title",
+        "participants",
+        "organiser",
+        "organisation",
+        "recorded_by",
+        "note",
+    ]
+    inlines = [ActivityPhotoInline]
+    day = short_date_column(m.Activity, "date")
+    recorded_by = person_column(m.Activity, "created_by")
