@@ -2,8 +2,10 @@
 them. Whether a compound is covered is computed from these rows (``patrols.coverage``), never
 typed in."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound
@@ -65,6 +67,17 @@ class FacilityLocation(models.TextChoices):
     PERIMETER = "perimeter", _("the perimeter")
 
 
+# The refusals of Facility.clean() (services, the workbench forms and the admin all run it).
+QUANTITY_MAX = 999
+MSG_ENTRANCE_NEEDED = _("Choose the entrance this facility guards.")
+MSG_ENTRANCE_OTHER_COMPOUND = _("This entrance belongs to another compound.")
+MSG_ENTRANCE_ONLY_AT_ENTRANCE = _("An entrance is chosen only for a facility at an entrance.")
+MSG_BUILDING_NEEDED = _("Say which building (e.g. 3号楼).")
+MSG_QUANTITY_RANGE = _("The quantity must be from 1 to %(max)s.")
+MSG_CHECKED_IN_FUTURE = _("The date checked cannot be in the future.")
+MSG_OUT_OF_SERVICE_IN_FUTURE = _("A facility cannot be out of service from a day in the future.")
+
+
 class FacilityQuerySet(CompoundScopedQuerySet):
     compound_path = "compound"
 
@@ -117,3 +130,30 @@ class Facility(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.compound_id and self.compound} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """Where the facility is must be said, and said once: an entrance of the same compound
+        for one at an entrance, a building for one at a building; a sensible quantity; no date
+        in the future."""
+        errors: dict[str, list] = {}
+        if self.location == FacilityLocation.ENTRANCE:
+            if self.entrance_id is None:
+                errors.setdefault("entrance", []).append(MSG_ENTRANCE_NEEDED)
+            elif self.compound_id and self.entrance.compound_id != self.compound_id:
+                errors.setdefault("entrance", []).append(MSG_ENTRANCE_OTHER_COMPOUND)
+        elif self.entrance_id is not None:
+            errors.setdefault("entrance", []).append(MSG_ENTRANCE_ONLY_AT_ENTRANCE)
+        self.building = (self.building or "").strip()
+        if self.location == FacilityLocation.BUILDING and not self.building:
+            errors.setdefault("building", []).append(MSG_BUILDING_NEEDED)
+        if self.location != FacilityLocation.BUILDING:
+            self.building = ""
+        if self.quantity is not None and not 1 <= self.quantity <= QUANTITY_MAX:
+            errors.setdefault("quantity", []).append(MSG_QUANTITY_RANGE % {"max": QUANTITY_MAX})
+        today = timezone.localdate()
+        if self.checked_on and self.checked_on > today:
+            errors.setdefault("checked_on", []).append(MSG_CHECKED_IN_FUTURE)
+        if self.out_of_service_since and self.out_of_service_since > today:
+            errors.setdefault("out_of_service_since", []).append(MSG_OUT_OF_SERVICE_IN_FUTURE)
+        if errors:
+            raise ValidationError(errors)
