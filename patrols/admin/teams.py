@@ -1,1 +1,110 @@
-"""Admin: teams."""
+"""Admin: patrol teams (members and weekly plan inline) and patrol logs (findings inline).
+
+Scoped like the register (``ScopedAdminMixin``: a team outside the scope is a 404) and read
+only: teams, members, plans and logs are written by the services on the workbench, where the
+rules live (the compounds in the organisation's area, the times of a patrol, one under way per
+team). Leaders' and members' names and phones are shown masked unless the reader sees the
+team's people in full (``patrols.team_privacy``); they are left out of the search.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
+from communities.exports.admin import ExporterAdminMixin
+from communities.privacy import personal_value
+from patrols.models import PatrolFinding, PatrolLog, PatrolPlanSlot, PatrolTeam, TeamMember
+from patrols.team_exporting import LOGS_EXPORTER_KEY, TEAMS_EXPORTER_KEY
+from patrols.team_privacy import shows_members
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+def _shown(request, team) -> bool:
+    """Whether this request shows the team's people in full (asked once per team)."""
+    cache = request.__dict__.setdefault("_patrol_team_shown", {})
+    if team.pk not in cache:
+        cache[team.pk] = shows_members(request.user, team)
+    return cache[team.pk]
+
+
+def person_column(field: str, description):
+    @admin.display(description=description)
+    def column(self, obj):
+        team = obj if isinstance(obj, PatrolTeam) else obj.team
+        return personal_value(obj, field, shown=_shown(self.request, team))
+
+    return column
+
+
+class RequestMixin:
+    def get_queryset(self, request):
+        self.request = request
+        return super().get_queryset(request)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.request = request
+        return super().get_formset(request, obj, **kwargs)
+
+
+class MemberInline(RequestMixin, ReadOnlyInline):
+    model = TeamMember
+    fields = ["member_name", "member_phone", "category", "joined_on", "left_on"]
+    member_name = person_column("name", _("name"))
+    member_phone = person_column("phone", _("phone"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("team")
+
+
+class PlanInline(ReadOnlyInline):
+    model = PatrolPlanSlot
+    fields = ["weekday", "starts", "ends"]
+
+
+@admin.register(PatrolTeam)
+class PatrolTeamAdmin(RequestMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
+    exporter_key = TEAMS_EXPORTER_KEY
+    list_display = ["name", "organisation", "kind", "leader", "active"]
+    list_select_related = ["organisation"]
+    list_filter = ["kind", "active", ("organisation", RelatedOnly)]
+    search_fields = ["name", "organisation__name"]
+    fields = ["name", "organisation", "kind", "leader", "leader_phone_shown", "compounds", "active"]
+    inlines = [MemberInline, PlanInline]
+    leader = person_column("leader_name", _("team leader"))
+    leader_phone_shown = person_column("leader_phone", _("phone"))
+
+    def get_readonly_fields(self, request, obj=None):
+        self.request = request
+        return self.fields
+
+
+class FindingInline(ReadOnlyInline):
+    model = PatrolFinding
+    fk_name = "log"
+    fields = ["compound", "description", "hazard_link"]
+
+    @admin.display(description=_("hazard raised"))
+    def hazard_link(self, obj):
+        if not obj.hazard_id:
+            return "—"
+        url = reverse("inspections:hazard_detail", args=[obj.hazard_id])
+        return format_html('<a href="{}">{}</a>', url, _("Hazard"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("compound")
+
+
+@admin.register(PatrolLog)
+class PatrolLogAdmin(ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
+    exporter_key = LOGS_EXPORTER_KEY
+    list_display = ["__str__", "team", "started_at", "ended_at"]
+    list_select_related = ["team"]
+    list_filter = ["team__kind", ("team", RelatedOnly)]
+    search_fields = ["team__name", "route", "area"]
+    date_hierarchy = "started_at"
+    fields = ["team", "started_at", "ended_at", "compounds", "area", "route", "created_by"]
+    inlines = [FindingInline]

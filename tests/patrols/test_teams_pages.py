@@ -69,9 +69,7 @@ def test_nobody_gets_403_everywhere(client, city, teams):
 
 def test_the_team_list_shows_what_the_role_sees(client, city, teams):
     listed = {
-        who: set(
-            t.name for t in page(client, getattr(city, who), "team_list").context["teams"]
-        )
+        who: {t.name for t in page(client, getattr(city, who), "team_list").context["teams"]}
         for who in ("manager_a", "manager_b", "community", "street", "bureau")
     }
     assert listed["manager_a"] == {"甲物业保安队", "幸福社区义务联防队", "和平街道专职治安队"}

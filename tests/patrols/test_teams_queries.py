@@ -1,0 +1,69 @@
+# ruff: noqa: F811  (the fixtures are imported from tests.patrols.team_fixtures)
+"""The query counts of the team and patrol list pages, pinned at two data sizes: they do not
+grow with the teams, logs, members or compounds."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from patrols import services_teams as st
+from patrols.models import MemberCategory, PatrolPlanSlot, TeamKind
+from tests.patrols.team_fixtures import log_patrol, teams  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "team_list": 15,
+    "patrol_list": 19,
+    "patrol_missed": 12,
+}
+
+
+def grow(city, teams, n: int) -> None:
+    """n more teams with members, a plan and logs (and the old ones log again)."""
+    for i in range(n):
+        team = st.team_create(
+            actor=city.street,
+            organisation=city.org.street,
+            kind=TeamKind.OFFICERS,
+            name=f"增援队{i}{n}",
+            compounds=[city.compounds["A1"], city.compounds["A2"], city.compounds["B2"]],
+            leader_name="刘备",
+        )
+        member = st.member_add(
+            team=team,
+            actor=city.street,
+            name=f"关羽{i}",
+            category=MemberCategory.OFFICER,
+            joined_on=timezone.localdate() - datetime.timedelta(days=90),
+        )
+        st.plan_slot_set(
+            team=team,
+            actor=city.street,
+            windows=[(d, datetime.time(1, 0), datetime.time(2, 0)) for d in range(7)],
+        )
+        log_patrol(team, city.street, start_hours_ago=5, members=[member])
+    PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=40))
+
+
+def count(client, name, query) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(f"patrols:{name}"), query)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_list_pages_keep_their_query_count_as_data_grows(client, city, teams, name):
+    client.force_login(city.street)
+    query = {"days": 30} if name == "patrol_missed" else {}
+    grow(city, teams, 1)
+    count(client, name, query)  # warm the session and the caches
+    small = count(client, name, query)
+    grow(city, teams, 4)
+    large = count(client, name, query)
+    assert (small, large) == (PAGES[name], PAGES[name])
