@@ -154,9 +154,11 @@ class ActivityForm(WorkbenchForm):
         self.fields["compound"].queryset = compounds
         self.fields["community"].queryset = communities
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.fields["compound"].required_when = _("or a community")
-        if not communities.exists():
+        if communities.exists():
+            self.fields["compound"].required_when = _("or a community")
+        else:  # a company records its compounds' activities only: the compound is required
             del self.fields["community"]
+            self.fields["compound"].required = True
         if with_photos:
             self.fields["photos"].help_text = _("Up to %(max)s photos (JPEG, PNG or WebP).") % {
                 "max": settings.ACTIVITY_PHOTOS_MAX
