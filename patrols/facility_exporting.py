@@ -62,7 +62,7 @@ COVERAGE_COLUMNS = [
 ]
 FIGURE_COLUMNS = [Column(file_word(_("Figure")), 26), Column(file_word(_("Value")), 14, TEXT)]
 FACILITIES_SHEET = file_word(_("Facilities"))
-COVERAGE_SHEET = file_word(_("Coverage"))
+COVERAGE_SHEET = file_word(_("Coverage by compound"))
 FIGURES_SHEET = file_word(_("Coverage rates"))
 
 

@@ -76,7 +76,7 @@ class CoverageFilterForm(FilterForm):
     street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
     status = forms.ChoiceField(
-        label=_("Coverage"), required=False, choices=[("", _("All")), *STATUS_CHOICES]
+        label=_("Coverage status"), required=False, choices=[("", _("All")), *STATUS_CHOICES]
     )
 
     def __init__(self, *args, streets, communities, **kwargs):
