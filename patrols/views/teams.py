@@ -159,7 +159,8 @@ def team_edit(request, pk):
         "compounds": list(team.compounds.all()),
         "active": team.active,
     }
-    if shows_members(user, team):
+    shown = shows_members(user, team)
+    if shown:
         initial.update(leader_name=team.leader_name, leader_phone=team.leader_phone)
     form = TeamForm(
         request.POST or None,
@@ -177,8 +178,9 @@ def team_edit(request, pk):
                 kind=data["kind"],
                 name=data["name"],
                 compounds=data["compounds"],
-                leader_name=data["leader_name"],
-                leader_phone=data["leader_phone"],
+                # A reader shown the leader masked leaves the fields empty to keep them.
+                leader_name=data["leader_name"] or ("" if shown else team.leader_name),
+                leader_phone=data["leader_phone"] or ("" if shown else team.leader_phone),
                 active=data["active"],
             )
         except (WorkflowError, ValidationError) as error:
