@@ -187,7 +187,7 @@ LOG_COLUMNS = [
     Column(file_word(_("hazards raised")), 8, NUMBER),
 ]
 FIGURE_LABELS = [
-    ("logs", _("patrol logs")),
+    ("logs", _("number of patrols")),
     ("hours", _("patrol hours")),
     ("members", _("members active")),
     ("findings", _("findings")),

@@ -111,10 +111,10 @@ class PlanWindowForm(WorkbenchForm):
         label=_("day"), choices=[("", ""), *Weekday.choices], coerce=int, required=False
     )
     starts = forms.TimeField(
-        label=_("from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("window starts"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     ends = forms.TimeField(
-        label=_("to"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("window ends"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
     def clean(self):
@@ -147,7 +147,7 @@ class FindingFields(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     finding_compound = forms.ModelChoiceField(
-        label=_("where"), queryset=None, required=False, empty_label=None
+        label=_("in which compound"), queryset=None, required=False, empty_label=None
     )
     raise_hazard = forms.BooleanField(label=_("raise a hazard (隐患)"), required=False)
     category = forms.ChoiceField(
