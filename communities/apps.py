@@ -68,6 +68,14 @@ class CommunitiesConfig(AppConfig):
 
         register_exporter()
         extend_role_permissions(ACTIVITY_ROLE_PERMISSIONS)
+        from communities.activities.panel import compound_panel
+        from communities.panels import CompoundPanel, register_compound_panel
+
+        register_compound_panel(
+            CompoundPanel(
+                "activities", "communities/partials/activity_panel.html", compound_panel, 200
+            )
+        )
         from communities.guide import register_sections
         from communities.help_sections import HELP_SECTIONS
 

@@ -22,6 +22,7 @@ from communities import selectors as register
 from communities.exports.views import export_begin
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
+from communities.validators import ascii_int
 from communities.workflow import WorkflowError
 
 from . import selectors as s
@@ -108,8 +109,20 @@ def activity_add(request):
                 messages.success(request, _("Activity recorded."))
                 return redirect("communities:activity_detail", pk=activity.pk)
     else:
-        form = _form(request)
+        form = _form(request, initial=_initial_place(request))
     return render(request, "communities/activity_form.html", {"form": form, "activity": None})
+
+
+def _initial_place(request) -> dict:
+    """The compound the page was opened for (``?compound=``, from the compound page), if the
+    user may choose it."""
+    wanted = ascii_int(request.GET.get("compound"))
+    if (
+        wanted is not None
+        and s.compounds_for_recording(user=request.user).filter(pk=wanted).exists()
+    ):
+        return {"compound": wanted}
+    return {}
 
 
 def _visible(request, pk: int):

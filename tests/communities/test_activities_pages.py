@@ -343,3 +343,50 @@ def test_the_check_page_reads_the_activities_in_one_query_however_many(client, c
         record(city.manager_a, compound=city.compounds["A1"], title=f"普法{n}")
 
     assert _check_queries(client, self_check) == one
+
+
+# The compound page's panel and the admin -----------------------------------------------------------
+
+
+def test_the_compound_page_links_to_its_activities_and_to_recording_one(client, city, activities):
+    client.force_login(city.manager_a)
+    a1 = city.compounds["A1"]
+
+    page = client.get(reverse("communities:compound_detail", args=[a1.code])).content.decode()
+    form = client.get(ADD, {"compound": a1.pk}).content.decode()
+    listed_there = client.get(LIST, {"compound": a1.pk})
+
+    assert f'href="{LIST}?compound={a1.pk}"' in page
+    assert f'href="{ADD}?compound={a1.pk}"' in page
+    assert f'<option value="{a1.pk}" selected>' in form
+    assert listed(listed_there) == {activities["A1"].pk}
+
+
+def test_a_viewer_gets_no_link_to_record_and_another_compound_is_not_preselected(
+    client, city, activities
+):
+    client.force_login(city.viewer_a)
+    a1 = city.compounds["A1"]
+    page = client.get(reverse("communities:compound_detail", args=[a1.code])).content.decode()
+    assert 'data-testid="compound-activities"' in page
+    assert 'data-testid="compound-add-activity"' not in page
+
+    client.force_login(city.manager_a)
+    form = client.get(ADD, {"compound": city.compounds["B1"].pk}).content.decode()
+    select = form.split('name="compound"')[1].split("</select>")[0]
+    assert '<option value="" selected>' in select
+    assert f'value="{city.compounds["B1"].pk}"' not in select
+
+
+def test_the_admin_lists_only_the_activities_in_scope_and_404s_the_others(client, city, activities):
+    client.force_login(city.manager_a)
+    changelist = client.get(reverse("admin:communities_activity_changelist"))
+    other = client.get(reverse("admin:communities_activity_change", args=[activities["B1"].pk]))
+    own = client.get(reverse("admin:communities_activity_change", args=[activities["A1"].pk]))
+
+    assert changelist.status_code == 200
+    body = changelist.content.decode()
+    assert "《民法典》进小区宣传" in body
+    assert f"/{activities['B1'].pk}/change/" not in body
+    assert other.status_code == 404
+    assert own.status_code == 200
