@@ -287,3 +287,24 @@ def test_compound_facilities_page_query_count_is_pinned(
     with django_assert_max_num_queries(20) as large:
         assert client.get(_page("A1")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_pages_carry_no_inline_script_or_style(client, facilities):
+    from tests.test_content_security import inline_code
+
+    client.force_login(facilities.street)
+    facility = Facility.objects.filter(compound__code="A1").first()
+    entrance = Entrance.objects.filter(compound__code="A1").first()
+    urls = [
+        COVERAGE,
+        _page("A1"),
+        reverse("patrols:facility_add", args=["A1"]),
+        reverse("patrols:facility_entrance_add", args=["A1"]),
+        reverse("patrols:facility_edit", args=[facility.pk]),
+        reverse("patrols:facility_entrance_edit", args=[entrance.pk]),
+        reverse("communities:compound_detail", args=["A1"]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert inline_code(response.content.decode()).found == [], url
