@@ -123,7 +123,7 @@ class ActivitiesExporter(AdminExporter):
     def describe_filter(self, ctx: ExportContext) -> str:
         if "query" not in ctx.params:
             return super().describe_filter(ctx)
-        return describe_form(self._form(ctx))
+        return describe_form(self._form(ctx), shown={"month": lambda day: f"{day:%Y-%m}"})
 
 
 def register_exporter() -> None:

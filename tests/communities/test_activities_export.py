@@ -121,7 +121,7 @@ def test_the_lists_filters_narrow_both_sheets(client, city, activities):
 
     assert set(rows(book)) == {"甲二演练"}
     assert figures(book)["活动次数"] == 1
-    assert "月份" in str(figures(book)["筛选条件"])
+    assert f"月份：{last_month():%Y-%m}" in str(figures(book)["筛选条件"])
 
 
 def test_a_street_outside_the_scope_is_ignored_never_exported(client, city, activities):

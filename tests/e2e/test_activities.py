@@ -73,6 +73,7 @@ def test_a_manager_records_an_activity_and_finds_it_in_the_list(
     assert phone.inner_text("[data-testid=activity-title]") == TITLE
     assert phone.locator("[data-testid=photos] img").count() == 1
     assert activity.photos.count() == 1 and activity.organisation == live_city.org.company_a
+    no_horizontal_overflow(phone)
 
     phone.goto(f"{base}/activities/")
     card = phone.locator(f"[data-activity='{activity.pk}']")
