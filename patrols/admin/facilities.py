@@ -101,7 +101,7 @@ class FacilityAdmin(ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
         "since_day",
         "checked_day",
     ]
-    list_select_related = ["compound", "entrance"]
+    list_select_related = ["compound", "entrance__compound"]
     list_filter = ["kind", "location", "in_service", STREET, COMMUNITY]
     search_fields = ["compound__name", "compound__code", "entrance__name", "building"]
     autocomplete_fields = ["compound", "entrance"]

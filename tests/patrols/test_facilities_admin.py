@@ -109,3 +109,29 @@ def test_the_admin_export_is_the_shared_exporter(client, facilities):
     client.force_login(facilities.street)
     response = client.get(reverse("admin:patrols_facility_export"))
     assert response.status_code == 200
+
+
+def _grow(city, n):
+    from tests import factories as f
+    from tests.patrols.conftest_facilities import gate, whole
+
+    for i in range(n):
+        compound = f.CompoundFactory(community=city.communities[i % 3])
+        f.ManagementTermFactory(compound=compound, company=city.company_a)
+        gate(compound, "大门")
+        whole(compound, FacilityKind.PERIMETER)
+
+
+@pytest.mark.parametrize("model", ["facility", "entrance"])
+def test_changelist_query_counts_do_not_grow(
+    client, facilities, model, django_assert_max_num_queries
+):
+    client.force_login(facilities.manager_a)
+    url = reverse(f"admin:patrols_{model}_changelist")
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url).status_code == 200
+    _grow(facilities, 12)
+    with django_assert_max_num_queries(30) as large:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) > 12
+    assert len(large.captured_queries) == len(small.captured_queries)
