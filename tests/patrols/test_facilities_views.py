@@ -308,3 +308,14 @@ def test_the_pages_carry_no_inline_script_or_style(client, facilities):
         response = client.get(url)
         assert response.status_code == 200, url
         assert inline_code(response.content.decode()).found == [], url
+
+
+def test_the_export_query_count_does_not_grow(client, facilities, django_assert_max_num_queries):
+    client.force_login(facilities.bureau)
+    with django_assert_max_num_queries(40) as small:
+        _book(client.post(EXPORT))
+    _grow(facilities, 20)
+    with django_assert_max_num_queries(40) as large:
+        book = _book(client.post(EXPORT))
+    assert len(list(book[COVERAGE_SHEET].iter_rows())) == 1 + 5 + 20
+    assert len(large.captured_queries) == len(small.captured_queries)
