@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -238,6 +239,7 @@ def facility_raise_hazard(*, facility_id: int, today: datetime.date) -> bool:
         responsible_party=responsible[:100],
         deadline=today + datetime.timedelta(days=HAZARD_DEADLINE_DAYS),
         source=HazardSource.OTHER,
+        source_url=reverse("patrols:facility_compound", args=[facility.compound.code]),
     )
     Facility.objects.filter(pk=facility.pk).update(hazard=hazard)
     return True

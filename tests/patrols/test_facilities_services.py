@@ -171,6 +171,7 @@ def test_the_job_raises_a_hazard_once_after_the_days_and_again_after_repair(city
     assert hazard.category == HazardCategory.PUBLIC_ORDER
     assert hazard.responsible_party == "甲物业公司"
     assert hazard.compound_id == facility.compound_id
+    assert hazard.source_url == f"/facilities/compound/{facility.compound.code}/"
     assert hazard.deadline == start + datetime.timedelta(days=31 + fs.HAZARD_DEADLINE_DAYS)
     with time_machine.travel(start + datetime.timedelta(days=40), tick=False):
         fs.facility_set_in_service(actor=city.manager_a, facility=facility, in_service=True)
