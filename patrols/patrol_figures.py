@@ -31,6 +31,7 @@ from patrols.models import PatrolFinding, PatrolLog
 
 COMPOUND, COMMUNITY, STREET, DISTRICT = "compound", "community", "street", "district"
 LEVELS = (COMPOUND, COMMUNITY, STREET, DISTRICT)
+ALL = "all"  # every log in one group (with ``by_month``: the figures per month)
 # From a compound row (of the log↔compound table) to each level's id.
 _PATHS = {
     COMPOUND: "compound_id",
@@ -131,25 +132,39 @@ def figures_of(rows: PatrolRows, logs: Iterable[int], findings: list[dict]) -> d
 EMPTY = {"logs": 0, "hours": Decimal("0.0"), "members": 0, "findings": 0, "hazards": 0}
 
 
+def totals_of(rows: PatrolRows) -> dict:
+    """The figures of all the rows (every log once)."""
+    return figures_of(rows, rows.seconds, rows.findings)
+
+
 def patrol_totals(logs: QuerySet) -> dict:
     """The figures of all the logs given (every log once)."""
-    rows = patrol_rows(logs)
-    return figures_of(rows, rows.seconds, rows.findings)
+    return totals_of(patrol_rows(logs))
+
+
+def figures_by_rows(rows: PatrolRows, level: str = COMPOUND, *, by_month: bool = False) -> dict:
+    """``patrol_figures_by`` over rows already read (a page showing several breakdowns reads
+    the rows once)."""
+
+    def key(where, month):
+        if level == ALL:
+            return month if by_month else ALL
+        return (where, month) if by_month else where
+
+    path = _PATHS.get(level, _PATHS[COMPOUND])
+    groups: dict = defaultdict(set)
+    for place in rows.places:
+        log_id = place["patrollog_id"]
+        groups[key(place[path], rows.month[log_id])].add(log_id)
+    found: dict = defaultdict(list)
+    for finding in rows.findings:
+        where = finding[f"place_{level if level != ALL else COMPOUND}"]
+        found[key(where, finding["month"])].append(finding)
+    return {k: figures_of(rows, groups.get(k, ()), found.get(k, [])) for k in groups}
 
 
 def patrol_figures_by(logs: QuerySet, level: str = COMPOUND, *, by_month: bool = False) -> dict:
     """The figures per compound, community, street or district id (and per month: keys
-    ``(id, first day of the month)``), in one pass over the rows; groups with no ended log are
-    left out (``EMPTY`` is their figures)."""
-    rows = patrol_rows(logs)
-    path = _PATHS[level]
-    groups: dict = defaultdict(set)
-    for place in rows.places:
-        log_id = place["patrollog_id"]
-        key = (place[path], rows.month[log_id]) if by_month else place[path]
-        groups[key].add(log_id)
-    found: dict = defaultdict(list)
-    for finding in rows.findings:
-        where = finding[f"place_{level}"]
-        found[(where, finding["month"]) if by_month else where].append(finding)
-    return {key: figures_of(rows, groups.get(key, ()), found.get(key, [])) for key in groups}
+    ``(id, first day of the month)``; with ``ALL``, per month alone), in one pass over the
+    rows; groups with no ended log are left out (``EMPTY`` is their figures)."""
+    return figures_by_rows(patrol_rows(logs), level, by_month=by_month)

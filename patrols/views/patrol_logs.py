@@ -21,13 +21,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.exports.views import export_begin
-from communities.scoping import get_visible_or_404
+from communities.models import Community, Compound, Street
+from communities.scoping import get_visible_or_404, scope_for
 from communities.workflow import WorkflowError
 from patrols import services_patrols as services
 from patrols import team_selectors as s
 from patrols.missed import patrols_due
 from patrols.models import PatrolLog, PatrolTeam
-from patrols.patrol_figures import patrol_totals
+from patrols.patrol_figures import (
+    ALL,
+    COMMUNITY,
+    COMPOUND,
+    STREET,
+    figures_by_rows,
+    patrol_rows,
+    totals_of,
+)
 from patrols.services_teams import runs_team, teams_run_by
 from patrols.team_exporting import LOGS_EXPORTER_KEY
 from patrols.team_forms import (
@@ -208,6 +217,50 @@ def patrol_finding_add(request, pk):
     return redirect("patrols:patrol_detail", pk=log.pk)
 
 
+BREAKDOWN_MODELS = {COMPOUND: Compound, COMMUNITY: Community, STREET: Street}
+
+
+def _breakdown_level(user, wanted) -> str:
+    """By street for the bureau, by community for a street office, else by compound; another
+    level when asked for (``?by=``)."""
+    if wanted in BREAKDOWN_MODELS:
+        return wanted
+    scope = scope_for(user)
+    if scope.everything or scope.district_ids:
+        return STREET
+    if scope.street_ids:
+        return COMMUNITY
+    return COMPOUND
+
+
+def _figures(user, logs, wanted) -> dict:
+    """The list's figures: totals, per place and per month, from one read of the rows."""
+    rows = patrol_rows(logs)
+    level = _breakdown_level(user, wanted)
+    by_place = figures_by_rows(rows, level)
+    names = dict(
+        BREAKDOWN_MODELS[level].objects.filter(pk__in=list(by_place)).values_list("pk", "name")
+    )
+    places = sorted(
+        ((names.get(pk, "—"), figures) for pk, figures in by_place.items()), key=lambda r: r[0]
+    )
+    months = sorted(figures_by_rows(rows, ALL, by_month=True).items(), reverse=True)
+    return {
+        "figures": totals_of(rows),
+        "breakdown_level": level,
+        "breakdown_levels": [(k, BREAKDOWN_LABELS[k]) for k in BREAKDOWN_MODELS],
+        "by_place": places,
+        "by_month": months,
+    }
+
+
+BREAKDOWN_LABELS = {
+    COMPOUND: _("by compound"),
+    COMMUNITY: _("by community"),
+    STREET: _("by street"),
+}
+
+
 @login_required
 @permission_required("patrols.view_patrollog", raise_exception=True)
 @require_GET
@@ -225,7 +278,7 @@ def patrol_list(request):
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
-        "figures": patrol_totals(s.logs_for_list(user=user, filters=filters)),
+        **_figures(user, s.logs_for_list(user=user, filters=filters), request.GET.get("by")),
         "my_teams": list(teams_run_by(user).filter(active=True).order_by("name")[:20])
         if user.has_perm("patrols.add_patrollog")
         else [],

@@ -217,3 +217,17 @@ def test_the_missed_page_lists_the_plan_of_the_teams_seen(client, city, teams):
     assert response.status_code == 200
     assert len(response.context["due"]) == 7
     assert page(client, city.manager_b, "patrol_missed", days=7).context["due"] == []
+
+
+def test_the_log_list_breaks_the_figures_down_by_place_and_month(client, city, teams):
+    log_patrol(teams.guards, city.manager_a, length_hours=2)
+    log_patrol(teams.officers, city.street)
+    context = page(client, city.street, "patrol_list").context
+    assert context["breakdown_level"] == "community"
+    rows = {name: f["logs"] for name, f in context["by_place"]}
+    # the officers' log covers A1 (community 1) and B2 (community 2): once in each
+    assert rows == {"幸福社区": 2, "团结社区": 1}
+    assert sum(f["logs"] for _month, f in context["by_month"]) == 2
+    by_compound = page(client, city.street, "patrol_list", by="compound").context["by_place"]
+    assert {n: f["logs"] for n, f in by_compound}["甲一小区"] == 2
+    assert page(client, city.bureau, "patrol_list").context["breakdown_level"] == "street"

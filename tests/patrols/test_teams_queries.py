@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "team_list": 15,
-    "patrol_list": 19,
+    "patrol_list": 20,
     "patrol_missed": 12,
 }
 
