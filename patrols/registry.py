@@ -3,15 +3,40 @@ function per part, so the parts are added side by side without touching each oth
 
 
 def _groups() -> None:
-    pass
+    from communities.exports import register
+    from communities.panels import CompoundPanel, register_compound_panel
+    from patrols import group_demo  # noqa: F401  (the demo step)
+    from patrols.group_exporting import WatchGroupsExporter
+    from patrols.group_selectors import compound_panel
+
+    register(WatchGroupsExporter())
+    register_compound_panel(
+        CompoundPanel("watch_groups", "patrols/groups/panel.html", compound_panel, order=10)
+    )
 
 
 def _teams() -> None:
-    pass
+    from communities.exports import register
+    from communities.notifications import register_notice_texts
+    from patrols import team_demo, team_tasks  # noqa: F401  (the demo step, the daily job)
+    from patrols.team_exporting import PatrolLogsExporter, TeamsExporter
+    from patrols.team_notices import NOTICE_TEXTS
+
+    register_notice_texts(NOTICE_TEXTS)
+    register(TeamsExporter())
+    register(PatrolLogsExporter())
 
 
 def _facilities() -> None:
-    pass
+    from communities.panels import CompoundPanel, register_compound_panel
+    from patrols import facility_demo, facility_tasks  # noqa: F401  (the demo step, the daily job)
+    from patrols.facility_exporting import register_exporter
+    from patrols.facility_panel import panel_context
+
+    register_exporter()
+    register_compound_panel(
+        CompoundPanel("patrols.facilities", "patrols/facility_panel.html", panel_context, 300)
+    )
 
 
 def register_all() -> None:

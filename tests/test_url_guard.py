@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities import models as cm
+from communities.activities import services as activity_services
 from communities.admin.scoped import scoped_queryset
 from communities.services import membership_set
 from disputes import services as dispute_services
@@ -40,11 +41,17 @@ from disputes.models import CalendarDay, DisputeCase
 from inspections import models as im
 from inspections import services as inspection_services
 from inspections.services.common import month_start
+from patrols import services_patrols as patrol_services
+from patrols import services_teams as team_services
+from patrols import watch_groups as group_services
+from patrols.models import WatchGroup
 from tests import conftest as cast
 from tests import factories as f
+from tests.communities.activity_helpers import record as record_activity
 from tests.disputes.conftest import accept, pdf_upload, register
 from tests.inspections.conftest import fill_check, png_upload
 from tests.isolation import admin_object_urls, comparable, database_fingerprint, id_taking_urls
+from tests.patrols.conftest_facilities import gate as facility_gate
 
 # Where the objects lie, and who must not see them there: B1 (company B, street 2, community 3)
 # is out of everyone's reach but the bureau's and company B's; B2 (company B, community 2) lies
@@ -68,6 +75,14 @@ IN_EACH_COMPOUND = {
     "key_management",
     "case",
     "log_entry",
+    "entrance",
+    "facility",
+    "activity",
+    "activity_photo",
+    "watch_group",
+    "patrol_team",
+    "team_member",
+    "patrol_log",
 }
 MISSING = {"pk": 2_000_000_000, "code": "GUARD-NO-SUCH"}
 LOGIN = reverse("login")
@@ -158,6 +173,49 @@ WORKBENCH = {
         "case", lambda: {"visited_on": _today().isoformat(), "satisfaction": "satisfied"}
     ),
     "disputes:case_party": _post("case", lambda: {"role": "third", "name": "孙三"}),
+    # campaign activities (B1's in the compound, B2's of its whole community) and their photos
+    "patrols:group_compound": Probe("compound", key="code"),
+    "patrols:group_new": Probe("compound", key="code"),
+    "patrols:group_propose": Probe("compound", key="code"),
+    "patrols:group_detail": Probe("watch_group"),
+    "patrols:group_edit": Probe("watch_group"),
+    "patrols:group_dissolve": _post("watch_group"),
+    "communities:activity_detail": Probe("activity"),
+    "communities:activity_edit": Probe("activity"),
+    "communities:activity_delete": _post("activity"),
+    "communities:activity_photo_add": _post("activity", lambda: {"photos": png_upload()}),
+    "communities:activity_photo": Probe("activity_photo"),
+    "communities:activity_photo_thumbnail": Probe("activity_photo"),
+    "communities:activity_photo_remove": _post("activity_photo"),
+    # 物防/技防 facilities: the compound's page and the entrance and facility pages and actions
+    "patrols:facility_compound": Probe("compound", key="code"),
+    "patrols:facility_entrance_add": _post(
+        "compound", lambda: {"name": "探针门", "kind": "both"}, key="code"
+    ),
+    "patrols:facility_add": _post(
+        "compound",
+        lambda: {"kind": "perimeter", "location": "perimeter", "quantity": 1},
+        key="code",
+    ),
+    "patrols:facility_entrance_edit": _post("entrance", lambda: {"name": "改名", "kind": "both"}),
+    "patrols:facility_entrance_delete": _post("entrance"),
+    "patrols:facility_edit": _post(
+        "facility", lambda: {"kind": "camera", "location": "perimeter", "quantity": 2}
+    ),
+    "patrols:facility_delete": _post("facility"),
+    "patrols:facility_out_of_service": _post("facility"),
+    "patrols:facility_repaired": _post("facility"),
+    # patrol teams (company B's guards covering the compound), their members and patrol logs
+    "patrols:team_detail": Probe("patrol_team"),
+    "patrols:team_edit": _post("patrol_team", lambda: {"kind": "guards", "name": "改名"}),
+    "patrols:team_member_add": _post("patrol_team", lambda: {"name": "探针", "category": "guard"}),
+    "patrols:team_plan": Probe("patrol_team"),
+    "patrols:patrol_log_new": Probe("patrol_team"),
+    "patrols:patrol_start": _post("patrol_team"),
+    "patrols:team_member_leave": _post("team_member"),
+    "patrols:patrol_detail": Probe("patrol_log"),
+    "patrols:patrol_end": _post("patrol_log"),
+    "patrols:patrol_finding_add": _post("patrol_log", lambda: {"finding": "探针"}),
     # export jobs: a user's own, whatever the role
     "communities:export_job": Probe("export_job", seen_by="manager_b"),
     "communities:export_download": Probe("export_job", seen_by="manager_b"),
@@ -173,6 +231,8 @@ ADMIN_OBJECTS = {
     cm.PropertyCompany: "company",
     cm.ManagementTerm: "term",
     cm.Household: "household",
+    cm.Activity: "activity",
+    WatchGroup: "watch_group",
     cm.Organisation: "organisation",
     cm.Membership: "membership",
     get_user_model(): "member",
@@ -184,6 +244,10 @@ ADMIN_OBJECTS = {
     im.HazardEvent: "hazard_event",
     im.KeyManagement: "key_management",
     DisputeCase: "case",
+    "patrols.Entrance": "entrance",
+    "patrols.Facility": "facility",
+    "patrols.PatrolTeam": "patrol_team",
+    "patrols.PatrolLog": "patrol_log",
     "communities.AuditEntry": "log_entry",
 }
 
@@ -329,9 +393,65 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
         agreement_file=pdf_upload(),
     )
 
-    return SimpleNamespace(
+    # B1's activity is the compound's; B2's is its whole community's (community 2, street 1).
+    if code == "B1":
+        activity = record_activity(city.manager_b, compound=compound)
+    else:
+        activity = record_activity(city.street, community=compound.community)
+    activity_photo = activity_services.activity_photo_add(
+        activity=activity, actor=city.bureau, upload=png_upload()
+    )
+
+    neighbours = [city.households[code]] + [f.HouseholdFactory(compound=compound) for _ in range(4)]
+    watch_group = group_services.group_create(
+        actor=city.manager_b,
         compound=compound,
+        spec=group_services.GroupSpec(households=neighbours),
+    )
+
+    entrance = facility_gate(compound, "西门")
+    facility = entrance.facilities.first()
+
+    # Company B's guards covering the compound, a member, and a patrol with a finding.
+    patrol_team = team_services.team_create(
+        actor=city.manager_b,
+        organisation=city.org.company_b,
+        kind="guards",
+        name=f"乙物业{code}保安队",
+        compounds=[compound],
+        leader_name="孙八方",
+    )
+    team_member = team_services.member_add(
+        team=patrol_team,
+        actor=city.manager_b,
+        name="周九",
+        category="guard",
+        joined_on=_today() - datetime.timedelta(days=30),
+    )
+    started = timezone.now() - datetime.timedelta(hours=3)
+    patrol_log = patrol_services.patrol_log(
+        team=patrol_team,
+        actor=city.manager_b,
+        started_at=started,
+        ended_at=started + datetime.timedelta(hours=1),
+        compounds=[compound],
+        members=[team_member],
+    )
+    patrol_services.finding_add(
+        log=patrol_log, actor=city.manager_b, compound=compound, description="路灯不亮"
+    )
+
+    return SimpleNamespace(
+        patrol_team=patrol_team,
+        team_member=team_member,
+        patrol_log=patrol_log,
+        compound=compound,
+        entrance=entrance,
+        facility=facility,
         community=compound.community,
+        activity=activity,
+        activity_photo=activity_photo,
+        watch_group=watch_group,
         term=cm.ManagementTerm.objects.get(compound=compound, company=city.company_b),
         household=city.households[code],
         inspection=check,
