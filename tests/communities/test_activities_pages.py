@@ -390,3 +390,22 @@ def test_the_admin_lists_only_the_activities_in_scope_and_404s_the_others(client
     assert f"/{activities['B1'].pk}/change/" not in body
     assert other.status_code == 404
     assert own.status_code == 200
+
+
+def _admin_list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:communities_activity_changelist")).status_code == 200
+    return len(queries)
+
+
+def test_the_admin_list_costs_the_same_queries_for_few_and_many_activities(client, city):
+    client.force_login(city.bureau)
+    record(city.bureau, compound=city.compounds["A1"])
+    record(city.bureau, community=city.communities[2])
+    client.get(reverse("admin:communities_activity_changelist"))
+    few = _admin_list_queries(client)
+    for n in range(20):
+        record(city.bureau, compound=city.compounds["B1"], title=f"乙一普法{n}")
+        record(city.bureau, community=city.communities[1], title=f"团结社区活动{n}")
+
+    assert _admin_list_queries(client) == few == 13
