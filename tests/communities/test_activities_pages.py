@@ -345,7 +345,7 @@ def test_the_check_page_reads_the_activities_in_one_query_however_many(client, c
     assert _check_queries(client, self_check) == one
 
 
-# The compound page's panel and the admin -----------------------------------------------------------
+# The compound page's panel and the admin --------------------------------------------------------
 
 
 def test_the_compound_page_links_to_its_activities_and_to_recording_one(client, city, activities):
