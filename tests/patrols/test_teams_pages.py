@@ -231,3 +231,14 @@ def test_the_log_list_breaks_the_figures_down_by_place_and_month(client, city, t
     by_compound = page(client, city.street, "patrol_list", by="compound").context["by_place"]
     assert {n: f["logs"] for n, f in by_compound}["甲一小区"] == 2
     assert page(client, city.bureau, "patrol_list").context["breakdown_level"] == "street"
+
+
+def test_a_data_role_states_a_reason_first_but_a_company_sees_its_own_guards(
+    client, city, teams, settings
+):
+    settings.PERSONAL_DATA_REASON_REQUIRED = True
+    street = page(client, city.street, "team_detail", teams.guards.pk).content.decode()
+    assert FULL_NAME not in street and MASKED_NAME in street
+    assert 'data-testid="personal-data-gate"' in street
+    own = page(client, city.manager_a, "team_detail", teams.guards.pk).content.decode()
+    assert FULL_NAME in own and 'data-testid="personal-data-gate"' not in own
