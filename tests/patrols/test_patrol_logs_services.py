@@ -174,3 +174,11 @@ def test_a_member_who_left_before_the_patrol_cannot_be_on_it(city, teams):
     )
     with pytest.raises(WorkflowError):
         log_patrol(teams.guards, city.manager_a, members=[teams.m.li])
+
+
+def test_the_database_keeps_one_patrol_under_way_per_team(city, teams):
+    from django.db import IntegrityError, transaction
+
+    sp.patrol_start(team=teams.guards, actor=city.manager_a, compounds=[city.compounds["A1"]])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PatrolLog.objects.create(team=teams.guards, started_at=hours_ago(1))

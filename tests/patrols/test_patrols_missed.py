@@ -122,3 +122,13 @@ def test_an_inactive_team_misses_nothing(city, planned):
     with at(MONDAY + datetime.timedelta(days=1), 8, 35):
         missed_patrols_notify()
     assert ("community",) not in [(u,) for u, _k in notified()]
+
+
+def test_the_daily_task_is_scheduled_and_runs_the_service(city, planned, settings):
+    from patrols.team_tasks import notify_missed_patrols
+
+    entry = settings.CELERY_BEAT_SCHEDULE["patrols-missed"]
+    assert entry["task"] == notify_missed_patrols.name == "patrols.notify_missed_patrols"
+    with at(MONDAY + datetime.timedelta(days=1), 8, 35):
+        assert notify_missed_patrols(MONDAY.isoformat()) == 2  # both teams' Monday windows
+        assert notify_missed_patrols() == 0
