@@ -8,9 +8,17 @@ from import_export.admin import ExportMixin
 
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.exports.admin import ExporterAdminMixin
+from communities.importing.admin_flow import FileImportMixin
+from communities.importing.uploads import WaitingImports
 from communities.privacy import can_see_personal_data, personal_value
 
 from ..group_exporting import EXPORTER_KEY
+from ..group_importing import (
+    IMPORT_PERMISSION,
+    PREVIEW_HEADERS,
+    groups_import,
+    groups_template_bytes,
+)
 from ..models import WatchGroup, WatchGroupMembership
 from ..watch_groups import room_address
 
@@ -44,9 +52,41 @@ class MembershipInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("household")
 
 
+MSG_IMPORTED = _("%(count)d watch groups were formed from the file.")
+
+
+class GroupImportMixin(FileImportMixin):
+    """Upload → preview → confirm of a file of watch groups (``patrols.group_importing``)."""
+
+    import_permission = IMPORT_PERMISSION
+    import_page_template = "admin/patrols/watchgroup/import.html"
+    import_title = _("Import watch groups")
+    import_file_label = _("Watch groups (.xlsx)")
+    import_template_filename = "watch-group-template.xlsx"
+    import_waiting = WaitingImports("watch_group_files")
+    preview_headers = PREVIEW_HEADERS
+
+    def run_file_import(self, *, user, data: bytes, commit: bool):
+        return groups_import(user=user, data=data, commit=commit)
+
+    def file_import_template_bytes(self, user) -> bytes:
+        return groups_template_bytes(user)
+
+    def imported_message(self, result) -> str:
+        return MSG_IMPORTED % {"count": len(result.rows)}
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_group_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(WatchGroup)
-class WatchGroupAdmin(ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
+class WatchGroupAdmin(GroupImportMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
     exporter_key = EXPORTER_KEY
+    change_list_template = "admin/patrols/watchgroup/change_list.html"
     list_display = ["compound", "number", "kind", "formed_on", "dissolved_on"]
     list_select_related = ["compound"]
     list_filter = [ActiveFilter, "kind"]
