@@ -58,3 +58,12 @@ def test_a_manager_logs_a_patrol_with_a_finding_that_raises_a_hazard(
     phone.goto(base + reverse("inspections:hazard_detail", args=[hazard.pk]))
     phone.click("[data-testid=hazard-source-link]")
     phone.wait_for_url(f"**{reverse('patrols:patrol_detail', args=[log.pk])}")
+
+    # The log list with its figures fits the phone, the tables by place and month included.
+    phone.goto(base + reverse("patrols:patrol_list"))
+    phone.click("[data-testid=figures] summary")
+    assert phone.locator("[data-testid=by-place] tbody tr").count() == 2
+    no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "patrol-list-phone.png"), full_page=True)
+    phone.goto(base + reverse("patrols:patrol_missed"))
+    no_horizontal_overflow(phone)
