@@ -2,6 +2,7 @@
 (communities.guide): one dict per part, merged here."""
 
 GROUP_SECTIONS: dict[str, str] = {
+    "overview": "watch-groups#群防群治总览",
     "group_list": "watch-groups#1-联防组列表和覆盖率",
     "group_compound": "watch-groups#2-一个小区的联防组",
     "group_detail": "watch-groups#3-联防组页面",

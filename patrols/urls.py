@@ -1,9 +1,13 @@
 """URLs of the patrols app: each views module lists its own routes."""
 
-from .views import facilities, groups, patrol_logs, teams
+from .views import facilities, groups, overview, patrol_logs, teams
 
 app_name = "patrols"
 
 urlpatterns = (
-    groups.urlpatterns + teams.urlpatterns + patrol_logs.urlpatterns + facilities.urlpatterns
+    overview.urlpatterns
+    + groups.urlpatterns
+    + teams.urlpatterns
+    + patrol_logs.urlpatterns
+    + facilities.urlpatterns
 )
