@@ -40,8 +40,8 @@ class PatrolPlanSlot(TimeStamped):
         PatrolTeam, models.CASCADE, related_name="plan_slots", verbose_name=_("patrol team")
     )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("to"))
+    starts = models.TimeField(_("window starts"))
+    ends = models.TimeField(_("window ends"))
 
     objects = PatrolPlanSlotQuerySet.as_manager()
 
