@@ -23,15 +23,15 @@ def _import_tmp_dir(settings, tmp_path):
 
 @pytest.fixture
 def rooms(city, make_rooms):
-    """A1 building 5: rooms 101–112 of unit 1 (112 vacant); A2 building 5: 101–105."""
+    """A1 building G5: rooms 101–112 of unit 1 (112 vacant); A2 building G5: 101–105."""
     made = make_rooms(
-        city.compounds["A1"], {("5", "1"): [str(n) for n in range(101, 113)]}, vacant={"5-1-112"}
+        city.compounds["A1"], {("G5", "1"): [str(n) for n in range(101, 113)]}, vacant={"G5-1-112"}
     )
     made.update(
         {
             f"A2:{k}": v
             for k, v in make_rooms(
-                city.compounds["A2"], {("5", "1"): [str(n) for n in range(101, 106)]}
+                city.compounds["A2"], {("G5", "1"): [str(n) for n in range(101, 106)]}
             ).items()
         }
     )
@@ -42,7 +42,7 @@ def line(compound="A1", number="1", room="101", **cells):
     values = {
         x.COMPOUND_CODE: compound,
         x.NUMBER_: number,
-        x.BUILDING: "5",
+        x.BUILDING: "G5",
         x.UNIT: "1",
         x.ROOM: room,
     }
@@ -92,7 +92,7 @@ def test_a_good_file_is_previewed_then_confirmed_in_the_admin(client, city, room
     )
     assert done.status_code == 302
     first = WatchGroup.objects.get(compound=city.compounds["A1"], number="1")
-    assert first.kind == "ten_double" and first.leader == rooms["5-1-101"]
+    assert first.kind == "ten_double" and first.leader == rooms["G5-1-101"]
     assert first.memberships.count() == 6
     third = WatchGroup.objects.get(compound=city.compounds["A2"], number="3")
     assert third.formed_on.isoformat() == "2024-05-01"
@@ -102,8 +102,8 @@ def test_an_exported_file_imports_back(client, city, rooms, make_group):
     make_group(
         city.manager_a,
         city.compounds["A1"],
-        [rooms[f"5-1-{n}"] for n in range(101, 107)],
-        leader=rooms["5-1-101"],
+        [rooms[f"G5-1-{n}"] for n in range(101, 107)],
+        leader=rooms["G5-1-101"],
         number="4",
     )
     client.force_login(city.community)
@@ -112,14 +112,14 @@ def test_an_exported_file_imports_back(client, city, rooms, make_group):
     result = groups_import(user=city.community, data=exported, commit=True)
     assert result.ok, result.lines
     again = WatchGroup.objects.get(number="4")
-    assert again.memberships.count() == 6 and again.leader == rooms["5-1-101"]
+    assert again.memberships.count() == 6 and again.leader == rooms["G5-1-101"]
 
 
 def test_one_bad_file_writes_nothing_and_names_every_bad_row(city, rooms, make_group):
     make_group(
         city.manager_a,
         city.compounds["A1"],
-        [rooms[f"5-1-{n}"] for n in range(106, 111)],
+        [rooms[f"G5-1-{n}"] for n in range(106, 111)],
         number="9",
     )
     rows = [
@@ -155,7 +155,7 @@ def test_one_bad_file_writes_nothing_and_names_every_bad_row(city, rooms, make_g
         (13, x.COMPOUND_CODE),
         (11, x.NUMBER_),  # group 5 of A2: two households, too few
     }
-    assert "5-1-106" in text and "9" in text  # the household and its group
+    assert "G5-1-106" in text and "9" in text  # the household and its group
     assert WatchGroup.objects.count() == 1  # only the one made before
     assert WatchGroupMembership.objects.count() == 5
 

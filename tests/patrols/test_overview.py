@@ -14,7 +14,7 @@ def test_the_overview_shows_each_parts_figures_for_the_users_compounds(
     client, city, make_rooms, make_group, time_machine
 ):
     time_machine.move_to(datetime.datetime(2026, 5, 20, 10, 0))
-    rows = make_rooms(city.compounds["A1"], {("5", "1"): [str(n) for n in range(101, 106)]})
+    rows = make_rooms(city.compounds["A1"], {("G5", "1"): [str(n) for n in range(101, 106)]})
     make_group(city.manager_a, city.compounds["A1"], rows.values())
     entrance = Entrance.objects.create(compound=city.compounds["A1"], name="东门")
     for kind in ("camera", "access_control", "barrier"):

@@ -21,9 +21,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def block(city, make_rooms):
-    """Building 5 of A1: twelve rooms of unit 1, and a vacant one."""
+    """Building G5 of A1: twelve rooms of unit 1, and a vacant one."""
     compound = city.compounds["A1"]
-    return make_rooms(compound, {("5", "1"): [f"{n}01" for n in range(1, 14)]}, vacant={"5-1-1301"})
+    return make_rooms(
+        compound, {("G5", "1"): [f"{n}01" for n in range(1, 14)]}, vacant={"G5-1-1301"}
+    )
 
 
 def addresses(group):
@@ -34,46 +36,49 @@ def addresses(group):
 
 
 def test_a_group_is_formed_with_its_households_and_leader(city, block, make_group):
-    members = [block[f"5-1-{n}01"] for n in range(1, 7)]
+    members = [block[f"G5-1-{n}01"] for n in range(1, 7)]
     group = make_group(city.manager_a, city.compounds["A1"], members, leader=members[0])
     assert group.number == "1"
     assert group.leader_name == members[0].head_name  # taken from the household's head
     assert group.leader_phone == members[0].head_phone
-    assert addresses(group) == [f"5-1-{n}01" for n in range(1, 7)]
+    assert addresses(group) == [f"G5-1-{n}01" for n in range(1, 7)]
     second = make_group(
-        city.manager_a, city.compounds["A1"], [block[f"5-1-{n}01"] for n in range(7, 12)]
+        city.manager_a, city.compounds["A1"], [block[f"G5-1-{n}01"] for n in range(7, 12)]
     )
     assert second.number == "2"
 
 
 def test_a_household_in_an_active_group_is_refused_by_name(city, block, make_group):
     make_group(
-        city.manager_a, city.compounds["A1"], [block[f"5-1-{n}01"] for n in range(1, 7)], number="3"
+        city.manager_a,
+        city.compounds["A1"],
+        [block[f"G5-1-{n}01"] for n in range(1, 7)],
+        number="3",
     )
     with pytest.raises(WorkflowError) as refused:
         make_group(
-            city.manager_a, city.compounds["A1"], [block[f"5-1-{n}01"] for n in range(6, 12)]
+            city.manager_a, city.compounds["A1"], [block[f"G5-1-{n}01"] for n in range(6, 12)]
         )
-    assert "5-1-601" in refused.value.message and "3" in refused.value.message
+    assert "G5-1-601" in refused.value.message and "3" in refused.value.message
     assert WatchGroup.objects.count() == 1
 
 
 def test_the_database_refuses_a_second_active_membership(city, block, make_group):
     group = make_group(
-        city.manager_a, city.compounds["A1"], [block[f"5-1-{n}01"] for n in range(1, 7)]
+        city.manager_a, city.compounds["A1"], [block[f"G5-1-{n}01"] for n in range(1, 7)]
     )
     other = WatchGroup.objects.create(
         compound=city.compounds["A1"], number="9", formed_on=group.formed_on
     )
     with pytest.raises(IntegrityError):
         WatchGroupMembership.objects.create(
-            group=other, household=block["5-1-101"], joined_on=group.formed_on
+            group=other, household=block["G5-1-101"], joined_on=group.formed_on
         )
 
 
 @pytest.mark.parametrize("count", [4, 16])
 def test_size_bounds(city, block, make_rooms, make_group, count):
-    extra = make_rooms(city.compounds["A1"], {("6", "1"): [str(n) for n in range(1, 6)]})
+    extra = make_rooms(city.compounds["A1"], {("G6", "1"): [str(n) for n in range(1, 6)]})
     households = list(block.values())[:12] + list(extra.values())
     households = [h for h in households if h.occupancy != "vacant"][:count]
     with pytest.raises(WorkflowError) as refused:
@@ -84,14 +89,14 @@ def test_size_bounds(city, block, make_rooms, make_group, count):
 
 def test_size_bounds_come_from_settings(city, block, make_group, settings):
     settings.WATCH_GROUP_MIN_SIZE = 2
-    group = make_group(city.manager_a, city.compounds["A1"], [block["5-1-101"], block["5-1-201"]])
+    group = make_group(city.manager_a, city.compounds["A1"], [block["G5-1-101"], block["G5-1-201"]])
     assert group.memberships.count() == 2
 
 
 def test_vacant_and_other_compounds_households_are_refused(city, block, make_group):
-    members = [block[f"5-1-{n}01"] for n in range(1, 6)]
-    with pytest.raises(WorkflowError, match="5-1-1301"):
-        make_group(city.manager_a, city.compounds["A1"], [*members, block["5-1-1301"]])
+    members = [block[f"G5-1-{n}01"] for n in range(1, 6)]
+    with pytest.raises(WorkflowError, match="G5-1-1301"):
+        make_group(city.manager_a, city.compounds["A1"], [*members, block["G5-1-1301"]])
     with pytest.raises(WorkflowError):
         make_group(city.manager_a, city.compounds["A1"], [*members, city.households["A2"]])
     assert not WatchGroup.objects.exists()
@@ -107,9 +112,9 @@ def test_a_company_cannot_form_groups_outside_its_compounds(city, make_rooms, ma
 
 
 def test_groups_create_is_all_or_nothing(city, block):
-    first = [block[f"5-1-{n}01"] for n in range(1, 7)]
-    second = [block[f"5-1-{n}01"] for n in range(6, 12)]  # 601 in both
-    with pytest.raises(WorkflowError, match="5-1-601"):
+    first = [block[f"G5-1-{n}01"] for n in range(1, 7)]
+    second = [block[f"G5-1-{n}01"] for n in range(6, 12)]  # 601 in both
+    with pytest.raises(WorkflowError, match="G5-1-601"):
         groups_create(
             actor=city.manager_a,
             compound=city.compounds["A1"],
@@ -122,21 +127,21 @@ def test_groups_create_is_all_or_nothing(city, block):
 def test_update_moves_households_and_keeps_history(city, block, make_group, time_machine):
     time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0))
     group = make_group(
-        city.manager_a, city.compounds["A1"], [block[f"5-1-{n}01"] for n in range(1, 7)]
+        city.manager_a, city.compounds["A1"], [block[f"G5-1-{n}01"] for n in range(1, 7)]
     )
     time_machine.move_to(datetime.datetime(2026, 4, 2, 10, 0))
-    kept = [block[f"5-1-{n}01"] for n in range(2, 8)]  # 101 leaves, 701 joins
+    kept = [block[f"G5-1-{n}01"] for n in range(2, 8)]  # 101 leaves, 701 joins
     group_update(actor=city.manager_a, group=group, spec=GroupSpec(households=kept, number="1"))
-    assert addresses(group) == sorted(f"5-1-{n}01" for n in range(2, 8))
-    left = WatchGroupMembership.objects.get(household=block["5-1-101"])
+    assert addresses(group) == sorted(f"G5-1-{n}01" for n in range(2, 8))
+    left = WatchGroupMembership.objects.get(household=block["G5-1-101"])
     assert left.left_on == datetime.date(2026, 4, 2)
-    joined = WatchGroupMembership.objects.get(household=block["5-1-701"])
+    joined = WatchGroupMembership.objects.get(household=block["G5-1-701"])
     assert joined.joined_on == datetime.date(2026, 4, 2)
 
 
 def test_dissolving_frees_the_households(city, block, make_group, time_machine):
     time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0))
-    members = [block[f"5-1-{n}01"] for n in range(1, 7)]
+    members = [block[f"G5-1-{n}01"] for n in range(1, 7)]
     group = make_group(city.manager_a, city.compounds["A1"], members)
     group = group_dissolve(actor=city.manager_a, group=group)
     assert group.dissolved_on == datetime.date(2026, 3, 2)
@@ -159,7 +164,7 @@ def test_natural_order():
 def test_two_concurrent_saves_cannot_put_a_household_in_two_groups(city, make_rooms):
     from django.db import connections
 
-    rows = make_rooms(city.compounds["A1"], {("5", "1"): [str(n) for n in range(1, 12)]})
+    rows = make_rooms(city.compounds["A1"], {("G5", "1"): [str(n) for n in range(1, 12)]})
     ordered = list(rows.values())
     shared = ordered[5]
     specs = [[*ordered[:5], shared], [*ordered[6:11], shared]]
