@@ -1,9 +1,8 @@
 """The 群防群治 overview: the user's figures of the three parts (watch-group coverage, this
-month's patrols, 物防/技防 coverage), each from its one definition, with the way to each part."""
+month's patrols — ended logs and hours —, 物防/技防 coverage), each from its one definition,
+with the way to each part."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from communities.scoping import compounds_visible_to
 from ..coverage import watch_group_coverage
 from ..facility_coverage import facility_coverage
 from ..models import PatrolLog
+from ..patrol_figures import logs_in, patrol_totals
 
 PARTS = ("patrols.view_watchgroup", "patrols.view_patrollog", "patrols.view_facility")
 
@@ -28,12 +28,12 @@ def overview(request):
     if not any(user.has_perm(p) for p in PARTS):
         raise PermissionDenied
     compounds = compounds_visible_to(user)
-    month = timezone.localdate().replace(day=1)
-    since = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+    today = timezone.localdate()
+    month = today.replace(day=1)
     context = {
         "groups": watch_group_coverage(compounds) if user.has_perm(PARTS[0]) else None,
-        "patrols_this_month": (
-            PatrolLog.objects.visible_to(user).filter(started_at__gte=since).count()
+        "patrols": (
+            patrol_totals(logs_in(PatrolLog.objects.visible_to(user), month, today))
             if user.has_perm(PARTS[1])
             else None
         ),

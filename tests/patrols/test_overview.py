@@ -41,7 +41,9 @@ def test_the_overview_shows_each_parts_figures_for_the_users_compounds(
     body = client.get(reverse("patrols:overview")).content.decode()
     # A1: 5 + the factory's household, 5 covered; A2: 1 household, none.
     assert 'data-coverage="5/7"' in body
-    assert 'data-figure="patrols">1<' in body  # this month's only
+    assert (
+        'data-figure="patrols">1<' in body and 'data-figure="patrol_hours">1.0<' in body
+    )  # this month only
     # A1 is assessed (an entrance): 技防 covered, 物防 not (no perimeter); A2 not assessed.
     assert 'data-figure="tech_rate">100.0%<' in body
     assert 'data-figure="physical_rate">0.0%<' in body
