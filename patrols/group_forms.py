@@ -10,7 +10,7 @@ from communities.forms import WorkbenchForm
 from communities.validators import validate_phone
 
 from .models import GroupKind
-from .watch_groups import MSG_DATE_FUTURE, GroupSpec, room_address
+from .watch_groups import MSG_DATE_FUTURE, GroupSpec, household_order, room_address
 
 
 class HouseholdChoice(forms.ModelMultipleChoiceField):
@@ -54,6 +54,10 @@ class GroupForm(WorkbenchForm):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = households
         self.fields["leader"].queryset = households
+        # Offered in neighbouring order (2-1-102 before 2-1-1001), read once for both fields.
+        ordered = [(h.pk, room_address(h)) for h in sorted(households, key=household_order)]
+        self.fields["households"].choices = ordered
+        self.fields["leader"].choices = [("", "---------"), *ordered]
         if with_date:
             self.fields["formed_on"] = _formed_on_field()
 

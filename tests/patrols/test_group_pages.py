@@ -272,3 +272,12 @@ def test_a_compounds_group_page_is_pinned_at_two_sizes(client, city, make_rooms,
     for start in range(5, 30, 5):
         make_group(city.manager_a, compound, rows[start : start + 5])
     assert (small, _queries(client, url)) == (PINNED_COMPOUND, PINNED_COMPOUND)
+
+
+def test_the_form_offers_households_in_neighbouring_order(client, city, make_rooms):
+    make_rooms(city.compounds["A2"], {("G2", "1"): ["1001", "102", "2", "10"]})
+    client.force_login(city.manager_a)
+    response = client.get(reverse("patrols:group_new", args=["A2"]))
+    labels = [label for _pk, label in response.context["form"].fields["households"].choices]
+    ours = [label for label in labels if label.startswith("G2-")]
+    assert ours == ["G2-1-2", "G2-1-10", "G2-1-102", "G2-1-1001"]
