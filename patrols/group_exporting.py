@@ -12,13 +12,14 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import pgettext_lazy
 
 from communities.exports import DATE, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
 from communities.list_filters import compound_list_filters
 from communities.models import Compound
 from communities.privacy import can_see_personal_data, personal_value
-from communities.vocabulary import choice_label
+from communities.vocabulary import choice_label, file_word
 
 from .coverage import watch_group_coverage_by
 from .models import GroupKind, WatchGroup, WatchGroupMembership
@@ -29,12 +30,12 @@ YES, NO = "是", "否"
 
 # The file's columns (the import reads the same headers).
 COMPOUND_CODE = "小区编码"
-COMPOUND_NAME = "小区名称"
+COMPOUND_NAME = file_word(pgettext_lazy("export header", "compound name"))
 NUMBER_ = "组号"
 KIND = "类型"
 BUILDING, UNIT, ROOM = "楼栋", "单元", "房号"
 IS_LEADER = "联户长户"
-LEADER_NAME = "联户长姓名"
+LEADER_NAME = file_word(pgettext_lazy("export header", "leader's name"))
 LEADER_PHONE = "联户长电话"
 FORMED_ON = "成立日期"
 STATUS = "状态"
@@ -57,9 +58,9 @@ GROUP_COLUMNS = [
 COVERAGE_COLUMNS = [
     Column(COMPOUND_CODE, 10),
     Column(COMPOUND_NAME, 16),
-    Column("在住户数", 10, NUMBER),
-    Column("已入组户数", 10, NUMBER),
-    Column("覆盖率(%)", 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "occupied households")), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "households in a group")), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "coverage (%)")), 10, NUMBER),
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
@@ -21,7 +22,7 @@ from communities.exports.filters import describe_form
 from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
 from communities.models import Activity, ActivityKind
 from communities.privacy import mask_numbers_in_text
-from communities.vocabulary import choice_label
+from communities.vocabulary import choice_label, file_word
 
 from .selectors import activities_for_list, activity_figures
 
@@ -30,8 +31,8 @@ YES, NO = "是", "否"
 
 HEADERS = [
     ("日期", 12, DATE),
-    ("活动类型", 14, TEXT),
-    ("法制教育", 8, TEXT),
+    (file_word(pgettext_lazy("export header", "activity kind")), 14, TEXT),
+    (file_word(pgettext_lazy("export header", "legal education")), 8, TEXT),
     ("活动名称", 30, TEXT),
     ("街道", 14, TEXT),
     ("社区", 14, TEXT),
@@ -40,13 +41,17 @@ HEADERS = [
     ("参加人数", 10, NUMBER),
     ("组织单位", 20, TEXT),
     ("登记单位", 20, TEXT),
-    ("照片数", 8, NUMBER),
+    (file_word(pgettext_lazy("export header", "number of photos")), 8, NUMBER),
     ("备注", 40, TEXT),
 ]
 COLUMNS = [Column(header, width, kind) for header, width, kind in HEADERS]
 SHEET = "活动"
 FIGURES_SHEET = "统计"
-FIGURE_COLUMNS = [Column("项目", 24), Column("", 8), Column("数值", 30, NUMBER)]
+FIGURE_COLUMNS = [
+    Column(file_word(pgettext_lazy("export header", "item")), 24),
+    Column("", 8),
+    Column("数值", 30, NUMBER),
+]
 FIGURE_ROWS = [
     ("total", "活动次数"),
     ("legal_education", "其中法制教育（普法、法律进社区、法律进住户）"),
