@@ -62,8 +62,10 @@ class PatrolRows:
     findings: list[dict] = field(default_factory=list)
 
 
-def patrol_rows(logs: QuerySet) -> PatrolRows:
-    """Read the scoped logs' rows: three queries."""
+def patrol_rows(logs: QuerySet, compounds: QuerySet | None = None) -> PatrolRows:
+    """Read the scoped logs' rows: three queries. With ``compounds`` (a reader's visible
+    compounds), only the places and findings among them count: a patrol that also went through
+    another company's compound counts for the reader's own, its hours once."""
     rows = PatrolRows()
     ended = logs.filter(ended_at__isnull=False).order_by()
     for pk, started, ended_at in ended.values_list("pk", "started_at", "ended_at"):
@@ -73,11 +75,15 @@ def patrol_rows(logs: QuerySet) -> PatrolRows:
         return rows
     ids = list(rows.seconds)
     through = PatrolLog.compounds.through.objects.filter(patrollog_id__in=ids)
+    if compounds is not None:
+        through = through.filter(compound__in=compounds)
     rows.places = list(through.values("patrollog_id", *_PATHS.values()))
     present = PatrolLog.members.through.objects.filter(patrollog_id__in=ids)
     for log_id, member_id in present.values_list("patrollog_id", "teammember_id"):
         rows.members[log_id].add(member_id)
     found = PatrolFinding.objects.filter(log_id__in=ids).order_by()
+    if compounds is not None:
+        found = found.filter(compound__in=compounds)
     rows.findings = [
         {**row, "month": rows.month[row["log_id"]]}
         for row in found.values(
@@ -137,9 +143,9 @@ def totals_of(rows: PatrolRows) -> dict:
     return figures_of(rows, rows.seconds, rows.findings)
 
 
-def patrol_totals(logs: QuerySet) -> dict:
-    """The figures of all the logs given (every log once)."""
-    return totals_of(patrol_rows(logs))
+def patrol_totals(logs: QuerySet, compounds: QuerySet | None = None) -> dict:
+    """The figures of all the logs given (every log once); ``compounds`` as ``patrol_rows``."""
+    return totals_of(patrol_rows(logs, compounds))
 
 
 def figures_by_rows(rows: PatrolRows, level: str = COMPOUND, *, by_month: bool = False) -> dict:

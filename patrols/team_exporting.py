@@ -19,11 +19,18 @@ from communities.exports import DATE, DATETIME, NUMBER, TEXT, Column, ExportCont
 from communities.exports.base import describe_scope, list_filter_form
 from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
 from communities.models import Compound
-from communities.privacy import personal_value
+from communities.privacy import mask_numbers_in_text, personal_value
 from communities.unmasking import unmasking_allowed
 from communities.vocabulary import choice_label, field_word, file_word
 from patrols import team_selectors as s
-from patrols.models import MemberCategory, PatrolLog, PatrolTeam, TeamKind, TeamMember
+from patrols.models import (
+    MemberCategory,
+    PatrolFinding,
+    PatrolLog,
+    PatrolTeam,
+    TeamKind,
+    TeamMember,
+)
 from patrols.models.patrols import Weekday
 from patrols.patrol_figures import patrol_totals
 from patrols.roles import MEMBER_DATA_PERMISSION
@@ -128,7 +135,9 @@ class TeamsExporter(_Base):
                 .select_related("organisation")
                 .prefetch_related(
                     Prefetch("members", queryset=members),
-                    Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+                    Prefetch(
+                        "compounds", queryset=Compound.objects.visible_to(ctx.user).order_by("name")
+                    ),
                     "plan_slots",
                 )
             )
@@ -213,14 +222,23 @@ class PatrolLogsExporter(_Base):
         rows = (
             logs.select_related("team__organisation")
             .prefetch_related(
-                Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+                Prefetch(
+                    "compounds", queryset=Compound.objects.visible_to(ctx.user).order_by("name")
+                ),
                 Prefetch("members", queryset=TeamMember.objects.order_by("name", "pk")),
-                "findings",
+                Prefetch(
+                    "findings", queryset=PatrolFinding.objects.visible_to(ctx.user).order_by("pk")
+                ),
             )
             .iterator(chunk_size=CHUNK)
         )
         for log in rows:
             full = log.team_id in shown
+
+            def text(value: str, full=full) -> str:
+                # A phone or ID number typed into the free text, masked like the names.
+                return value if full else mask_numbers_in_text(value)
+
             findings = list(log.findings.all())
             hours = round(log.duration.total_seconds() / 3600, 1) if log.ended_at else None
             yield [
@@ -231,14 +249,14 @@ class PatrolLogsExporter(_Base):
                 hours,
                 SEP.join(c.name for c in log.compounds.all()),
                 SEP.join(personal_value(m, "name", shown=full) for m in log.members.all()),
-                log.area,
-                log.route,
-                "；".join(f.description for f in findings),
+                text(log.area),
+                text(log.route),
+                "；".join(text(f.description) for f in findings),
                 sum(1 for f in findings if f.hazard_id),
             ]
 
     def figure_rows(self, ctx) -> list[list]:
-        figures = patrol_totals(self.queryset(ctx))
+        figures = patrol_totals(self.queryset(ctx), Compound.objects.visible_to(ctx.user))
         rows = self.about(ctx)
         rows += [[file_word(label), str(figures[key])] for key, label in FIGURE_LABELS]
         return rows

@@ -68,9 +68,15 @@ def teams_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pa
     return teams.order_by("-active", "name", "pk")
 
 
+def _compounds(user) -> QuerySet[Compound]:
+    """The compounds a page may name: the reader's visible ones (a street's team also covers
+    the other company's compounds, whose names are not this reader's business)."""
+    return Compound.objects.visible_to(user).order_by("name")
+
+
 def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolTeam]:
     """The list's rows with what a card shows, in a fixed number of queries."""
-    compounds = Compound.objects.order_by("name").only("pk", "name", "code")
+    compounds = _compounds(user).only("pk", "name", "code")
     return (
         teams_for_list(user=user, filters=filters)
         .select_related("organisation")
@@ -89,7 +95,7 @@ def team_for_detail(*, user, pk) -> QuerySet[PatrolTeam]:
         .select_related("organisation")
         .prefetch_related(
             Prefetch("members", queryset=members),
-            Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+            Prefetch("compounds", queryset=_compounds(user)),
             "plan_slots",
         )
     )
@@ -117,28 +123,29 @@ def logs_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pat
 
 
 def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolLog]:
+    seen = PatrolFinding.objects.visible_to(user).values("pk")
     return (
         logs_for_list(user=user, filters=filters)
         .select_related("team")
         .annotate(
-            finding_count=Count("findings", distinct=True),
-            hazard_count=Count("findings__hazard", distinct=True),
+            finding_count=Count("findings", filter=Q(findings__in=seen), distinct=True),
+            hazard_count=Count("findings__hazard", filter=Q(findings__in=seen), distinct=True),
             member_count=Count("members", distinct=True),
         )
-        .prefetch_related(
-            Prefetch("compounds", queryset=Compound.objects.order_by("name").only("pk", "name"))
-        )
+        .prefetch_related(Prefetch("compounds", queryset=_compounds(user).only("pk", "name")))
     )
 
 
 def log_for_detail(*, user) -> QuerySet[PatrolLog]:
-    findings = PatrolFinding.objects.select_related("compound", "hazard").order_by("pk")
+    findings = (
+        PatrolFinding.objects.visible_to(user).select_related("compound", "hazard").order_by("pk")
+    )
     return (
         PatrolLog.objects.visible_to(user)
         .select_related("team__organisation", "created_by")
         .prefetch_related(
             Prefetch("findings", queryset=findings),
-            Prefetch("compounds", queryset=Compound.objects.order_by("name")),
+            Prefetch("compounds", queryset=_compounds(user)),
             Prefetch("members", queryset=TeamMember.objects.order_by("name", "pk")),
         )
     )

@@ -8,11 +8,11 @@ verification flow applies to it.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound
-from communities.models.base import TimeStamped
+from communities.models.base import TimeStamped, compound_scope_q
 from inspections.models import Hazard
 
 from .teams import PatrolTeam, TeamMember, TeamScopedQuerySet
@@ -62,7 +62,18 @@ class PatrolPlanSlot(TimeStamped):
 
 
 class PatrolLogQuerySet(TeamScopedQuerySet):
+    """A log is visible to the organisation running its team (and those above it) and to
+    whoever sees a compound it patrolled — not to everyone who sees the team: a street's
+    officers covering two companies' compounds patrol each one's, and a patrol of one company's
+    compound is no business of the other."""
+
     team_path = "team"
+
+    def scope_filter(self, scope) -> Q:
+        went = PatrolLog.compounds.through.objects.filter(patrollog_id=OuterRef("pk")).filter(
+            compound_scope_q(scope, "compound")
+        )
+        return self.run_by_scope_filter(scope) | Q(Exists(went))
 
     def open(self):
         return self.filter(ended_at__isnull=True)
@@ -137,7 +148,13 @@ class PatrolLog(TimeStamped):
 
 
 class PatrolFindingQuerySet(TeamScopedQuerySet):
+    """A finding is visible to the organisation running the team and to whoever sees the
+    compound it was found in."""
+
     team_path = "log__team"
+
+    def scope_filter(self, scope) -> Q:
+        return self.run_by_scope_filter(scope) | compound_scope_q(scope, "compound")
 
 
 class PatrolFinding(TimeStamped):

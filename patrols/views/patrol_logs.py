@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.exports.views import export_begin
 from communities.models import Community, Compound, Street
-from communities.scoping import get_visible_or_404, scope_for
+from communities.scoping import compounds_visible_to, get_visible_or_404, scope_for
 from communities.workflow import WorkflowError
 from patrols import services_patrols as services
 from patrols import team_selectors as s
@@ -166,7 +166,7 @@ def patrol_detail(request, pk):
     context = {
         "log": log,
         "members": members,
-        "findings": list(log.findings.all()),
+        "findings": list(log.findings.all()),  # the visible ones (``log_for_detail``)
         "compounds": list(log.compounds.all()),
         "ours": ours,
         "end_form": PatrolEndForm(initial={"route": log.route})
@@ -235,11 +235,14 @@ def _breakdown_level(user, wanted) -> str:
 
 def _figures(user, logs, wanted) -> dict:
     """The list's figures: totals, per place and per month, from one read of the rows."""
-    rows = patrol_rows(logs)
+    rows = patrol_rows(logs, compounds_visible_to(user))
     level = _breakdown_level(user, wanted)
     by_place = figures_by_rows(rows, level)
     names = dict(
-        BREAKDOWN_MODELS[level].objects.filter(pk__in=list(by_place)).values_list("pk", "name")
+        BREAKDOWN_MODELS[level]
+        .objects.visible_to(user)
+        .filter(pk__in=list(by_place))
+        .values_list("pk", "name")
     )
     places = sorted(
         ((names.get(pk, "—"), figures) for pk, figures in by_place.items()), key=lambda r: r[0]

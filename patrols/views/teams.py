@@ -43,7 +43,9 @@ def _refusal(form, error) -> None:
 
 def _team_or_404(request, pk, queryset=None) -> PatrolTeam:
     return get_visible_or_404(
-        request, queryset or PatrolTeam.objects.visible_to(request.user), pk=pk
+        request,
+        queryset if queryset is not None else PatrolTeam.objects.visible_to(request.user),
+        pk=pk,
     )
 
 
@@ -92,8 +94,11 @@ def team_detail(request, pk):
     masked_team(team, shown)
     ours = services.runs_team(user, team)
     recent = (
-        PatrolLog.objects.filter(team=team)
-        .prefetch_related(Prefetch("compounds", queryset=Compound.objects.order_by("name")))
+        PatrolLog.objects.visible_to(user)
+        .filter(team=team)
+        .prefetch_related(
+            Prefetch("compounds", queryset=Compound.objects.visible_to(user).order_by("name"))
+        )
         .order_by("-started_at")[:10]
     )
     members = list(team.members.all())
