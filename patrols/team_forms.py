@@ -217,6 +217,15 @@ class PatrolStartForm(WorkbenchForm):
 
 
 class PatrolEndForm(WorkbenchForm):
+    ended_at = forms.DateTimeField(
+        label=_("ended at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Leave blank to end the patrol now. A patrol left open by mistake is ended at the "
+            "time it really ended."
+        ),
+    )
     route = forms.CharField(
         label=_("route or note"),
         required=False,

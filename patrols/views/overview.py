@@ -33,7 +33,7 @@ def overview(request):
     context = {
         "groups": watch_group_coverage(compounds) if user.has_perm(PARTS[0]) else None,
         "patrols": (
-            patrol_totals(logs_in(PatrolLog.objects.visible_to(user), month, today))
+            patrol_totals(logs_in(PatrolLog.objects.visible_to(user), month, today), compounds)
             if user.has_perm(PARTS[1])
             else None
         ),

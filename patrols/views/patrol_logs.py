@@ -189,7 +189,12 @@ def patrol_end(request, pk):
     form = PatrolEndForm(request.POST)
     if form.is_valid():
         try:
-            services.patrol_end(log=log, actor=request.user, route=form.cleaned_data["route"])
+            services.patrol_end(
+                log=log,
+                actor=request.user,
+                ended_at=form.cleaned_data["ended_at"],
+                route=form.cleaned_data["route"],
+            )
         except (WorkflowError, ValidationError) as error:
             messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
         else:
