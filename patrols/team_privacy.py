@@ -30,6 +30,33 @@ def member_data_shown(user, team_ids) -> set[int]:
     return run if run and _gate(user) else set()
 
 
+def annotate_people_shown(queryset, user):
+    """Teams or members (a ``TeamScopedQuerySet``) with ``people_shown``: whether this user
+    sees the team's people in full, decided in the same query for every row (the admin's
+    lists: no query per row, no state kept on the shared admin)."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from communities.scoping import scope_for
+
+    if user is None or not user.is_authenticated:
+        shown = Value(False)
+    elif user.has_perm(MEMBER_DATA_PERMISSION):
+        shown = Value(unmasking_allowed(user))
+    else:
+        scope = scope_for(user)
+        if scope.everything:
+            shown = Value(_gate(user))
+        elif scope.is_empty or not _gate(user):
+            shown = Value(False)
+        else:
+            shown = Case(
+                When(queryset.run_by_scope_filter(scope), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+    return queryset.annotate(people_shown=shown)
+
+
 def shows_members(user, team) -> bool:
     return team.pk in member_data_shown(user, [team.pk])
 

@@ -18,46 +18,32 @@ from communities.exports.admin import ExporterAdminMixin
 from communities.privacy import personal_value
 from patrols.models import PatrolFinding, PatrolLog, PatrolPlanSlot, PatrolTeam, TeamMember
 from patrols.team_exporting import LOGS_EXPORTER_KEY, TEAMS_EXPORTER_KEY
-from patrols.team_privacy import shows_members
+from patrols.team_privacy import annotate_people_shown
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
 
-def _shown(request, team) -> bool:
-    """Whether this request shows the team's people in full (asked once per team)."""
-    cache = request.__dict__.setdefault("_patrol_team_shown", {})
-    if team.pk not in cache:
-        cache[team.pk] = shows_members(request.user, team)
-    return cache[team.pk]
-
-
 def person_column(field: str, description):
+    """A leader's or member's name or phone as this reader sees it: the row carries
+    ``people_shown`` (``annotate_people_shown`` in ``get_queryset``)."""
+
     @admin.display(description=description)
     def column(self, obj):
-        team = obj if isinstance(obj, PatrolTeam) else obj.team
-        return personal_value(obj, field, shown=_shown(self.request, team))
+        return personal_value(obj, field, shown=bool(getattr(obj, "people_shown", False)))
 
     return column
 
 
-class RequestMixin:
+class PeopleShownMixin:
     def get_queryset(self, request):
-        self.request = request
-        return super().get_queryset(request)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        self.request = request
-        return super().get_formset(request, obj, **kwargs)
+        return annotate_people_shown(super().get_queryset(request), request.user)
 
 
-class MemberInline(RequestMixin, ReadOnlyInline):
+class MemberInline(PeopleShownMixin, ReadOnlyInline):
     model = TeamMember
     fields = ["member_name", "member_phone", "category", "joined_on", "left_on"]
     member_name = person_column("name", _("name"))
     member_phone = person_column("phone", _("phone"))
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("team")
 
 
 class PlanInline(ReadOnlyInline):
@@ -66,7 +52,7 @@ class PlanInline(ReadOnlyInline):
 
 
 @admin.register(PatrolTeam)
-class PatrolTeamAdmin(RequestMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
+class PatrolTeamAdmin(PeopleShownMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
     exporter_key = TEAMS_EXPORTER_KEY
     list_display = ["name", "organisation", "kind", "leader", "active"]
     list_select_related = ["organisation"]
@@ -78,7 +64,6 @@ class PatrolTeamAdmin(RequestMixin, ExporterAdminMixin, ExportMixin, ScopedReadO
     leader_phone_shown = person_column("leader_phone", _("phone"))
 
     def get_readonly_fields(self, request, obj=None):
-        self.request = request
         return self.fields
 
 
