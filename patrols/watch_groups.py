@@ -134,6 +134,13 @@ def _save_memberships(group: WatchGroup, households: Iterable[Household], on: da
             raise
 
 
+def _lock_compound(compound: Compound) -> None:
+    """Groups of one compound are formed one save at a time: the next free number and the
+    households' groups are read after the other save has committed (a second save at the same
+    moment waits here, then is refused by name instead of failing on a constraint)."""
+    Compound.objects.select_for_update().filter(pk=compound.pk).first()
+
+
 def _create(*, compound: Compound, spec: GroupSpec, formed_on: datetime.date) -> WatchGroup:
     households = list(spec.households)
     _check_households(compound, households)
@@ -157,6 +164,7 @@ def group_create(
     require(actor, ADD, compound)
     formed_on = formed_on or timezone.localdate()
     _check_date(formed_on)
+    _lock_compound(compound)
     return _create(compound=compound, spec=spec, formed_on=formed_on)
 
 
@@ -168,6 +176,7 @@ def groups_create(
     require(actor, ADD, compound)
     formed_on = formed_on or timezone.localdate()
     _check_date(formed_on)
+    _lock_compound(compound)
     seen: set[int] = set()
     for spec in specs:
         for household in spec.households:
@@ -186,6 +195,7 @@ def group_update(*, actor, group: WatchGroup, spec: GroupSpec) -> WatchGroup:
     """Change a group's number, kind, leader and households: households taken out leave it
     today (their membership stays as history), new ones join today."""
     require(actor, CHANGE, group.compound)
+    _lock_compound(group.compound)
     group = _lock(group)
     if not group.is_active:
         raise WorkflowError(MSG_DISSOLVED)

@@ -182,7 +182,7 @@ def test_two_concurrent_saves_cannot_put_a_household_in_two_groups(city, make_ro
             outcomes.append("saved")
         except WorkflowError as refused:
             outcomes.append(refused.message)
-        except IntegrityError:
+        except IntegrityError:  # the constraint is the backstop; the lock should come first
             outcomes.append("integrity")
         finally:
             connections.close_all()
@@ -192,7 +192,48 @@ def test_two_concurrent_saves_cannot_put_a_household_in_two_groups(city, make_ro
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes)[-1] == "saved"
     assert outcomes.count("saved") == 1
+    refusal = next(o for o in outcomes if o != "saved")
+    address = f"{shared.building}-{shared.unit}-{shared.room}"
+    assert address in refusal and "1" in refusal  # the household and the group it is in
     assert WatchGroupMembership.objects.filter(household=shared).count() == 1
     assert WatchGroup.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and concurrency: PostgreSQL"
+)
+def test_two_groups_formed_at_once_get_the_next_numbers(city, make_rooms):
+    from django.db import connections
+
+    rows = list(
+        make_rooms(city.compounds["A1"], {("G5", "1"): [str(n) for n in range(1, 11)]}).values()
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(households):
+        try:
+            barrier.wait()
+            group = group_services_create(city, households)
+            outcomes.append(group.number)
+        except Exception as error:  # the outcome is what the test looks at
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(part,)) for part in (rows[:5], rows[5:])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["1", "2"]
+
+
+def group_services_create(city, households):
+    return groups_create(
+        actor=city.manager_a,
+        compound=city.compounds["A1"],
+        specs=[GroupSpec(households=households)],
+    )[0]
