@@ -9,6 +9,7 @@ shared path (``patrols.facility_exporting``).
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -65,6 +66,34 @@ class EntranceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_facilities=Count("facilities"))
+
+    def save_model(self, request, obj, form, change):
+        """Through the services (their permission and scope checks), then the scope re-check."""
+        if change:
+            services.entrance_update(actor=request.user, entrance=obj, name=obj.name, kind=obj.kind)
+        else:
+            saved = services.entrance_create(
+                actor=request.user, compound=obj.compound, name=obj.name, kind=obj.kind
+            )
+            obj.pk, obj._state.adding = saved.pk, False
+        if not self.get_queryset(request).filter(pk=obj.pk).exists():
+            raise PermissionDenied  # rolls back: ATOMIC_REQUESTS
+
+    def has_delete_permission(self, request, obj=None):
+        # An entrance with facilities is not deleted (their place would be lost): the service
+        # refuses it, so the admin does not offer it.
+        if obj is not None and obj.facilities.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.entrance_delete(actor=request.user, entrance=obj)
+
+    def get_actions(self, request):
+        # No bulk delete: each deletion goes through the service and its rule.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description=_("facilities"), ordering="n_facilities")
     def facility_count(self, obj):
@@ -127,3 +156,9 @@ class FacilityAdmin(ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.facility_delete(actor=request.user, facility=obj)
+
+    def get_actions(self, request):
+        # No bulk delete: each deletion goes through the service.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
