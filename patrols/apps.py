@@ -18,6 +18,9 @@ class PatrolsConfig(AppConfig):
 
         register_permission(MEMBER_DATA_PERMISSION)
         extend_role_permissions(PATROL_ROLE_PERMISSIONS)
+        # Which compounds a team covers and a patrol went to, and who was on it, are recorded
+        # with the rest of the row.
+        m2m = {m.PatrolTeam: {"compounds"}, m.PatrolLog: {"compounds", "members"}}
         for model in (
             m.WatchGroup,
             m.WatchGroupMembership,
@@ -29,7 +32,9 @@ class PatrolsConfig(AppConfig):
             m.Entrance,
             m.Facility,
         ):
-            auditlog.register(model, mask_fields=list(personal_fields(model)))
+            auditlog.register(
+                model, mask_fields=list(personal_fields(model)), m2m_fields=m2m.get(model, set())
+            )
 
         from communities.guide import register_sections
         from patrols.help_sections import HELP_SECTIONS

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communities import audit
 from communities.exports.views import export_begin
 from communities.models import Community, Compound, Street
 from communities.scoping import compounds_visible_to, get_visible_or_404, scope_for
@@ -163,6 +164,8 @@ def patrol_detail(request, pk):
     from communities.privacy import personal_value
 
     members = [personal_value(m, "name", shown=shown) for m in log.members.all()]
+    if shown and members:
+        audit.personal_data_viewed(request, target=log, fields=["members"])
     context = {
         "log": log,
         "members": members,

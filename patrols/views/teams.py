@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communities import audit
 from communities.exports.views import export_begin
 from communities.models import Compound
 from communities.privacy import personal_value
@@ -64,6 +65,10 @@ def team_list(request):
     filters = form.filters()
     teams = list(s.teams_for_page(user=user, filters=filters)[:TEAM_PAGE_SIZE])
     shown = member_data_shown(user, [t.pk for t in teams])
+    if shown:
+        audit.personal_data_viewed(
+            request, model=PatrolTeam, objects=sorted(shown), fields=["leader_name", "leader_phone"]
+        )
     run = set(
         services.teams_run_by(user)
         .filter(pk__in=[t.pk for t in teams])
@@ -92,6 +97,10 @@ def team_detail(request, pk):
     team = _team_or_404(request, pk, s.team_for_detail(user=user, pk=pk))
     shown = shows_members(user, team)
     masked_team(team, shown)
+    if shown:
+        audit.personal_data_viewed(
+            request, target=team, fields=["leader_name", "leader_phone", "members"]
+        )
     ours = services.runs_team(user, team)
     recent = (
         PatrolLog.objects.visible_to(user)
