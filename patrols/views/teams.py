@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -31,7 +32,7 @@ from patrols.team_exporting import TEAMS_EXPORTER_KEY
 from patrols.team_forms import MemberForm, PatrolFilterForm, PlanFormSet, TeamForm
 from patrols.team_privacy import masked_team, member_data_shown, shows_members
 
-TEAM_PAGE_SIZE = 50
+TEAM_PAGE_SIZE = 25
 
 
 def _refusal(form, error) -> None:
@@ -63,7 +64,10 @@ def team_list(request):
     places = s.filter_places(user)
     form = PatrolFilterForm(request.GET, places=places, with_month=False)
     filters = form.filters()
-    teams = list(s.teams_for_page(user=user, filters=filters)[:TEAM_PAGE_SIZE])
+    page = Paginator(s.teams_for_page(user=user, filters=filters), TEAM_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    teams = list(page.object_list)
     shown = member_data_shown(user, [t.pk for t in teams])
     if shown:
         audit.personal_data_viewed(
@@ -84,7 +88,7 @@ def team_list(request):
         "refused_filters": form.refused(),
         "can_add": user.has_perm("patrols.add_patrolteam")
         and services.organisations_run_by(user).exists(),
-        "truncated": len(teams) == TEAM_PAGE_SIZE,
+        "page": page,
     }
     return render(request, "patrols/team_list.html", context)
 

@@ -78,3 +78,24 @@ def test_a_company_sees_the_street_teams_leader_masked_in_the_admin_list(client,
     client.force_login(city.street)
     body = client.get(reverse("admin:patrols_patrolteam_changelist")).content.decode()
     assert "刘备" in body  # its own team, in full
+
+
+def test_the_team_list_pages_through_every_team(client, city, settings):
+    from patrols.views import teams as team_views
+
+    make_teams(city)
+    for i in range(team_views.TEAM_PAGE_SIZE):
+        st.team_create(
+            actor=city.street,
+            organisation=city.org.street,
+            kind=TeamKind.OFFICERS,
+            name=f"第{i:02d}队",
+            compounds=[city.compounds["A1"]],
+        )
+    client.force_login(city.street)
+    first = client.get(reverse("patrols:team_list"))
+    second = client.get(reverse("patrols:team_list"), {"page": 2})
+    names = [t.name for t in first.context["teams"]] + [t.name for t in second.context["teams"]]
+    # Street 1 sees its own 25 + the three make_teams teams in its area (guards A, volunteers,
+    # officers): none is out of reach.
+    assert len(names) == len(set(names)) == team_views.TEAM_PAGE_SIZE + 3

@@ -17,7 +17,7 @@ from tests.patrols.team_fixtures import log_patrol, teams  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "team_list": 16,  # with the audit entry of the leaders shown in full
+    "team_list": 17,  # with the page count and the audit entry of the leaders shown in full
     "patrol_list": 20,
     "patrol_missed": 12,
 }
