@@ -75,7 +75,7 @@ def patrols_due(
     if not teams:
         return []
     since = _at(first, datetime.time.min) - grace()
-    until = _at(last + datetime.timedelta(days=1), datetime.time.min)
+    until = _at(last + datetime.timedelta(days=2), datetime.time.min)  # night windows end then
     starts: dict[int, list[PatrolLog]] = defaultdict(list)
     logs = PatrolLog.objects.filter(
         team_id__in=[t.pk for t in teams], started_at__gte=since, started_at__lt=until
@@ -91,7 +91,9 @@ def patrols_due(
                     continue
                 if timezone.localtime(slot.created_at).date() > day:
                     continue
-                window_start, window_end = _at(day, slot.starts), _at(day, slot.ends)
+                overnight = slot.ends <= slot.starts  # ends the next morning
+                window_start = _at(day, slot.starts)
+                window_end = _at(day + datetime.timedelta(days=overnight), slot.ends)
                 log = next(
                     (
                         log

@@ -219,15 +219,27 @@ def member_leave(*, member: TeamMember, actor, left_on: datetime.date | None = N
 Window = tuple[int, datetime.time, datetime.time]
 
 
+def _minutes(time: datetime.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def window_span(starts: datetime.time, ends: datetime.time) -> tuple[int, int]:
+    """A window in minutes from its day's midnight; one that ends at or before the time it
+    starts runs past midnight (a night patrol 22:00–02:00 ends the next morning)."""
+    start, end = _minutes(starts), _minutes(ends)
+    return start, end if end > start else end + 24 * 60
+
+
 def plan_windows_check(windows: Sequence[Window]) -> list[Window]:
-    """Each window ends after it starts; windows of one day do not overlap (forms call this
-    too). Returns them in order."""
+    """Each window has a length (its end differs from its start; an end earlier than the start
+    is the next morning's), and windows of one day do not overlap (forms call this too).
+    Returns them in order."""
     ordered = sorted(windows)
     for _weekday, starts, ends in ordered:
-        if ends <= starts:
+        if ends == starts:
             raise WorkflowError(e.MSG_WINDOW_ORDER)
-    for (day1, _s1, end1), (day2, start2, _e2) in itertools.pairwise(ordered):
-        if day1 == day2 and start2 < end1:
+    for (day1, s1, end1), (day2, start2, e2) in itertools.pairwise(ordered):
+        if day1 == day2 and window_span(start2, e2)[0] < window_span(s1, end1)[1]:
             raise WorkflowError(e.MSG_WINDOW_OVERLAP % {"day": Weekday(day1).label})
     return ordered
 

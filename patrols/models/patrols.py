@@ -34,7 +34,8 @@ class PatrolPlanSlotQuerySet(TeamScopedQuerySet):
 
 class PatrolPlanSlot(TimeStamped):
     """One window of a team's weekly plan: a patrol is due on ``weekday`` between ``starts``
-    and ``ends`` (local time). A patrol whose log starts inside the window keeps it."""
+    and ``ends`` (local time; an end before the start is the next morning's, a night patrol).
+    A patrol whose log starts inside the window keeps it."""
 
     team = models.ForeignKey(
         PatrolTeam, models.CASCADE, related_name="plan_slots", verbose_name=_("patrol team")
@@ -51,7 +52,7 @@ class PatrolPlanSlot(TimeStamped):
         ordering = ["team", "weekday", "starts"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends__gt=models.F("starts")), name="plan_slot_ends_after_starts"
+                condition=~Q(ends=models.F("starts")), name="plan_slot_has_a_length"
             ),
             models.UniqueConstraint(fields=["team", "weekday", "starts"], name="plan_slot_unique"),
         ]

@@ -138,7 +138,7 @@ def test_the_plan_refuses_overlapping_windows_and_keeps_unchanged_rows(city, tea
         )
     with pytest.raises(WorkflowError):
         st.plan_slot_set(
-            team=teams.guards, actor=city.manager_a, windows=[(1, _t("22:00"), _t("20:00"))]
+            team=teams.guards, actor=city.manager_a, windows=[(1, _t("22:00"), _t("22:00"))]
         )
     first = st.plan_slot_set(
         team=teams.guards,
