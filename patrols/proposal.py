@@ -8,8 +8,8 @@ packed unit by unit:
 - a unit larger than the maximum is cut into even runs of rooms;
 - a group is closed at the end of a building once it has the minimum, so groups stay within a
   building where they can; a building too small for a group joins the next one;
-- a last group below the minimum is merged into the one before, or the two are shared out
-  evenly when together they pass the maximum.
+- a last group below the minimum is merged into the one before, or, when together they pass
+  the maximum, the two are cut again where a unit ends, as near the middle as the bounds allow.
 Fewer households than the minimum make no group. The proposal is only a suggestion: nothing is
 written until the reviewed groups are saved with ``watch_groups.groups_create``.
 """
@@ -95,9 +95,29 @@ def pack(households: list[Household]) -> list[list[Household]]:
     return _settle_small_groups(groups, low, high)
 
 
+def _unit_of(household: Household) -> tuple:
+    return (natural_key(household.building), natural_key(household.unit))
+
+
+def _share_out(merged: list, low: int, high: int) -> list[list]:
+    """Two groups from households too many for one: cut where a unit ends, as near the middle
+    as the bounds allow; evenly (cutting a unit) only when no unit boundary will do."""
+    cuts = [
+        index
+        for index in range(1, len(merged))
+        if _unit_of(merged[index]) != _unit_of(merged[index - 1])
+        and low <= index <= high
+        and low <= len(merged) - index <= high
+    ]
+    if not cuts:
+        return _split_evenly(merged, math.ceil(len(merged) / high))
+    cut = min(cuts, key=lambda index: abs(len(merged) - 2 * index))
+    return [merged[:cut], merged[cut:]]
+
+
 def _settle_small_groups(groups: list[list], low: int, high: int) -> list[list]:
-    """Merge each group below the minimum into a neighbour (sharing out evenly when the two
-    together pass the maximum)."""
+    """Merge each group below the minimum into a neighbour (sharing the two out again when
+    together they pass the maximum)."""
     settled: list[list] = []
     for group in groups:
         if settled and (len(group) < low or len(settled[-1]) < low):
@@ -105,7 +125,7 @@ def _settle_small_groups(groups: list[list], low: int, high: int) -> list[list]:
             if len(merged) <= high:
                 settled.append(merged)
             else:
-                settled.extend(_split_evenly(merged, math.ceil(len(merged) / high)))
+                settled.extend(_share_out(merged, low, high))
         else:
             settled.append(group)
     return settled

@@ -133,3 +133,25 @@ def test_grouped_coverage_is_one_query_at_any_size(city, make_rooms, django_asse
         large = watch_group_coverage_by(Compound.objects.all(), "compound")
     assert len(small) == 5 and len(large) == 5
     assert sum(c.occupied for c in large.values()) == sum(c.occupied for c in small.values()) + 9
+
+
+def test_a_building_with_uneven_units_and_an_existing_group(city, make_rooms, make_group):
+    compound = f.CompoundFactory(community=city.communities[0], code="P3")
+    rows = make_rooms(
+        compound,
+        {
+            ("G8", "1"): [str(n) for n in range(101, 108)],  # 7, of which 5 in a group already
+            ("G8", "2"): ["101", "102", "201", "202"],
+            ("G8", "3"): ["101", "102", "201", "202", "301", "302", "401"],
+            ("G8", "4"): ["101", "102", "201"],
+        },
+    )
+    make_group(city.bureau, compound, [rows[f"G8-1-{n}"] for n in range(101, 106)])
+    groups = addresses(propose_groups(compound, building="G8"))
+    # Left: unit 1's 106, 107 (2), unit 2 (4), unit 3 (7), unit 4 (3) = 16, too many for one
+    # group: cut where unit 2 ends (6 + 10), no unit split, nobody grouped twice.
+    assert groups == [
+        ["G8-1-106", "G8-1-107", "G8-2-101", "G8-2-102", "G8-2-201", "G8-2-202"],
+        ["G8-3-101", "G8-3-102", "G8-3-201", "G8-3-202", "G8-3-301", "G8-3-302", "G8-3-401",
+         "G8-4-101", "G8-4-102", "G8-4-201"],
+    ]  # fmt: skip
