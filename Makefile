@@ -19,6 +19,10 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist: each worker its own test database); a single file
+# runs faster without: `make test PYTEST_ARGS=tests/patrols`.
+PYTEST_ARGS ?= -n auto --dist loadgroup
+
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
