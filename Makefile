@@ -19,14 +19,17 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The suite runs on every core (pytest-xdist: each worker its own test database); a single file
-# runs faster without: `make test PYTEST_ARGS=tests/patrols`.
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# The suite runs on every core (pytest-xdist: each worker process its own test database;
+# `make test PARALLEL=` runs it in one process). The real Celery worker's tests run afterwards in
+# a process of their own: their worker consumes the shared Redis queue. Narrow it with
+# `make test PYTEST_ARGS=tests/patrols`.
+PARALLEL ?= -n auto
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PARALLEL) --ignore=tests/test_celery_worker.py $(PYTEST_ARGS)
+	$(VENV)/bin/pytest tests/test_celery_worker.py
 
 screenshots: install  # refresh the user guide's screenshots from the browser tests
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e

@@ -16,11 +16,6 @@ from communities.exports.services import export_job_create
 from communities.models import District, ExportJob
 from config.celery import app
 
-# The worker consumes the broker's default queue: under pytest-xdist the tests that start one
-# run in the same process, one after the other, so no worker takes another process's task
-# (which would look for its rows in that process's test database).
-pytestmark = pytest.mark.xdist_group("celery-broker")
-
 
 @app.task(name="tests.create_district")
 def create_district(code: str, name: str) -> int:
