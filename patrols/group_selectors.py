@@ -30,10 +30,6 @@ def annotate_compounds(compounds: list) -> list:
     return compounds
 
 
-def scope_coverage(compounds):
-    return watch_group_coverage(compounds)
-
-
 def groups_of_compound(*, user, compound: Compound, dissolved: bool = False):
     """The compound's groups (active, or dissolved ones) with their current households."""
     members = WatchGroupMembership.objects.current().select_related("household")

@@ -50,6 +50,7 @@ class FileImportMixin:
     import_title = ""
     import_file_label = ""
     import_template_filename = "import-template.xlsx"
+    import_html_id = "import"  # the page's element ids: ``<id>-upload``, ``-preview``, ``-confirm``
     import_waiting: WaitingImports
     preview_headers: list[str] = []
 
@@ -95,6 +96,7 @@ class FileImportMixin:
             **self.admin_site.each_context(request),
             "title": self.import_title,
             "opts": self.opts,
+            "import_id": self.import_html_id,
             "form": form,
             "media": self.media + form.media,
             **context,

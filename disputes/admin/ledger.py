@@ -29,6 +29,7 @@ class LedgerImportMixin(FileImportMixin):
     import_page_template = "admin/disputes/disputecase/import.html"
     import_title = _("Import a screening ledger")
     import_file_label = _("Screening ledger (.xlsx)")
+    import_html_id = "ledger"
     import_template_filename = "dispute-ledger-template.xlsx"
     import_waiting = WaitingImports("dispute_ledger_files")
     preview_headers = PREVIEW_HEADERS

@@ -62,6 +62,7 @@ class GroupImportMixin(FileImportMixin):
     import_page_template = "admin/patrols/watchgroup/import.html"
     import_title = _("Import watch groups")
     import_file_label = _("Watch groups (.xlsx)")
+    import_html_id = "group"
     import_template_filename = "watch-group-template.xlsx"
     import_waiting = WaitingImports("watch_group_files")
     preview_headers = PREVIEW_HEADERS

@@ -26,6 +26,7 @@ from communities.workflow import WorkflowError
 
 from .. import group_selectors as selectors
 from .. import watch_groups as services
+from ..coverage import watch_group_coverage
 from ..group_exporting import EXPORTER_KEY
 from ..group_forms import GroupForm, ProposalForm
 from ..models import WatchGroup
@@ -68,7 +69,7 @@ def group_list(request):
     context = {
         "page": page,
         "compounds": selectors.annotate_compounds(list(page.object_list)),
-        "coverage": selectors.scope_coverage(listed),
+        "coverage": watch_group_coverage(listed),
         **filters.context(),
     }
     return render(request, "patrols/groups/list.html", context)
@@ -88,7 +89,7 @@ def group_compound(request, code: str):
         "groups": groups,
         "dissolved": dissolved,
         "leaders_shown": _show_leaders(request, groups + dissolved),
-        "coverage": selectors.scope_coverage(Compound.objects.filter(pk=compound.pk)),
+        "coverage": watch_group_coverage(Compound.objects.filter(pk=compound.pk)),
         "ungrouped": len(ungrouped_households(compound)),
         "can_add": user.has_perm(ADD),
     }
