@@ -68,6 +68,9 @@ class CommunitiesConfig(AppConfig):
 
         register_exporter()
         extend_role_permissions(ACTIVITY_ROLE_PERMISSIONS)
+        from communities.residents.setup import connect as residents_connect
+
+        residents_connect()
         from communities.activities.panel import compound_panel
         from communities.panels import CompoundPanel, register_compound_panel
 

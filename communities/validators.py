@@ -193,3 +193,52 @@ def validate_phone(value: str) -> None:
     value = normalize_phone(value)
     if not (_MOBILE_RE.match(value) or _LANDLINE_RE.match(value)):
         raise ValidationError(MSG_PHONE, code="invalid_phone")
+
+
+# Documents of residents (实有人口): an identity card or a residence permit for Hong Kong,
+# Macao and Taiwan residents follows GB 11643 (the latter starts 810000, 820000 or 830000); a
+# foreign permanent resident ID card is 18 characters (2023 design, GB 11643 check) or 15
+# letters and digits (2017 design); the travel permits and passports are checked by shape.
+MSG_DOCUMENT_HMT = _(
+    "A residence permit number for Hong Kong, Macao or Taiwan residents "
+    "starts with 810000, 820000 or 830000."
+)
+MSG_DOCUMENT_HK_MACAO = _(
+    "A travel permit for Hong Kong and Macao residents is H or M followed by 8 or 10 digits."
+)
+MSG_DOCUMENT_TAIWAN = _("A travel permit for Taiwan residents is 8 or 10 digits.")
+MSG_DOCUMENT_FOREIGN_PERMANENT = _(
+    "A foreign permanent resident ID card number is 15 letters and digits or 18 characters."
+)
+MSG_DOCUMENT_PASSPORT = _("A passport number is 5 to 20 letters and digits.")
+
+_DOCUMENT_SHAPES = {
+    "hk_macao": (re.compile(r"^[HM]([0-9]{8}|[0-9]{10})$"), MSG_DOCUMENT_HK_MACAO),
+    "taiwan": (re.compile(r"^([0-9]{8}|[0-9]{10})$"), MSG_DOCUMENT_TAIWAN),
+    "passport": (re.compile(r"^[A-Z0-9]{5,20}$"), MSG_DOCUMENT_PASSPORT),
+}
+
+
+def normalize_document_number(value: str) -> str:
+    """Any document number as typed: NFKC, no spaces or invisible characters, capitals."""
+    return normalize_code(value).upper()
+
+
+def validate_document_number(document_type: str, value: str) -> None:
+    """Check a resident's document number for its type (``DocumentType`` values)."""
+    value = normalize_document_number(value)
+    if document_type == "id_card":
+        validate_id_number(value)
+    elif document_type == "hmt_residence":
+        validate_id_number(value)
+        if value[:6] not in ("810000", "820000", "830000"):
+            raise ValidationError(MSG_DOCUMENT_HMT, code="invalid_format")
+    elif document_type == "foreign_permanent":
+        if re.fullmatch(r"[A-Z]{3}[0-9]{12}", value):
+            return
+        if not _ID_RE.match(value) or id_number_check_char(value[:17]) != value[17]:
+            raise ValidationError(MSG_DOCUMENT_FOREIGN_PERMANENT, code="invalid_format")
+    elif document_type in _DOCUMENT_SHAPES:
+        pattern, message = _DOCUMENT_SHAPES[document_type]
+        if not pattern.match(value):
+            raise ValidationError(message, code="invalid_format")

@@ -109,3 +109,18 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"机构{n}")
     kind = m.OrganisationKind.BUREAU
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    """A registered resident (户籍) with a valid identity card number, living there now."""
+
+    class Meta:
+        model = m.Resident
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Sequence(lambda n: f"居民{n}")
+    document_type = m.DocumentType.ID_CARD
+    id_number = factory.Sequence(lambda n: valid_id_number(n, birth=f"{1950 + n // 1000 % 50}0101"))
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+    kind = m.ResidentKind.REGISTERED
+    relation = m.Relation.FAMILY

@@ -7,9 +7,17 @@ from .households import Household, Occupancy
 from .notifications import Notification
 from .organisations import Membership, Organisation, OrganisationKind, Role
 from .regions import Community, District, Street
+from .residents import (
+    REGISTERING_KINDS,
+    DocumentType,
+    Relation,
+    Resident,
+    ResidentKind,
+)
 
 __all__ = [
     "LEGAL_EDUCATION_KINDS",
+    "REGISTERING_KINDS",
     "Activity",
     "ActivityKind",
     "ActivityPhoto",
@@ -18,6 +26,7 @@ __all__ = [
     "Compound",
     "CompoundKind",
     "District",
+    "DocumentType",
     "ExportJob",
     "ExportStatus",
     "Household",
@@ -29,6 +38,9 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "PropertyCompany",
+    "Relation",
+    "Resident",
+    "ResidentKind",
     "Role",
     "SafeTitleLevel",
     "Street",

@@ -27,7 +27,13 @@ class HouseholdQuerySet(CompoundScopedQuerySet):
 
 
 class Household(TimeStamped):
-    personal_data = {"head_name": NAME, "head_phone": PHONE, "head_id_number": ID_NUMBER}
+    personal_data = {
+        "head_name": NAME,
+        "head_phone": PHONE,
+        "head_id_number": ID_NUMBER,
+        "landlord_name": NAME,
+        "landlord_phone": PHONE,
+    }
 
     compound = models.ForeignKey(
         Compound, models.CASCADE, related_name="households", verbose_name=_("compound")
@@ -46,6 +52,11 @@ class Household(TimeStamped):
     )
     head_id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    # 谁出租谁负责: a rented home keeps its landlord's contact (the owner who lets it).
+    landlord_name = models.CharField(_("landlord"), max_length=40, blank=True)
+    landlord_phone = models.CharField(
+        _("landlord's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
 
     objects = HouseholdQuerySet.as_manager()
@@ -77,6 +88,8 @@ class Household(TimeStamped):
         self.head_name = normalize_text(self.head_name)
         self.head_phone = normalize_phone(self.head_phone)
         self.head_id_number = normalize_id_number(self.head_id_number)
+        self.landlord_name = normalize_text(self.landlord_name)
+        self.landlord_phone = normalize_phone(self.landlord_phone)
 
     def clean_fields(self, exclude=None):
         self.normalise()

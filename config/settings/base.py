@@ -322,6 +322,9 @@ ACTIVITY_PHOTOS_MAX = env.int("ACTIVITY_PHOTOS_MAX", default=9)
 # startup. 50 MP admits every phone photo (12–50 MP) and a scanned A4 page at 600 dpi (35 MP).
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
 
+# Residents (以房管人): a residence permit expiring within this many days is on the work list.
+RESIDENCE_EXPIRY_WARNING_DAYS = env.int("RESIDENCE_EXPIRY_WARNING_DAYS", default=30)
+
 # 群防群治 (patrols): the size of a household-watch group (十户联防: "about ten households"), as
 # bounds a group must keep and the size "propose groups" aims at.
 WATCH_GROUP_MIN_SIZE = env.int("WATCH_GROUP_MIN_SIZE", default=5)
