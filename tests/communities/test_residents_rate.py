@@ -19,7 +19,6 @@ TODAY = datetime.date(2026, 6, 15)
 F, X, R = ResidentKind.FLOATING, ResidentKind.FOREIGN, ResidentKind.REGISTERED
 
 
-
 @pytest.fixture
 def world(city):
     """A1: 4 floating present (2 valid, 1 expired, 1 unregistered), 1 moved out (valid, not
