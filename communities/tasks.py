@@ -27,3 +27,14 @@ def purge_audit_trail() -> int:
     from communities.audit.retention import audit_purge
 
     return audit_purge()
+
+
+@shared_task(name="communities.send_registration_notices")
+def send_registration_notices(day: str | None = None) -> int:
+    """Daily: tell each community committee of the residents not registered or whose residence
+    registration expires soon or has expired, once per person and expiry."""
+    import datetime
+
+    from communities.residents.notices import registration_notices_send
+
+    return registration_notices_send(on=datetime.date.fromisoformat(day) if day else None)

@@ -14,3 +14,11 @@ def connect() -> None:
 
     auditlog.register(Resident, mask_fields=list(personal_fields(Resident)))
     extend_role_permissions(RESIDENT_ROLE_PERMISSIONS)
+
+    from communities.notifications import register_notice_texts
+
+    from .exporting import register_exporters
+    from .notices import NOTICE_TEXTS
+
+    register_exporters()
+    register_notice_texts(NOTICE_TEXTS)

@@ -407,6 +407,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patrols.notify_missed_patrols",
         "schedule": crontab(minute=35, hour=8),
     },
+    "residence-registration-notices": {  # the work list's people, to their committee, once
+        "task": "communities.send_registration_notices",
+        "schedule": crontab(minute=40, hour=8),
+    },
     "disable-dormant-accounts": {  # no login for DORMANT_ACCOUNT_DAYS
         "task": "accounts.disable_dormant_accounts",
         "schedule": crontab(minute=15, hour=2),
