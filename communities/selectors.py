@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from communities.models import Community, Compound, Household, ManagementTerm, Occupancy, Street
 from communities.models.companies import current_term_q
+from communities.residents.figures import household_figures, registration_rate, with_counts
 from communities.scoping import compounds_visible_to, scope_for
 
 
@@ -99,23 +100,36 @@ class HouseholdSummary:
     vacant: int
     residents: int
     floating_residents: int
+    with_roster: int = 0
+    occupied: int = 0
+    rented_without_tenant: int = 0
 
 
 def compound_household_summary(*, user, compound: Compound) -> HouseholdSummary:
-    """Figures of the compound's registered households, in one aggregate query."""
-    figures = (
-        Household.objects.visible_to(user)
-        .filter(compound=compound)
-        .aggregate(
-            registered=Count("pk"),
-            owner_occupied=Count("pk", filter=Q(occupancy=Occupancy.OWNER)),
-            rented=Count("pk", filter=Q(occupancy=Occupancy.RENTED)),
-            vacant=Count("pk", filter=Q(occupancy=Occupancy.VACANT)),
-            residents=Sum("residents", default=0),
-            floating_residents=Sum("floating_residents", default=0),
-        )
+    """Figures of the compound's registered households, in one aggregate query; residents
+    come from each household's roster where it has one, else from its typed counts
+    (``communities.residents.figures``)."""
+    figures = with_counts(Household.objects.visible_to(user).filter(compound=compound)).aggregate(
+        owner_occupied=Count("pk", filter=Q(occupancy=Occupancy.OWNER)),
+        vacant=Count("pk", filter=Q(occupancy=Occupancy.VACANT)),
+        **household_figures(),
     )
-    return HouseholdSummary(**figures)
+    return HouseholdSummary(
+        registered=figures["households"],
+        owner_occupied=figures["owner_occupied"],
+        rented=figures["rented"],
+        vacant=figures["vacant"],
+        residents=figures["residents"],
+        floating_residents=figures["floating"],
+        with_roster=figures["with_roster"],
+        occupied=figures["occupied"],
+        rented_without_tenant=figures["rented_without_tenant"],
+    )
+
+
+def compound_registration_rate(*, compound: Compound):
+    """The compound's 列管率 today (the page has checked that the user sees the compound)."""
+    return registration_rate(Compound.objects.filter(pk=compound.pk))
 
 
 def notifications_for(*, user):

@@ -3,6 +3,7 @@ from django.urls import path
 from . import unmasking_views, views
 from .activities import views as activities
 from .exports import views as exports
+from .residents import views as residents
 
 app_name = "communities"
 
@@ -22,3 +23,4 @@ urlpatterns = [
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]
 urlpatterns += activities.urlpatterns
+urlpatterns += residents.urlpatterns

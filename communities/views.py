@@ -43,6 +43,7 @@ def compound_detail(request, code: str):
         "terms": selectors.compound_management_terms(user=user, compound=compound),
         "terms_own_company_only": selectors.user_sees_own_company_terms_only(user=user),
         "households": selectors.compound_household_summary(user=user, compound=compound),
+        "registration": selectors.compound_registration_rate(compound=compound),
         "panels": compound_panels(request, compound),
     }
     return render(request, "communities/compound_detail.html", context)

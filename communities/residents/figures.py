@@ -133,7 +133,8 @@ class ResidentFigures:
         return self.with_roster / self.occupied if self.occupied else None
 
 
-def _household_figures() -> dict:
+def household_figures() -> dict:
+    """The aggregates of ``ResidentFigures`` over households annotated by ``with_counts``."""
     occupied = ~Q(occupancy=Occupancy.VACANT)
     rented = Q(occupancy=Occupancy.RENTED)
     return {
@@ -153,7 +154,7 @@ def resident_figures(compounds: QuerySet, on: datetime.date | None = None) -> Re
     """The figures of a set of compounds on the day, in two aggregate queries."""
     on = on or timezone.localdate()
     households = with_counts(Household.objects.filter(compound__in=compounds), on)
-    row = households.aggregate(**_household_figures())
+    row = households.aggregate(**household_figures())
     return ResidentFigures(**row, rate=registration_rate(compounds, on))
 
 
@@ -165,7 +166,7 @@ def resident_figures_by(
     on = on or timezone.localdate()
     key = HOUSEHOLD_LEVELS[level]
     households = with_counts(Household.objects.filter(compound__in=compounds), on)
-    rows = households.values(key).order_by(key).annotate(**_household_figures())
+    rows = households.values(key).order_by(key).annotate(**household_figures())
     rates = registration_rate_by(compounds, level, on)
     figures = {}
     for row in rows:

@@ -17,3 +17,11 @@ def field_label(model, field_name: str) -> str:
     if isinstance(model, str):
         model = apps.get_model(model)
     return capfirst(model._meta.get_field(field_name).verbose_name)
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate (0–1) as a percent with one decimal (``0.9813`` → ``98.1%``); no rate → ``—``."""
+    if rate is None or rate == "":
+        return "—"
+    return f"{float(rate) * 100:.1f}%"
