@@ -22,3 +22,5 @@ def connect() -> None:
 
     register_exporters()
     register_notice_texts(NOTICE_TEXTS)
+
+    from . import demo  # noqa: F401 (a seed_demo step)
