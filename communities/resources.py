@@ -2,6 +2,7 @@
 by code, existing rows found by their natural key. See ``communities.importing.base``."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.fields import Field
 
 from communities import models as m
@@ -39,6 +40,8 @@ ADDRESS = "地址"
 COMPOUND_KIND = file_word(_("compound type"))
 HEAD_PHONE = file_word(_("head of household's phone"))
 HEAD_ID_NUMBER = file_word(_("head of household's ID number"))
+LANDLORD_NAME = file_word(pgettext_lazy("export header", "landlord's name"))
+LANDLORD_PHONE = file_word(pgettext_lazy("export header", "landlord's phone"))
 
 # Choices are written with their model labels (communities.vocabulary); the stored value and
 # the words of older files are read too ("also accepted").
@@ -216,6 +219,9 @@ class HouseholdResource(RegisterResource):
     head_name = column("head_name", "户主姓名", NameWidget())
     head_phone = column("head_phone", HEAD_PHONE)
     head_id_number = column("head_id_number", HEAD_ID_NUMBER, IdNumberWidget())
+    # Optional columns: a file without them leaves the landlord on record as it is.
+    landlord_name = column("landlord_name", LANDLORD_NAME, NameWidget())
+    landlord_phone = column("landlord_phone", LANDLORD_PHONE)
     select_related = ("compound",)
     example_row = {
         COMPOUND_CODE: "XQ0001",
@@ -228,6 +234,8 @@ class HouseholdResource(RegisterResource):
         "户主姓名": "李四",
         HEAD_PHONE: "13800000000",
         HEAD_ID_NUMBER: EXAMPLE_ID_NUMBER,
+        LANDLORD_NAME: "",
+        LANDLORD_PHONE: "",
     }
 
     class Meta:
@@ -243,6 +251,8 @@ class HouseholdResource(RegisterResource):
             "head_name",
             "head_phone",
             "head_id_number",
+            "landlord_name",
+            "landlord_phone",
         ]
         import_id_fields = ["compound", "building", "unit", "room"]
         name = "住户"
@@ -262,6 +272,12 @@ class HouseholdResource(RegisterResource):
 
     def dehydrate_head_id_number(self, obj) -> str:
         return self._personal(obj, "head_id_number")
+
+    def dehydrate_landlord_name(self, obj) -> str:
+        return self._personal(obj, "landlord_name")
+
+    def dehydrate_landlord_phone(self, obj) -> str:
+        return self._personal(obj, "landlord_phone")
 
     def import_field(self, field: Field, instance, row, is_m2m=False, **kwargs):
         if field.attribute in personal_fields(m.Household) and field.column_name in row:

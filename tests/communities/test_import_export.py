@@ -15,6 +15,7 @@ from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 
 from communities import models as m
+from communities import resources as r
 from communities.importing import messages as msg
 from communities.privacy import mask_value
 from communities.validators import MSG_ID_CHECK
@@ -264,6 +265,8 @@ def test_the_import_template_has_the_chinese_header_row_and_an_example(city, cli
         "户主姓名",
         "户主电话",
         "户主身份证号",
+        r.LANDLORD_NAME,  # optional columns (房东): a file without them keeps the landlord
+        r.LANDLORD_PHONE,
     ]
     assert sheet_rows(response.content, 0) == [tuple(headers)]
     example = sheet_rows(response.content, 1)
@@ -303,6 +306,9 @@ def test_an_export_holds_only_the_rows_the_user_may_see(city, client):
 
 def test_an_export_masks_personal_data_for_users_without_the_permission(city, client):
     household = city.households["A1"]
+    m.Household.objects.filter(pk=household.pk).update(
+        occupancy=m.Occupancy.RENTED, landlord_name="赵房东", landlord_phone="13900002222"
+    )
     client.force_login(city.viewer_a)
 
     masked = exported_rows(export(client, "household"))
@@ -312,12 +318,20 @@ def test_an_export_masks_personal_data_for_users_without_the_permission(city, cl
         "李*",
         household.head_phone[:3] + "****" + household.head_phone[-4:],
         household.head_id_number[:3] + "*" * 11 + household.head_id_number[-4:],
+        "赵**",
+        "139****2222",
     )
 
     client.force_login(city.community)  # a community committee sees personal data in full
     full = exported_rows(export(client, "household"))
     row = next(r for r in full[1:] if r[0] == "A1")
-    assert row[7:] == ("李四", household.head_phone, household.head_id_number)
+    assert row[7:] == (
+        "李四",
+        household.head_phone,
+        household.head_id_number,
+        "赵房东",
+        "13900002222",
+    )
 
 
 DANGEROUS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\tcmd", "\rcmd"]
