@@ -216,6 +216,18 @@ WORKBENCH = {
     "patrols:patrol_detail": Probe("patrol_log"),
     "patrols:patrol_end": _post("patrol_log"),
     "patrols:patrol_finding_add": _post("patrol_log", lambda: {"finding": "探针"}),
+    # residents (以房管人): a compound's households, a household's page and forms, a resident's
+    "communities:compound_households": Probe("compound", key="code"),
+    "communities:household_detail": Probe("household"),
+    "communities:resident_add": _post(
+        "household",
+        lambda: {"name": "探针", "id_number": f.valid_id_number(901), "kind": "registered"},
+    ),
+    "communities:household_occupancy": _post("household", lambda: {"occupancy": "vacant"}),
+    "communities:resident_edit": _post("resident", lambda: {"kind": "registered"}),
+    "communities:resident_move_out": _post(
+        "resident", lambda: {"moved_out": _today().isoformat()}
+    ),
     # export jobs: a user's own, whatever the role
     "communities:export_job": Probe("export_job", seen_by="manager_b"),
     "communities:export_download": Probe("export_job", seen_by="manager_b"),
@@ -441,7 +453,10 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
         log=patrol_log, actor=city.manager_b, compound=compound, description="路灯不亮"
     )
 
+    resident = f.ResidentFactory(household=city.households[code], name="乙住户")
+
     return SimpleNamespace(
+        resident=resident,
         patrol_team=patrol_team,
         team_member=team_member,
         patrol_log=patrol_log,
