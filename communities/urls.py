@@ -3,6 +3,7 @@ from django.urls import path
 from . import unmasking_views, views
 from .activities import views as activities
 from .exports import views as exports
+from .residents import export_urls as resident_exports
 from .residents import views as residents
 
 app_name = "communities"
@@ -24,3 +25,4 @@ urlpatterns = [
 ]
 urlpatterns += activities.urlpatterns
 urlpatterns += residents.urlpatterns
+urlpatterns += resident_exports.urlpatterns

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -38,6 +38,7 @@ from .worklist import WorkItem, warning_days
 VIEW = "communities.view_resident"
 ADD = "communities.add_resident"
 CHANGE = "communities.change_resident"
+EXPORT = "communities.export_resident"
 HOUSEHOLDS_PAGE_SIZE = 50
 WORKLIST_PAGE_SIZE = 25
 LEVELS = {
@@ -283,6 +284,9 @@ def resident_worklist(request):
         "rows": rows,
         "homes": item == WorkItem.NO_TENANT,
         "warning_days": warning_days(),
+        "worklist_export_url": reverse("communities:resident_worklist_export")
+        if user.has_perm(EXPORT)
+        else "",
         "is_filtered": any(form.value(n) for n in ("street", "community", "compound", "kind", "q")),
     }
     return render(request, "communities/residents/worklist.html", context)
