@@ -10,6 +10,7 @@ from communities import resources as r
 from communities.forms import ManagementTermFormSet
 from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, personal_fields
+from communities.residents.admin import ResidentInline
 
 from .importexport import RegisterImportExportMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
@@ -164,8 +165,14 @@ class ManagementTermAdmin(RegisterAdmin):
     end_day = short_date_column(m.ManagementTerm, "end")
 
 
-PERSONAL_FIELDS = list(personal_fields(m.Household))
-MASKED_FIELDS = ["head_masked", "phone_masked", "id_number_masked"]
+PERSONAL_FIELDS = list(personal_fields(m.Household))  # the head's and the landlord's
+MASKED_FIELDS = [
+    "head_masked",
+    "phone_masked",
+    "id_number_masked",
+    "landlord_masked",
+    "landlord_phone_masked",
+]
 
 
 @admin.register(m.Household)
@@ -189,6 +196,7 @@ class HouseholdAdmin(RegisterAdmin):
     list_filter = ["occupancy", ("compound", RelatedOnly)]
     search_fields = ["compound__name", "compound__code", "building", "room"]
     autocomplete_fields = ["compound"]
+    inlines = [ResidentInline]
     fields_base = [
         "compound",
         "building",
@@ -220,6 +228,13 @@ class HouseholdAdmin(RegisterAdmin):
             fields += PERSONAL_FIELDS
         return fields
 
+    def get_inlines(self, request, obj):
+        # The residents are read here, never written (the services do that on the workbench):
+        # not on the add page, and not in a POST, which then needs no formset data for them.
+        if obj is None or request.method == "POST":
+            return []
+        return super().get_inlines(request, obj)
+
     def _hides_personal_data(self, request, obj) -> bool:
         # Without the permission a user may type personal data for a new household but
         # never read it back: on an existing one the fields show masked and read-only.
@@ -238,7 +253,19 @@ class HouseholdAdmin(RegisterAdmin):
         household = (getattr(response, "context_data", None) or {}).get("original")
         if household is not None and can_see_personal_data(request.user):
             audit.personal_data_viewed(request, target=household, fields=PERSONAL_FIELDS)
+            self._audit_residents_shown(request, response)
         return response
+
+    @staticmethod
+    def _audit_residents_shown(request, response) -> None:
+        """The residents' inline showed their names, ID numbers and phones in full."""
+        for formset in response.context_data.get("inline_admin_formsets", []):
+            if formset.opts.model is m.Resident:
+                shown = [form.original.pk for form in formset if form.original is not None]
+                if shown:
+                    audit.personal_data_viewed(
+                        request, model=m.Resident, objects=shown, fields=personal_fields(m.Resident)
+                    )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -254,3 +281,5 @@ class HouseholdAdmin(RegisterAdmin):
     head_masked = masked_column("head_name", _("head of household"))
     phone_masked = masked_column("head_phone", _("phone"))
     id_number_masked = masked_column("head_id_number", _("ID number"))
+    landlord_masked = masked_column("landlord_name", _("landlord"))
+    landlord_phone_masked = masked_column("landlord_phone", _("landlord's phone"))

@@ -358,7 +358,13 @@ def test_a_household_shown_in_full_is_recorded_and_a_masked_one_is_not(client, c
 
     page, list_entry = events(audit.PERSONAL_DATA_VIEW)
     assert (page.actor, page.object_pk) == (city.community, str(household.pk))
-    assert page.additional_data["fields"] == ["head_id_number", "head_name", "head_phone"]
+    assert page.additional_data["fields"] == [
+        "head_id_number",
+        "head_name",
+        "head_phone",
+        "landlord_name",
+        "landlord_phone",
+    ]
     shown = {str(h.pk) for h in listing.context["cl"].result_list}
     assert set(list_entry.additional_data["objects"]) == shown
 
