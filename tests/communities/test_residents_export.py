@@ -427,3 +427,13 @@ def test_an_admin_selection_exports_those_residents_of_the_scope_only(city, peop
     names = [row[5] for row in book[c.SHEET].iter_rows(min_row=2, values_only=True)]
     codes = [row[0] for row in book[x.FIGURES_SHEET].iter_rows(min_row=2, values_only=True)]
     assert (rows, names, codes) == (1, ["张**"], ["A1", x.TOTAL])
+
+
+def test_the_pages_export_buttons_post_to_the_same_exporters(client, city, people):
+    client.force_login(city.community)
+    compound = city.compounds["A1"].pk
+    residents = post(client, reverse("communities:resident_export"), {"compound": compound})
+    worklist = post(client, reverse("communities:resident_worklist_export"), {"item": "expiring"})
+    assert exported_names(residents) == {"张三丰", "'=1+2"}
+    assert [row[c.NAME] for row in table(worklist, x.WORKLIST_SHEET)] == ["李晓梅"]
+    assert client.get(reverse("communities:resident_export")).status_code == 405
