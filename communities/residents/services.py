@@ -124,6 +124,7 @@ def resident_update(*, actor, resident: Resident, person: Person) -> Resident:
     """Correct a resident's data or record their residence registration."""
     require(actor, "communities.change_resident")
     _household_in_scope(actor, resident.household)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.moved_out is not None:
         raise WorkflowError(MSG_ALREADY_OUT)
     for name, value in person.__dict__.items():
