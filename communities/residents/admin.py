@@ -1,5 +1,5 @@
 """Residents in the admin: read-only and scoped (residents are added, corrected and moved out
-on the workbench, through the services), with the roster import.
+on the workbench, through the services), with the roster import and the residents export.
 
 Names, ID numbers and phones show in full only to users who may see personal data
 (``can_see_personal_data``); the columns and fields are picked per request, never kept on this
@@ -10,16 +10,19 @@ personal data in full is recorded in the audit trail before it leaves.
 from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from communities import audit
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.admin.scoped import masked_column
 from communities.admin.timeline import person_column, short_date_column
+from communities.exports.admin import ExporterAdminMixin
 from communities.importing.admin_flow import FileImportMixin
 from communities.importing.uploads import WaitingImports
 from communities.models import Resident
 from communities.privacy import can_see_personal_data, personal_fields
 
+from .exporting import RESIDENTS_KEY
 from .importing import (
     IMPORT_PERMISSION,
     PREVIEW_HEADERS,
@@ -96,7 +99,10 @@ class ResidentImportMixin(FileImportMixin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(PersonalColumnsMixin, ResidentImportMixin, ScopedReadOnlyAdmin):
+class ResidentAdmin(
+    PersonalColumnsMixin, ResidentImportMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin
+):
+    exporter_key = RESIDENTS_KEY  # the change list's rows, on the shared export path
     change_list_template = "admin/communities/resident/change_list.html"
     list_display_start = ["compound", "home"]
     list_display_end = [
