@@ -19,11 +19,13 @@ Names, phones and ID numbers are invented (``communities.demo``); ID numbers car
 check characters and are unique across the whole city, since a person lives in one household at
 a time. Floating residents' numbers start with invented county codes of other provinces.
 
-Deterministic: everything is drawn from ``random.Random(f"{seed}:residents")`` in household
-order, dates relative to today (never after it), so the demo works in any year. Idempotent: a
-household that already has residents is left alone, a rented home with a landlord keeps it, so
-a second run writes nothing. Rows are written with ``bulk_create`` and one ``executemany``
-(no audit entries, like the households).
+Deterministic: each household's residents are drawn from ``random.Random`` seeded with
+``f"{seed}:residents"`` and the household's address (so a household typed in by hand changes
+nobody else's, and a household left with its typed counts stays so), the registrations from
+``random.Random(f"{seed}:residents")``; dates are relative to today (never after it), so the demo
+works in any year. Idempotent: a household that already has residents is left alone, a rented
+home with a landlord keeps it, so a second run writes nothing. Rows are written with
+``bulk_create`` and one ``executemany`` (no audit entries, like the households).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ EXPIRED_SHARE = 0.35  # of registrations not valid: expired (the rest never regi
 NO_PHONE = 0.1
 UNKNOWN_MOVED_IN = 0.05
 
-# Invented county codes of other provinces (shaped like 410899, none exists).
+# County codes of other provinces for floating residents, invented like the district's own 370899.
 FLOATING_REGIONS = ("410899", "340899", "130899", "320899", "220899", "510899", "360899")
 HMT_REGIONS = ("810000", "820000", "830000")
 # fmt: off
@@ -488,7 +490,7 @@ def residents_demo_counts(today: datetime.date | None = None) -> dict[str, int]:
     return {
         "residents recorded": Resident.objects.filter(household__compound__in=compounds).count(),
         "households with residents": figures.with_roster,
-        "residents present": figures.residents,
+        "residents counted": figures.residents,  # rosters, else typed counts
         "  floating or from abroad": figures.floating,
         "  registered (列管)": figures.rate.registered,
         "rented homes without a tenant": figures.rented_without_tenant,
