@@ -243,6 +243,7 @@ ADMIN_OBJECTS = {
     cm.PropertyCompany: "company",
     cm.ManagementTerm: "term",
     cm.Household: "household",
+    cm.Resident: "resident",
     cm.Activity: "activity",
     WatchGroup: "watch_group",
     cm.Organisation: "organisation",
