@@ -16,8 +16,10 @@ cell limits) and every problem is named by row and column:
 3. a person already living in a household on the register: named with
    ``services.lives_elsewhere_message``, which says where only if the importer sees that
    household;
-4. the rows are added through ``services.resident_add`` in one transaction, which checks them
-   again; if any row failed, or for the preview, everything is rolled back.
+4. on confirmation, the rows are added through ``services.resident_add`` in one transaction,
+   which checks them again on the data as it is then; if any row fails, nothing is written.
+   The preview stops after step 3 (the same checks, without the service's few milliseconds a
+   row: 2,000 rows took 13 s through the service on SQLite, under 1 s without).
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from communities.models import Compound, DocumentType, Household, Relation, Resi
 from communities.privacy import mask_value
 from communities.validators import id_number_check_char, normalize_document_number, normalize_text
 from communities.vocabulary import FILE_LANGUAGE, choice_label
-from communities.workflow import WorkflowError
+from communities.workflow import MSG_NOT_ALLOWED, WorkflowError
 
 from . import columns as c
 from .services import Person, lives_elsewhere_message, resident_add
 
 IMPORT_PERMISSION = "communities.import_resident"
+ADD_PERMISSION = "communities.add_resident"
 HEADERS = c.HEADERS
 REQUIRED = [c.COMPOUND_CODE, c.BUILDING, c.ROOM, c.NAME, c.DOCUMENT_NUMBER]
 IGNORED = {c.COMPOUND_NAME}
@@ -341,6 +344,8 @@ class ResidentImport:
     # 4. all or nothing ------------------------------------------------------------------------
 
     def run(self, data: bytes, *, commit: bool) -> ResidentImportResult:
+        if not self.user.has_perm(ADD_PERMISSION):  # what resident_add will require
+            return ResidentImportResult(lines=[str(MSG_NOT_ALLOWED)])
         try:
             raw_rows = _read(data)
         except ImportFileError as refused:
@@ -350,15 +355,18 @@ class ResidentImport:
         self._twice_in_file(rows)
         self._living_elsewhere(rows)
         result = ResidentImportResult(rows=rows, lines=_lines(rows))
-        if result.lines:
+        if result.lines or not commit:
+            # The preview stops here: the checks above are the service's own (permission,
+            # scope, the model's clean, one household at a time), and the service costs a few
+            # milliseconds a row; the confirmation runs it on the data as it is by then.
             return result
         with transaction.atomic():
             for row in rows:
                 self._add(row)
             result.lines = _lines(rows)
-            if result.lines or not commit:
+            if result.lines:
                 transaction.set_rollback(True)
-        result.committed = commit and not result.lines
+        result.committed = not result.lines
         return result
 
     def _add(self, row: Row) -> None:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from communities.residents.importing import (
 )
 from communities.residents.services import MSG_LIVES_ELSEWHERE
 from communities.validators import MSG_ID_CHECK, id_number_check_char
+from communities.workflow import MSG_NOT_ALLOWED
 from tests import factories as f
 from tests.factories import valid_id_number
 
@@ -357,3 +359,13 @@ def test_a_user_without_the_import_permission_gets_no_import_pages(client, city)
     changelist = client.get(reverse("admin:communities_resident_changelist"))
     assert changelist.status_code == 200
     assert reverse("admin:communities_resident_import").encode() not in changelist.content
+
+
+def test_a_user_who_may_import_but_not_add_residents_is_refused_before_reading(city, homes):
+    user = city.viewer_a
+    user.user_permissions.add(Permission.objects.get(codename="import_resident"))
+    user = type(user).objects.get(pk=user.pk)  # permissions read afresh
+
+    result = residents_import(user=user, data=good_file(), commit=False)
+
+    assert result.lines == [str(MSG_NOT_ALLOWED)] and not result.committed
