@@ -103,7 +103,9 @@ class ResidentAdmin(
     PersonalColumnsMixin, ResidentImportMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin
 ):
     exporter_key = RESIDENTS_KEY  # the change list's rows, on the shared export path
-    change_list_template = "admin/communities/resident/change_list.html"
+    # The whole change list (import links, export button, Django's own tools): not on top of
+    # django-import-export's, which shows the tools above only to users who may add.
+    import_export_change_list_template = "admin/communities/resident/change_list.html"
     list_display_start = ["compound", "home"]
     list_display_end = [
         "kind",

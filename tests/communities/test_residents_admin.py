@@ -258,3 +258,16 @@ def test_a_household_is_still_saved_from_its_page_with_residents_shown(client, c
     household.refresh_from_db()
     assert (household.landlord_name, household.landlord_phone) == ("钱多多", "13700001111")
     assert Resident.objects.filter(household=household).count() == 2  # untouched
+
+
+def test_the_list_links_the_import_the_template_and_the_export_to_those_who_may(client, city):
+    links = [
+        reverse(f"admin:communities_resident_{name}")
+        for name in ("import", "import_template", "export")
+    ]
+    client.force_login(city.community)
+    page = _page(client, reverse(CHANGELIST))
+    assert all(link in page for link in links)
+    client.force_login(city.viewer_a)  # exports, does not import
+    page = _page(client, reverse(CHANGELIST))
+    assert [link in page for link in links] == [False, False, True]
