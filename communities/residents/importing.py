@@ -36,6 +36,7 @@ from django.utils.translation import override
 from communities.exporting import xlsx_bytes
 from communities.importing import messages as msg
 from communities.importing.formats import ImportFileError, dataset_from_rows, read_xlsx_rows
+from communities.importing.limits import shown
 from communities.importing.widgets import ChoiceWidget, DateWidget, cell_text, check_id_number_cell
 from communities.models import Compound, DocumentType, Household, Relation, Resident, ResidentKind
 from communities.privacy import mask_value
@@ -168,7 +169,7 @@ class Row:
         p = self.person
         return [
             self.compound.code if self.compound else "",
-            *self.address,
+            *(shown(part) for part in self.address),
             mask_value(Resident, "name", p.name),
             choice_label(DocumentType, p.document_type),
             mask_value(Resident, "id_number", p.id_number),
@@ -230,7 +231,7 @@ class ResidentImport:
         code = text[c.COMPOUND_CODE]
         row.compound = self.compounds.get(code.upper()) if code else None
         if code and row.compound is None:
-            row.error(c.COMPOUND_CODE, MSG_COMPOUND_NOT_FOUND.format(code=code))
+            row.error(c.COMPOUND_CODE, MSG_COMPOUND_NOT_FOUND.format(code=shown(code)))
         row.address = (text[c.BUILDING], text[c.UNIT], text[c.ROOM])
         failed: set[str] = set()
         person = row.person
@@ -308,7 +309,7 @@ class ResidentImport:
                 continue
             row.household = found.get((row.compound.pk, building, unit, room))
             if row.household is None:
-                address = "-".join(p for p in row.address if p)
+                address = shown("-".join(p for p in row.address if p))
                 row.error(
                     c.ROOM, MSG_NO_HOUSEHOLD.format(compound=row.compound.name, address=address)
                 )
