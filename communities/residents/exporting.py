@@ -126,10 +126,10 @@ class ResidentsExporter(AdminExporter):
     model = Resident
 
     def _form(self, ctx: ExportContext) -> ResidentFilters:
-        if "form" not in ctx.cache:
+        if "resident_filters" not in ctx.cache:  # its own key: a context may be shared
             query = QueryDict(ctx.params.get("query", ""))
-            ctx.cache["form"] = ResidentFilters(ctx.user, query)
-        return ctx.cache["form"]
+            ctx.cache["resident_filters"] = ResidentFilters(ctx.user, query)
+        return ctx.cache["resident_filters"]
 
     def _admin(self, ctx: ExportContext) -> bool:
         return "admin" in ctx.params or "pks" in ctx.params
@@ -257,10 +257,10 @@ class WorklistExporter(Exporter):
     model = Resident
 
     def _form(self, ctx: ExportContext) -> WorklistFilters:
-        if "form" not in ctx.cache:
+        if "worklist_filters" not in ctx.cache:  # its own key: a context may be shared
             query = QueryDict(ctx.params.get("query", ""))
-            ctx.cache["form"] = WorklistFilters(ctx.user, query)
-        return ctx.cache["form"]
+            ctx.cache["worklist_filters"] = WorklistFilters(ctx.user, query)
+        return ctx.cache["worklist_filters"]
 
     def queryset(self, ctx: ExportContext) -> QuerySet:
         return self._form(ctx).rows(ctx.today)
