@@ -87,7 +87,9 @@ class GroupImportMixin(FileImportMixin):
 @admin.register(WatchGroup)
 class WatchGroupAdmin(GroupImportMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
     exporter_key = EXPORTER_KEY
-    change_list_template = "admin/patrols/watchgroup/change_list.html"
+    # django-import-export's own list template shows the object tools only to users who may
+    # add, and nobody adds groups here: ours lists the import and export links itself.
+    import_export_change_list_template = "admin/patrols/watchgroup/change_list.html"
     list_display = ["compound", "number", "kind", "formed_on", "dissolved_on"]
     list_select_related = ["compound"]
     list_filter = [ActiveFilter, "kind"]

@@ -184,3 +184,16 @@ def test_the_template_downloads_and_imports_once_filled_in(client, city, rooms):
     # The example names rooms 101, 102, 201, 202, 301 of building 1, unit 1 of A1: the
     # factory's one household (1-1-1xx) is there, the others not.
     assert not result.ok and any(x.ROOM in line for line in result.lines)
+
+
+def test_the_list_links_to_the_import_and_the_export_for_importers_only(client, city):
+    """django-import-export's list template hides the object tools from users who may not add,
+    and nobody adds groups in the admin: the links must show all the same."""
+    client.force_login(city.community)
+    listing = client.get(reverse("admin:patrols_watchgroup_changelist")).content.decode()
+    assert reverse("admin:patrols_watchgroup_import") in listing
+    assert reverse("admin:patrols_watchgroup_import_template") in listing
+    assert 'class="export_link"' in listing
+    client.force_login(city.viewer_a)
+    listing = client.get(reverse("admin:patrols_watchgroup_changelist")).content.decode()
+    assert reverse("admin:patrols_watchgroup_import") not in listing
