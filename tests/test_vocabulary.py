@@ -18,6 +18,7 @@ from communities.exports import ExportContext, exporters
 from communities.exports.writer import INFO_SHEET, write_export
 from communities.importing.template import import_template_bytes
 from communities.importing.widgets import ChoiceWidget
+from communities.residents.worklist import WorkItem
 from disputes import resources as dr
 from disputes import services as ds
 from disputes.importing import _category, _level, _source, ledger_import, ledger_template_bytes
@@ -34,6 +35,7 @@ from inspections.models import (
     Result,
     Severity,
 )
+from tests import factories as f
 from tests.disputes.conftest import PARTIES
 from tests.inspections.conftest import PERIOD, fill_check
 from tests.test_translations import PO, _entries
@@ -56,6 +58,12 @@ CHOICE_COLUMNS = {
         "平安小区称号": cm.SafeTitleLevel,
     },
     "communities.household": {"居住状态": cm.Occupancy},
+    "communities.residents": {
+        "证件类型": cm.DocumentType,
+        "人员类别": cm.ResidentKind,
+        "与户主关系": cm.Relation,
+    },
+    "communities.registration_worklist": {"事项": WorkItem, "人员类别": cm.ResidentKind},
     "disputes.cases": {
         "角色": PartyRole,  # the parties' sheet
         "纠纷类别": Category,
@@ -109,6 +117,11 @@ def records(city, db):
         description="门岗无人",
         responsible_party="物业",
         deadline=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    # A floating resident not registered, so the residents' and the work list's files hold
+    # every choice column.
+    f.ResidentFactory(
+        household=city.households["A1"], kind=cm.ResidentKind.FLOATING, relation="tenant"
     )
     return case
 

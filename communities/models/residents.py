@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.privacy import ID_NUMBER, NAME, PHONE
 from communities.validators import (
@@ -101,17 +102,20 @@ class Resident(TimeStamped):
     household = models.ForeignKey(
         Household, models.CASCADE, related_name="people", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     document_type = models.CharField(
         _("document type"),
         max_length=20,
         choices=DocumentType.choices,
         default=DocumentType.ID_CARD,
     )
-    id_number = models.CharField(_("ID number"), max_length=32)
+    id_number = models.CharField(_("document number"), max_length=32)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     kind = models.CharField(
-        _("kind"), max_length=12, choices=ResidentKind.choices, default=ResidentKind.REGISTERED
+        _("resident kind"),
+        max_length=12,
+        choices=ResidentKind.choices,
+        default=ResidentKind.REGISTERED,
     )
     relation = models.CharField(
         _("relation to the household"),

@@ -10,6 +10,7 @@ personal data in full is recorded in the audit trail before it leaves.
 from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.admin import ExportMixin
 
 from communities import audit
@@ -49,8 +50,8 @@ def dwelling(household) -> str:
 class PersonalColumnsMixin:
     """Personal data masked unless the user may see it in full: a choice made per request."""
 
-    name_masked = masked_column("name", _("name"))
-    id_number_masked = masked_column("id_number", _("ID number"))
+    name_masked = masked_column("name", pgettext_lazy("person", "name"))
+    id_number_masked = masked_column("id_number", _("document number"))
     phone_masked = masked_column("phone", _("phone"))
 
     @staticmethod

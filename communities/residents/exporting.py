@@ -46,10 +46,6 @@ WORKLIST_KEY = "communities.registration_worklist"
 CHUNK = 2000
 
 
-def _word(text: str) -> str:
-    return file_word(pgettext_lazy("export header", text))
-
-
 # The figures sheet ------------------------------------------------------------------------------
 
 FIGURES_SHEET = "统计"
@@ -58,15 +54,21 @@ FIGURE_COLUMNS = [
     Column(c.COMPOUND_CODE, 10),
     Column(c.COMPOUND_NAME, 16),
     Column("户数", 8, NUMBER),
-    Column(_word("occupied households"), 10, NUMBER),
-    Column(_word("households with residents recorded"), 12, NUMBER),
-    Column(_word("residents present"), 10, NUMBER),
-    Column(_word("floating residents present"), 10, NUMBER),
-    Column(_word("rented homes"), 10, NUMBER),
-    Column(_word("rented homes without a tenant recorded"), 12, NUMBER),
-    Column(_word("residents who must register"), 12, NUMBER),
-    Column(_word("residents registered"), 10, NUMBER),
-    Column(_word("registration rate (%)"), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "occupied households")), 10, NUMBER),
+    Column(
+        file_word(pgettext_lazy("export header", "households with residents recorded")), 12, NUMBER
+    ),
+    Column(file_word(pgettext_lazy("export header", "residents present")), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "floating residents present")), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "rented homes")), 10, NUMBER),
+    Column(
+        file_word(pgettext_lazy("export header", "rented homes without a tenant recorded")),
+        12,
+        NUMBER,
+    ),
+    Column(file_word(pgettext_lazy("export header", "residents who must register")), 12, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "residents registered")), 10, NUMBER),
+    Column(file_word(pgettext_lazy("export header", "registration rate (%)")), 10, NUMBER),
 ]
 
 
@@ -174,12 +176,12 @@ class ResidentsExporter(AdminExporter):
 
 WORKLIST_SHEET = "居住登记工作清单"
 COUNTS_SHEET = "各项数量"
-ITEM = _word("work-list item")
+ITEM = file_word(pgettext_lazy("export header", "work-list item"))
 COMMUNITY = "社区"
-DAYS_TO_EXPIRY = _word("days to expiry")
-LANDLORD_NAME = _word("landlord's name")
-LANDLORD_PHONE = _word("landlord's phone")
-RESIDENTS_RECORDED = _word("residents recorded")
+DAYS_TO_EXPIRY = file_word(pgettext_lazy("export header", "days to expiry"))
+LANDLORD_NAME = file_word(pgettext_lazy("export header", "landlord's name"))
+LANDLORD_PHONE = file_word(pgettext_lazy("export header", "landlord's phone"))
+RESIDENTS_RECORDED = file_word(pgettext_lazy("export header", "residents recorded"))
 
 PLACE_COLUMNS = [
     Column(ITEM, 16),
@@ -206,7 +208,10 @@ HOME_COLUMNS = [
     Column(LANDLORD_PHONE, 14),
     Column(RESIDENTS_RECORDED, 10, NUMBER),
 ]
-COUNT_COLUMNS = [Column(_word("item"), 30), Column("数值", 10, NUMBER)]
+COUNT_COLUMNS = [
+    Column(file_word(pgettext_lazy("export header", "item")), 30),
+    Column("数值", 10, NUMBER),
+]
 
 
 def _item_label(item: str) -> str:

@@ -20,6 +20,7 @@ import datetime
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities import selectors
 from communities.forms import FilterForm
@@ -98,9 +99,11 @@ class WorklistFilters(PlaceFilters):
     """The work list's filters; ``item`` is the tab (``chosen_item``: not registered by
     default)."""
 
-    item = forms.ChoiceField(label=_("Item"), required=False, choices=WorkItem.choices)
+    item = forms.ChoiceField(
+        label=pgettext_lazy("work list", "Item"), required=False, choices=WorkItem.choices
+    )
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("resident kind"),
         required=False,
         choices=_all((k.value, k.label) for k in REGISTERING_KINDS),
     )

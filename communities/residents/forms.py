@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.forms import WorkbenchForm
 from communities.models import DocumentType, Occupancy, Relation, Resident, ResidentKind
@@ -27,12 +28,12 @@ def _date(label, **kwargs) -> forms.DateField:
 
 
 class ResidentForm(WorkbenchForm):
-    name = forms.CharField(label=_("name"), max_length=40)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=40)
     document_type = forms.ChoiceField(
         label=_("document type"), choices=DocumentType.choices, initial=DocumentType.ID_CARD
     )
     id_number = forms.CharField(
-        label=_("ID number"),
+        label=_("document number"),
         max_length=32,
         widget=forms.TextInput({"autocomplete": "off", "inputmode": "text"}),
     )
@@ -43,7 +44,7 @@ class ResidentForm(WorkbenchForm):
         widget=forms.TextInput({"inputmode": "tel", "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(
-        label=_("kind"), choices=ResidentKind.choices, initial=ResidentKind.REGISTERED
+        label=_("resident kind"), choices=ResidentKind.choices, initial=ResidentKind.REGISTERED
     )
     relation = forms.ChoiceField(
         label=_("relation to the household"), choices=Relation.choices, initial=Relation.FAMILY
