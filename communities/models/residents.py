@@ -127,7 +127,7 @@ class Resident(TimeStamped):
     moved_out = models.DateField(_("moved out"), null=True, blank=True)
     registered_on = models.DateField(_("residence registered on"), null=True, blank=True)
     registered_by = models.CharField(
-        _("registered by"),
+        _("registering office"),
         max_length=60,
         blank=True,
         help_text=_("The police station or community that registered the residence."),

@@ -52,7 +52,7 @@ class ResidentForm(WorkbenchForm):
     moved_in = _date(_("moved in"))
     registered_on = _date(_("residence registered on"))
     registered_by = forms.CharField(
-        label=_("registered by"),
+        label=_("registering office"),
         max_length=60,
         required=False,
         help_text=_("The police station or community that registered the residence."),
@@ -64,8 +64,10 @@ class ResidentForm(WorkbenchForm):
         today = timezone.localdate().isoformat()
         for name in ("moved_in", "registered_on"):
             self.fields[name].widget.attrs["max"] = today
-        for name in ("registered_on", "registered_by", "permit_expires"):
-            self.fields[name].required_when = _("for floating residents and from abroad")
+        self.fields["registered_on"].help_text = _(
+            "Floating residents and residents from abroad only; leave the three empty while "
+            "they have not registered (the work list shows them)."
+        )
         if not personal:
             for name in PERSONAL:
                 del self.fields[name]

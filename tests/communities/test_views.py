@@ -21,7 +21,7 @@ LOGIN = reverse("login")
 # permissions (2) and unread-notification count, then the page's own reads). A change that
 # makes a page grow with its rows fails these tests.
 PINNED_HOME = 12  # + streets, communities, count, rows
-PINNED_COMPOUND = 16  # + compound, terms, household figures, 列管率, panels (watch groups 2, facilities 2)
+PINNED_COMPOUND = 16  # + compound, terms, households, 列管率, panels (watch groups 2, facilities 2)
 
 
 def detail_url(code: str) -> str:

@@ -66,9 +66,9 @@ def test_the_committee_adds_a_tenant_and_finds_them_on_the_work_list(
     assert phone.locator(".field--error #id_id_number").count() == 1
     assert phone.input_value("#id_name") == "冯新租"
     assert not Resident.objects.filter(name="冯新租").exists()
-    phone.fill("#id_id_number", number)
     no_horizontal_overflow(phone)
     phone.screenshot(path=str(screenshots / "residents-add-phone.png"), full_page=True)
+    phone.fill("#id_id_number", number)
     phone.click("[data-testid=save-resident]")
     phone.wait_for_url(f"{base}/households/{home.pk}/")
     tenant = Resident.objects.get(name="冯新租")
