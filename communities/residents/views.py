@@ -52,6 +52,7 @@ PLACE_LABELS = {
     "compound": _lazy("compound"),
 }
 RESIDENT_FIELDS = ["name", "id_number", "phone"]
+LANDLORD_FIELDS = ["landlord_name", "landlord_phone"]
 
 
 def _refused(form, refusal: Exception) -> None:
@@ -251,6 +252,9 @@ def household_occupancy(request, pk: int):
             initial.update(
                 landlord_name=household.landlord_name, landlord_phone=household.landlord_phone
             )
+            if household.landlord_name or household.landlord_phone:
+                # The form shows the landlord in full: recorded before the page leaves.
+                audit.personal_data_viewed(request, target=household, fields=LANDLORD_FIELDS)
         form = OccupancyForm(initial=initial, keeps_landlord=keeps)
     context = {"form": form, "household": household, "rented": Occupancy.RENTED}
     return render(request, "communities/residents/occupancy_form.html", context)

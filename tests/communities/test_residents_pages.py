@@ -315,3 +315,24 @@ def test_query_counts_do_not_grow_with_rows(
     with django_assert_max_num_queries(pinned) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_occupancy_form_showing_the_landlord_in_full_is_audited(client, city):
+    household = city.households["A2"]
+    household.occupancy = Occupancy.RENTED
+    household.landlord_name, household.landlord_phone = "吴房东", "13600001111"
+    household.save()
+    url = reverse("communities:household_occupancy", args=[household.pk])
+
+    client.force_login(city.manager_a)  # masked: nothing to record
+    html = client.get(url).content.decode()
+    assert "吴房东" not in html and "13600001111" not in html and "136****1111" in html
+    assert not personal_events().exists()
+
+    client.force_login(city.community)  # in full: recorded before the page leaves
+    html = client.get(url).content.decode()
+    assert "吴房东" in html and "13600001111" in html
+    entry = personal_events().get()
+    assert entry.actor == city.community
+    assert entry.object_pk == str(household.pk)
+    assert entry.additional_data["fields"] == ["landlord_name", "landlord_phone"]
