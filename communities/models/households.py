@@ -90,6 +90,10 @@ class Household(TimeStamped):
         self.head_id_number = normalize_id_number(self.head_id_number)
         self.landlord_name = normalize_text(self.landlord_name)
         self.landlord_phone = normalize_phone(self.landlord_phone)
+        if self.occupancy != Occupancy.RENTED:
+            # A home no longer let keeps no landlord (PIPL: no more than needed), whichever
+            # path changed it: the workbench, the admin form or an import.
+            self.landlord_name = self.landlord_phone = ""
 
     def clean_fields(self, exclude=None):
         self.normalise()

@@ -271,3 +271,33 @@ def test_the_list_links_the_import_the_template_and_the_export_to_those_who_may(
     client.force_login(city.viewer_a)  # exports, does not import
     page = _page(client, reverse(CHANGELIST))
     assert [link in page for link in links] == [False, False, True]
+
+
+def test_a_home_no_longer_let_from_its_admin_page_keeps_no_landlord(client, city, people, rented):
+    """PIPL (no more than needed): the landlord goes with the letting, by whatever path the
+    occupancy changes — here the admin form, not the workbench's service."""
+    client.force_login(city.community)
+    response = client.post(
+        reverse("admin:communities_household_change", args=[rented.pk]),
+        {
+            "compound": rented.compound_id,
+            "building": rented.building,
+            "unit": rented.unit,
+            "room": rented.room,
+            "occupancy": Occupancy.OWNER,
+            "residents": "2",
+            "floating_residents": "1",
+            "head_name": rented.head_name,
+            "head_phone": rented.head_phone,
+            "head_id_number": rented.head_id_number,
+            "landlord_name": "钱多多",
+            "landlord_phone": "13700001111",
+        },
+    )
+    assert response.status_code == 302
+    rented.refresh_from_db()
+    assert (rented.occupancy, rented.landlord_name, rented.landlord_phone) == (
+        Occupancy.OWNER,
+        "",
+        "",
+    )
