@@ -336,3 +336,13 @@ def test_the_occupancy_form_showing_the_landlord_in_full_is_audited(client, city
     assert entry.actor == city.community
     assert entry.object_pk == str(household.pk)
     assert entry.additional_data["fields"] == ["landlord_name", "landlord_phone"]
+
+
+def test_the_low_rate_and_warning_badges_are_styled():
+    """The guide says a 列管率 under 90 % and the 未登记 / no-tenant badges stand out: their
+    classes must have a style, not only a name."""
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    for selector in (".num--low", ".badge--warn"):
+        assert selector in css, selector
