@@ -346,3 +346,38 @@ def test_the_low_rate_and_warning_badges_are_styled():
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text(encoding="utf-8")
     for selector in (".num--low", ".badge--warn"):
         assert selector in css, selector
+
+
+def test_no_full_id_number_phone_or_name_in_the_work_list_or_edit_form_bytes(client, city, people):
+    """The issue's rule for every page: a role without the permission gets bytes with no full
+    ID number, phone or name — each person tab of the work list and the edit form."""
+    expired = f.ResidentFactory(
+        household=city.households["A2"],
+        name="冯过期",
+        phone="13700002222",
+        kind=ResidentKind.FLOATING,
+        registered_on=datetime.date(2025, 1, 5),
+        registered_by="和平派出所",
+        permit_expires=datetime.date(2026, 6, 1),
+    )
+    unregistered = f.ResidentFactory(
+        household=city.households["A2"],
+        name="郑未登",
+        phone="13700003333",
+        kind=ResidentKind.FLOATING,
+    )
+    client.force_login(city.manager_a)
+    url = reverse("communities:resident_worklist")
+    shown = {}
+    for item in ("unregistered", "expiring", "expired"):
+        response = client.get(url, {"item": item})
+        shown.update({r.pk: response.content for r in response.context["rows"]})
+    assert set(shown) == {unregistered.pk, people["tenant"].pk, expired.pk}  # a real control
+    for person in (unregistered, people["tenant"], expired):
+        content = shown[person.pk]
+        for secret in (person.id_number, person.phone, person.name):
+            assert secret.encode() not in content, secret
+        assert mask_phone(person.phone).encode() in content
+    edit = client.get(reverse("communities:resident_edit", args=[people["tenant"].pk])).content
+    for secret in (people["tenant"].id_number, people["tenant"].phone, people["tenant"].name):
+        assert secret.encode() not in edit, secret
