@@ -146,7 +146,7 @@ class Resident(TimeStamped):
 
     class Meta:
         verbose_name = _("resident")
-        verbose_name_plural = _("residents")
+        verbose_name_plural = pgettext_lazy("people", "residents")
         ordering = ["household", "moved_out", "pk"]
         permissions = [
             ("import_resident", _("Can import residents")),

@@ -195,7 +195,6 @@ class ResidentInline(PersonalColumnsMixin, ReadOnlyInline):
     """A household's residents on its admin page: read-only, those living there first."""
 
     model = Resident
-    verbose_name_plural = _("residents")
     fields_end = ["document_type", "kind", "relation", "moved_in", "moved_out", "permit_expires"]
 
     def get_queryset(self, request):
