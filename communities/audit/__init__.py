@@ -98,17 +98,25 @@ def client_address(request) -> str | None:
     return address_of(request)
 
 
-def refused(request, model, object_pk) -> None:
+def refused(request, model, object_pk, *, whatever_the_answer: bool = False) -> None:
     """Note a refused access to ``model``'s object ``object_pk`` (it exists, outside the user's
     scope). The view then raises ``Http404``, which rolls its transaction back, so the entry is
     written after it by ``AuditMiddleware`` — for the refused object only, never for an id that
-    does not exist (the answer itself is the same for both)."""
-    if request is not None:
+    does not exist (the answer itself is the same for both).
+
+    ``whatever_the_answer``: the page answers without a 404 (a form refusing to register a
+    person who lives outside the user's area, an import's preview naming such rows); the entry
+    is written after the view all the same, so a search for who lives where leaves a trace."""
+    if request is None:
+        return
+    if whatever_the_answer:
+        request.__dict__.setdefault("audit_refused_more", []).append((model, str(object_pk)))
+    else:
         request.audit_refused = (model, str(object_pk))
 
 
-def write_refused(request, response) -> None:
-    model, object_pk = request.audit_refused
+def write_refused(request, response, refusal=None) -> None:
+    model, object_pk = refusal or request.audit_refused
     record(
         ACCESS_REFUSED,
         request=request,
@@ -132,6 +140,11 @@ def personal_data_viewed(request, *, target=None, model=None, objects=(), fields
         fields=sorted(fields),
         objects=[str(pk) for pk in objects][:500],
     )
+
+
+def current_request():
+    """The request being served, for code that was not handed it (a service), or None."""
+    return _request_being_served()
 
 
 def _request_being_served():

@@ -30,6 +30,8 @@ class AuditMiddleware(AuditlogMiddleware):
         response = super().__call__(request)
         if getattr(request, "audit_refused", None) is not None and response.status_code == 404:
             write_refused(request, response)  # after the view's (rolled back) transaction
+        for refusal in getattr(request, "audit_refused_more", ()):
+            write_refused(request, response, refusal)
         return response
 
     @staticmethod

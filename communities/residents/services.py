@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import audit
 from communities.models import Household, Occupancy, Resident
 from communities.validators import normalize_document_number
 from communities.workflow import MSG_NOT_ALLOWED, WorkflowError, require
@@ -81,6 +82,9 @@ def lives_elsewhere_message(actor, resident: Resident, household: Household | No
     )
     if visible:
         return str(MSG_LIVES_AT) % {"place": str(resident.household)}
+    # A person found outside the actor's area: the refusal says no more, and the audit trail
+    # records the attempt (written after the request, whatever its transaction does).
+    audit.refused(audit.current_request(), Resident, resident.pk, whatever_the_answer=True)
     return str(MSG_LIVES_ELSEWHERE)
 
 

@@ -369,3 +369,20 @@ def test_a_user_who_may_import_but_not_add_residents_is_refused_before_reading(c
     result = residents_import(user=user, data=good_file(), commit=False)
 
     assert result.lines == [str(MSG_NOT_ALLOWED)] and not result.committed
+
+
+def test_a_preview_naming_people_outside_the_area_leaves_a_trace(client, city, homes):
+    """A file of guessed ID numbers must not tell a company who lives in the district unseen:
+    each row found outside its area is a refused access in the audit trail."""
+    elsewhere = f.ResidentFactory(household=city.households["B1"], id_number=ID_1)
+    client.force_login(city.manager_a)
+
+    preview = client.post(
+        reverse("admin:communities_resident_import"),
+        {"import_file": SimpleUploadedFile("roster.xlsx", book([line()]))},
+    )
+
+    assert preview.status_code == 200
+    assert Resident.objects.count() == 1
+    entry = LogEntry.objects.get(additional_data__event=audit.ACCESS_REFUSED)
+    assert (entry.actor, entry.object_pk) == (city.manager_a, str(elsewhere.pk))

@@ -381,3 +381,17 @@ def test_no_full_id_number_phone_or_name_in_the_work_list_or_edit_form_bytes(cli
     edit = client.get(reverse("communities:resident_edit", args=[people["tenant"].pk])).content
     for secret in (people["tenant"].id_number, people["tenant"].phone, people["tenant"].name):
         assert secret.encode() not in edit, secret
+
+
+def test_looking_up_a_person_outside_the_scope_leaves_a_trace(client, city, people):
+    """The refusal says nothing of where; the audit trail records who asked after whom."""
+    client.force_login(city.manager_a)
+    data = form_data(id_number=people["b1"].id_number, kind="registered", relation="family")
+    client.post(add_url(city.households["A2"]), data)
+    entry = LogEntry.objects.get(additional_data__event=audit.ACCESS_REFUSED)
+    assert (entry.actor, entry.object_pk) == (city.manager_a, str(people["b1"].pk))
+    assert entry.content_type.model == "resident"
+    # Inside the scope the refusal names the place and is no refused access.
+    client.force_login(city.bureau)
+    assert "乙一小区" in client.post(add_url(city.households["A2"]), data).content.decode()
+    assert LogEntry.objects.filter(additional_data__event=audit.ACCESS_REFUSED).count() == 1
