@@ -27,6 +27,7 @@ HELP_SECTIONS = {
     "resident_add": "residents#4-登记居民",
     "resident_edit": "residents#5-修改和居民搬离",
     "resident_move_out": "residents#5-修改和居民搬离",
+    "resident_delete": "residents#5-修改和居民搬离",
     "household_occupancy": "residents#6-出租房屋和房东",
     "resident_worklist": "residents#7-居住登记工作清单",
     "resident_export": "residents#10-导出-excel",

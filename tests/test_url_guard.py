@@ -225,6 +225,7 @@ WORKBENCH = {
     ),
     "communities:household_occupancy": _post("household", lambda: {"occupancy": "vacant"}),
     "communities:resident_edit": _post("resident", lambda: {"kind": "registered"}),
+    "communities:resident_delete": _post("resident"),
     "communities:resident_move_out": _post("resident", lambda: {"moved_out": _today().isoformat()}),
     # export jobs: a user's own, whatever the role
     "communities:export_job": Probe("export_job", seen_by="manager_b"),

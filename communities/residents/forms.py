@@ -76,7 +76,7 @@ class ResidentForm(WorkbenchForm):
         """The typed values; fields left out of the form keep the resident's stored ones."""
         values = {
             name: getattr(resident, name) for name in PERSONAL if name not in self.cleaned_data
-        }
+        }  # placeholders: the service keeps the stored values, read under its lock
         values.update(self.cleaned_data)
         values["phone"] = values.get("phone") or ""
         values["registered_by"] = values.get("registered_by") or ""

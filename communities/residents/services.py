@@ -33,6 +33,10 @@ MSG_LIVES_ELSEWHERE = _(
     "This person is recorded as living in another household, outside your area: the community "
     "committee there must move them out first."
 )
+MSG_MOVED_IN_BEFORE_LAST = _(
+    "This person moved out of their last home on the register after this date: the date of "
+    "moving in here cannot be earlier."
+)
 MSG_ALREADY_OUT = _("This resident has already moved out.")
 MSG_MOVE_OUT_BEFORE_IN = _("The date of moving out cannot be before the date of moving in.")
 MSG_LANDLORD_REQUIRED = _("A rented home keeps its landlord's name and phone (谁出租谁负责).")
@@ -99,11 +103,35 @@ def _refuse_if_living_elsewhere(actor, resident: Resident, household: Household)
         raise WorkflowError(lives_elsewhere_message(actor, other, household))
 
 
+def _after_last_home(resident: Resident) -> None:
+    """A person who moved out of another household moves in here on or after that day, so no
+    past day counts them in two homes: an unknown date of moving in becomes that day, an
+    earlier one is refused (without saying where the last home was)."""
+    last = (
+        Resident.objects.filter(
+            document_type=resident.document_type,
+            id_number=resident.id_number,
+            moved_out__isnull=False,
+        )
+        .exclude(pk=resident.pk)
+        .order_by("-moved_out")
+        .values_list("moved_out", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    if resident.moved_in is None:
+        resident.moved_in = last
+    elif resident.moved_in < last:
+        raise ValidationError({"moved_in": MSG_MOVED_IN_BEFORE_LAST})
+
+
 def _save(actor, resident: Resident) -> Resident:
     """Validate and save; a concurrent save of the same person meets the constraint and gets
     the same refusal as the check."""
     resident.full_clean(validate_constraints=False)
     _refuse_if_living_elsewhere(actor, resident, resident.household)
+    _after_last_home(resident)
     try:
         with transaction.atomic():
             resident.save()
@@ -123,17 +151,35 @@ def resident_add(*, actor, household: Household, person: Person) -> Resident:
     return _save(actor, resident)
 
 
+#: What a reader who sees personal data masked cannot change (nor read back).
+PERSONAL_FIELDS = ("name", "document_type", "id_number", "phone")
+
+
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, person: Person) -> Resident:
-    """Correct a resident's data or record their residence registration."""
+def resident_update(
+    *, actor, resident: Resident, person: Person, keep: tuple[str, ...] = ()
+) -> Resident:
+    """Correct a resident's data or record their residence registration. The fields named in
+    ``keep`` keep their stored values, read under the row lock (a form that did not show them
+    never writes back what it read before someone else corrected them)."""
     require(actor, "communities.change_resident")
     _household_in_scope(actor, resident.household)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.moved_out is not None:
         raise WorkflowError(MSG_ALREADY_OUT)
     for name, value in person.__dict__.items():
-        setattr(resident, name, value)
+        if name not in keep:
+            setattr(resident, name, value)
     return _save(actor, resident)
+
+
+@transaction.atomic
+def resident_delete(*, actor, resident: Resident) -> None:
+    """Delete a resident recorded by mistake, or whose data must go (PIPL art. 47). Moving out
+    is the usual way a resident leaves; this leaves no history but the audit trail's."""
+    require(actor, "communities.delete_resident")
+    _household_in_scope(actor, resident.household)
+    Resident.objects.filter(pk=resident.pk).delete()
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from .worklist import WorkItem, warning_days
 VIEW = "communities.view_resident"
 ADD = "communities.add_resident"
 CHANGE = "communities.change_resident"
+DELETE = "communities.delete_resident"
 EXPORT = "communities.export_resident"
 HOUSEHOLDS_PAGE_SIZE = 50
 WORKLIST_PAGE_SIZE = 25
@@ -139,6 +140,7 @@ def household_detail(request, pk: int):
         "counts": household_counts(household),
         "can_add": user.has_perm(ADD),
         "can_change": user.has_perm(CHANGE),
+        "can_delete": user.has_perm(DELETE),
         "can_set_occupancy": user.has_perm("communities.change_household"),
         "move_out_form": MoveOutForm(auto_id="move_out_%s"),
         "shown": shown,
@@ -182,7 +184,10 @@ def resident_edit(request, pk: int):
         if form.is_valid():
             try:
                 services.resident_update(
-                    actor=request.user, resident=resident, person=form.person(resident)
+                    actor=request.user,
+                    resident=resident,
+                    person=form.person(resident),
+                    keep=() if personal else services.PERSONAL_FIELDS,
                 )
             except (WorkflowError, ValidationError) as refusal:
                 _refused(form, refusal)
@@ -220,6 +225,21 @@ def resident_move_out(request, pk: int):
 
 
 @login_required
+@permission_required(DELETE, raise_exception=True)
+@require_http_methods(["POST"])
+def resident_delete(request, pk: int):
+    """Delete a resident recorded by mistake (moving out keeps the history; this does not)."""
+    resident = _resident(request, pk)
+    try:
+        services.resident_delete(actor=request.user, resident=resident)
+    except WorkflowError as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("The resident was deleted."))
+    return redirect("communities:household_detail", pk=resident.household_id)
+
+
+@login_required
 @permission_required("communities.change_household", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def household_occupancy(request, pk: int):
@@ -236,9 +256,9 @@ def household_occupancy(request, pk: int):
         form = OccupancyForm(request.POST, keeps_landlord=keeps)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            for name in ("landlord_name", "landlord_phone"):
-                if keeps and not data[name]:
-                    data[name] = getattr(household, name)
+            if keeps and not data["landlord_name"] and not data["landlord_phone"]:
+                data["landlord_name"] = household.landlord_name  # both left empty: kept
+                data["landlord_phone"] = household.landlord_phone
             try:
                 services.household_occupancy_set(actor=request.user, household=household, **data)
             except (WorkflowError, ValidationError) as refusal:
@@ -305,4 +325,5 @@ urlpatterns = [
     path("households/<int:pk>/occupancy/", household_occupancy, name="household_occupancy"),
     path("residents/<int:pk>/edit/", resident_edit, name="resident_edit"),
     path("residents/<int:pk>/move-out/", resident_move_out, name="resident_move_out"),
+    path("residents/<int:pk>/delete/", resident_delete, name="resident_delete"),
 ]

@@ -395,3 +395,31 @@ def test_looking_up_a_person_outside_the_scope_leaves_a_trace(client, city, peop
     client.force_login(city.bureau)
     assert "乙一小区" in client.post(add_url(city.households["A2"]), data).content.decode()
     assert LogEntry.objects.filter(additional_data__event=audit.ACCESS_REFUSED).count() == 1
+
+
+def test_a_masked_landlord_is_kept_only_when_both_fields_are_left_empty(client, city):
+    household = city.households["A2"]
+    household.occupancy = Occupancy.RENTED
+    household.landlord_name, household.landlord_phone = "吴房东", "13600001111"
+    household.save()
+    client.force_login(city.manager_a)
+    url = reverse("communities:household_occupancy", args=[household.pk])
+    # A new name without a phone is refused, not saved beside the old landlord's phone.
+    refused = client.post(url, {"occupancy": "rented", "landlord_name": "郑新东"})
+    assert refused.status_code == 200
+    household.refresh_from_db()
+    assert (household.landlord_name, household.landlord_phone) == ("吴房东", "13600001111")
+
+
+def test_a_resident_recorded_by_mistake_is_deleted_by_a_role_that_may(client, city, people):
+    url = reverse("communities:resident_delete", args=[people["owner"].pk])
+    client.force_login(city.viewer_a)
+    assert client.post(url).status_code == 403
+    client.force_login(city.manager_a)
+    assert (
+        'data-testid="delete-resident"'
+        in client.get(household_url(city.households["A1"])).content.decode()
+    )
+    assert client.post(url).status_code == 302
+    assert not Resident.objects.filter(pk=people["owner"].pk).exists()
+    assert Resident.objects.filter(pk=people["b1"].pk).exists()

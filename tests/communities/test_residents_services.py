@@ -181,3 +181,50 @@ def test_two_concurrent_saves_of_one_person_leave_one_home(city):
     assert "小区" in refusal  # the bureau sees both homes: the refusal names the other
     assert Resident.objects.filter(id_number=NUMBER, moved_out__isnull=True).count() == 1
     assert Resident.objects.get(id_number=NUMBER).kind == ResidentKind.REGISTERED
+
+
+def test_a_person_who_moved_out_elsewhere_moves_in_here_from_that_day(city):
+    first = resident_add(actor=city.bureau, household=city.households["B1"], person=person())
+    resident_move_out(actor=city.bureau, resident=first, on=datetime.date(2026, 6, 1))
+    # An unknown date of moving in is the day they left the last home: no day counts them twice.
+    moved = resident_add(actor=city.community, household=city.households["A1"], person=person())
+    assert moved.moved_in == datetime.date(2026, 6, 1)
+    resident_move_out(actor=city.community, resident=moved, on=datetime.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as refused:
+        resident_add(
+            actor=city.community,
+            household=city.households["A2"],
+            person=person(moved_in=datetime.date(2026, 6, 5)),
+        )
+    assert "moved_in" in refused.value.message_dict
+    assert "乙一小区" not in str(refused.value) and "甲一小区" not in str(refused.value)
+    for day in (datetime.date(2026, 5, 31), datetime.date(2026, 6, 5), TODAY):
+        assert Resident.objects.present(day).filter(id_number=NUMBER).count() <= 1
+
+
+def test_a_masked_editor_keeps_what_another_corrected_meanwhile(city):
+    resident = resident_add(actor=city.community, household=city.households["A1"], person=person())
+    stale = Resident.objects.get(pk=resident.pk)
+    corrected = f.valid_id_number(56, "19900101")
+    services.resident_update(
+        actor=city.community, resident=resident, person=person(id_number=corrected)
+    )
+    # The company's form did not show the number: what it read before is not written back.
+    services.resident_update(
+        actor=city.manager_a,
+        resident=stale,
+        person=person(relation="owner"),
+        keep=services.PERSONAL_FIELDS,
+    )
+    resident.refresh_from_db()
+    assert (resident.id_number, resident.relation) == (corrected, "owner")
+
+
+def test_deleting_a_resident_needs_the_permission_and_the_scope(city):
+    resident = resident_add(actor=city.bureau, household=city.households["B1"], person=person())
+    for actor in (city.viewer_a, city.manager_a):
+        with pytest.raises(WorkflowError):
+            services.resident_delete(actor=actor, resident=resident)
+    assert Resident.objects.filter(pk=resident.pk).exists()
+    services.resident_delete(actor=city.manager_b, resident=resident)
+    assert not Resident.objects.filter(pk=resident.pk).exists()
