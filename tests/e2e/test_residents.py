@@ -83,7 +83,7 @@ def test_the_committee_adds_a_tenant_and_finds_them_on_the_work_list(
     phone.screenshot(path=str(screenshots / "residents-worklist-phone.png"), full_page=True)
 
 
-def test_a_manager_sees_the_home_masked(live_server, live_city, phone):
+def test_a_manager_sees_the_home_masked(live_server, live_city, phone, screenshots):
     base = live_server.url
     owner = Resident.objects.get(name="钱多多")
     log_in(phone, base, "manager_a")
@@ -91,4 +91,6 @@ def test_a_manager_sees_the_home_masked(live_server, live_city, phone):
     text = phone.inner_text("[data-testid=residents]")
     assert "钱多多" not in text and owner.id_number not in text
     assert "钱**" in text and mask_id_number(owner.id_number) in text
+    assert phone.locator("[data-testid=counts-source]").count() == 1
     no_horizontal_overflow(phone)
+    phone.screenshot(path=str(screenshots / "residents-household-phone.png"), full_page=True)
