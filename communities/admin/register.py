@@ -11,6 +11,7 @@ from communities.forms import ManagementTermFormSet
 from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, personal_fields
 from communities.residents.admin import ResidentInline
+from communities.residents.figures import with_counts
 
 from .importexport import RegisterImportExportMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
@@ -175,6 +176,14 @@ MASKED_FIELDS = [
 ]
 
 
+def _counted(roster: bool, counted: int, typed: int) -> str:
+    """A household's count: from its residents, or the typed number, marked as such."""
+    return str(counted) if roster else f"{typed}{TYPED_MARK}"
+
+
+TYPED_MARK = _("(typed)")
+
+
 @admin.register(m.Household)
 class HouseholdAdmin(RegisterAdmin):
     """Personal data shows in full only to users with ``view_personal_data``.
@@ -189,8 +198,8 @@ class HouseholdAdmin(RegisterAdmin):
         "compound",
         "dwelling",
         "occupancy",
-        "residents",
-        "floating_residents",
+        "residents_counted",
+        "floating_counted",
     ]
     list_select_related = ["compound"]
     list_filter = ["occupancy", ("compound", RelatedOnly)]
@@ -210,6 +219,19 @@ class HouseholdAdmin(RegisterAdmin):
     @admin.display(description=_("building-unit-room"), ordering="building")
     def dwelling(self, obj):
         return "-".join(part for part in (obj.building, obj.unit, obj.room) if part)
+
+    def get_queryset(self, request):
+        # The residents present where the home has a roster, in the same query (not the typed
+        # counts, which only stand for homes where nobody is recorded yet).
+        return with_counts(super().get_queryset(request))
+
+    @admin.display(description=_("residents"))
+    def residents_counted(self, obj):
+        return _counted(obj.roster, obj.roster_present, obj.residents)
+
+    @admin.display(description=_("floating residents"))
+    def floating_counted(self, obj):
+        return _counted(obj.roster, obj.roster_floating, obj.floating_residents)
 
     def get_list_display(self, request):
         personal = (

@@ -301,3 +301,17 @@ def test_a_home_no_longer_let_from_its_admin_page_keeps_no_landlord(client, city
         "",
         "",
     )
+
+
+def test_the_household_list_counts_residents_from_the_roster_where_there_is_one(
+    client, city, people
+):
+    """A1 has residents recorded: its count is theirs; A2 has none: its typed count, marked."""
+    client.force_login(city.community)
+    response = client.get(reverse("admin:communities_household_changelist"))
+    rows = {h.compound.code: h for h in response.context["cl"].result_list}
+    admin = response.context["cl"].model_admin
+    a1, a2 = rows["A1"], rows["A2"]
+    present = Resident.objects.present().filter(household=a1).count()
+    assert admin.residents_counted(a1) == str(present) != str(a1.residents)
+    assert admin.residents_counted(a2) == f"{a2.residents}（填报数）"
