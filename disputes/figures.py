@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from communities.months import percent  # one definition for every app
 from disputes.models import (
     OPEN_STATUSES,
     SATISFIED,
@@ -28,12 +29,6 @@ from disputes.models import (
 def registered_in(cases: QuerySet, first: datetime.date, last: datetime.date) -> QuerySet:
     """Cases registered between two dates, both included (local time)."""
     return cases.filter(registered_at__date__range=(first, last))
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def status_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
