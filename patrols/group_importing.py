@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +28,14 @@ from django.utils.translation import override
 
 from communities.exporting import xlsx_bytes
 from communities.importing import messages as msg
-from communities.importing.formats import ImportFileError, dataset_from_rows, read_xlsx_rows
+from communities.importing.formats import ImportFileError
+from communities.importing.sheets import (
+    MSG_COMPOUND_NOT_FOUND,
+    MSG_NO_HOUSEHOLD,
+    MSG_REQUIRED,
+    SheetImportResult,
+    read_sheet,
+)
 from communities.importing.widgets import ChoiceWidget, DateWidget, YesNoWidget, cell_text
 from communities.models import Compound, Household, Occupancy
 from communities.privacy import mask_value
@@ -46,9 +52,6 @@ HEADERS = [c.header for c in x.GROUP_COLUMNS]
 REQUIRED = [x.COMPOUND_CODE, x.NUMBER_, x.BUILDING, x.ROOM]
 IGNORED = {x.COMPOUND_NAME, x.STATUS}
 
-MSG_REQUIRED = _("This column must be filled in.")
-MSG_COMPOUND_NOT_FOUND = _("No compound “{code}” was found in your area.")
-MSG_NO_HOUSEHOLD = _("{compound} has no household {address} on the register.")
 MSG_VACANT = _("Household {address} is vacant: only occupied households join a group.")
 MSG_TWICE = _("Household {address} is also on row {other}.")
 MSG_IN_GROUP = _("Household {address} is already in watch group {group}.")
@@ -56,7 +59,6 @@ MSG_NUMBER_TAKEN = _("{compound} already has a watch group numbered {number}.")
 MSG_SIZE = _("Watch group {number} has {count} households: a group has {low} to {high}.")
 MSG_TWO_LEADERS = _("Watch group {number} has more than one leader's household (rows {rows}).")
 MSG_FUTURE_DATE = _("The date cannot be later than today.")
-MSG_UNKNOWN_COLUMNS = _("Unknown column(s): {columns}. The file's columns are: {known}.")
 MSG_NO_ROWS = _("The file holds no households: fill in rows below the header.")
 
 _kind = ChoiceWidget(GroupKind)
@@ -118,39 +120,10 @@ class GroupRows:
 PREVIEW_HEADERS = [x.COMPOUND_CODE, x.NUMBER_, x.KIND, "户数", x.LEADER_NAME, x.FORMED_ON]
 
 
-@dataclass
-class GroupImportResult:
-    rows: list[GroupRows] = field(default_factory=list)  # the groups, for the preview
-    lines: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.lines
-
-    def error_lines(self) -> list[str]:
-        return self.lines
-
-
 def _read(data: bytes) -> list[tuple[int, dict]]:
-    dataset = dataset_from_rows(read_xlsx_rows(data), settings.IMPORT_MAX_ROWS)
-    headers = [normalize_text(h or "") for h in dataset.headers]
-    unknown = [h for h in headers if h and h not in HEADERS]
-    if unknown:
-        raise ImportFileError(
-            MSG_UNKNOWN_COLUMNS.format(columns="、".join(unknown), known="、".join(HEADERS))
-        )
-    missing = [h for h in REQUIRED if h not in headers]
-    if missing:
-        raise ImportFileError(msg.MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-    rows = []
-    for number, values in enumerate(dataset, start=2):
-        row = {h: v for h, v in zip(headers, values, strict=True) if h and h not in IGNORED}
-        if any(cell_text(v) for v in row.values()):
-            rows.append((number, row))
-    if not rows:
-        raise ImportFileError(MSG_NO_ROWS)
-    return rows
+    return read_sheet(
+        data, headers=HEADERS, required=REQUIRED, ignored=IGNORED, no_rows=MSG_NO_ROWS
+    )
 
 
 class GroupImport:
@@ -270,11 +243,11 @@ class GroupImport:
                         MSG_IN_GROUP.format(address=address, group=in_groups[row.household.pk]),
                     )
 
-    def run(self, data: bytes, *, commit: bool) -> GroupImportResult:
+    def run(self, data: bytes, *, commit: bool) -> SheetImportResult:
         try:
             raw_rows = _read(data)
         except ImportFileError as refused:
-            return GroupImportResult(lines=[str(refused)])
+            return SheetImportResult(lines=[str(refused)])
         rows = [self._parse(number, raw) for number, raw in raw_rows]
         self._households(rows)
         groups = self._groups(rows)
@@ -284,7 +257,7 @@ class GroupImport:
             for r in rows
             for column, message in r.errors
         ]
-        result = GroupImportResult(rows=groups, lines=lines)
+        result = SheetImportResult(rows=groups, lines=lines)
         if lines:
             return result
         try:
@@ -315,7 +288,7 @@ class GroupImport:
                 )
 
 
-def groups_import(*, user, data: bytes, commit: bool) -> GroupImportResult:
+def groups_import(*, user, data: bytes, commit: bool) -> SheetImportResult:
     """Check a file of watch groups and, with ``commit`` and no problem anywhere, form them."""
     return GroupImport(user).run(data, commit=commit)
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,8 +34,15 @@ from django.utils.translation import override
 
 from communities.exporting import xlsx_bytes
 from communities.importing import messages as msg
-from communities.importing.formats import ImportFileError, dataset_from_rows, read_xlsx_rows
+from communities.importing.formats import ImportFileError
 from communities.importing.limits import shown
+from communities.importing.sheets import (
+    MSG_COMPOUND_NOT_FOUND,
+    MSG_NO_HOUSEHOLD,
+    MSG_REQUIRED,
+    SheetImportResult,
+    read_sheet,
+)
 from communities.importing.widgets import ChoiceWidget, DateWidget, cell_text, check_id_number_cell
 from communities.models import Compound, DocumentType, Household, Relation, Resident, ResidentKind
 from communities.privacy import mask_value
@@ -54,15 +60,11 @@ REQUIRED = [c.COMPOUND_CODE, c.BUILDING, c.ROOM, c.NAME, c.DOCUMENT_NUMBER]
 IGNORED = {c.COMPOUND_NAME}
 LOOKUP_CHUNK = 500
 
-MSG_REQUIRED = _("This column must be filled in.")
-MSG_COMPOUND_NOT_FOUND = _("No compound “{code}” was found in your area.")
-MSG_NO_HOUSEHOLD = _("{compound} has no household {address} on the register.")
 MSG_PERSON_TWICE = _("The same person (document type and number) is also on row {rows}.")
 MSG_MOVED_OUT = _(
     "A roster lists the people living in the household now: leave this column empty "
     "(a resident who moved out is not imported)."
 )
-MSG_UNKNOWN_COLUMNS = _("Unknown column(s): {columns}. The file's columns are: {known}.")
 MSG_NO_ROWS = _("The file holds no residents: fill in rows below the header.")
 
 # The words of rosters kept before this register (documented as "also accepted").
@@ -179,39 +181,10 @@ class Row:
         ]
 
 
-@dataclass
-class ResidentImportResult:
-    rows: list[Row] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.lines
-
-    def error_lines(self) -> list[str]:
-        return self.lines
-
-
 def _read(data: bytes) -> list[tuple[int, dict]]:
-    dataset = dataset_from_rows(read_xlsx_rows(data), settings.IMPORT_MAX_ROWS)
-    headers = [normalize_text(h or "") for h in dataset.headers]
-    unknown = [h for h in headers if h and h not in HEADERS]
-    if unknown:
-        raise ImportFileError(
-            MSG_UNKNOWN_COLUMNS.format(columns="、".join(unknown), known="、".join(HEADERS))
-        )
-    missing = [h for h in REQUIRED if h not in headers]
-    if missing:
-        raise ImportFileError(msg.MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-    rows = []
-    for number, values in enumerate(dataset, start=2):
-        row = {h: v for h, v in zip(headers, values, strict=True) if h and h not in IGNORED}
-        if any(cell_text(v) for v in row.values()):
-            rows.append((number, row))
-    if not rows:
-        raise ImportFileError(MSG_NO_ROWS)
-    return rows
+    return read_sheet(
+        data, headers=HEADERS, required=REQUIRED, ignored=IGNORED, no_rows=MSG_NO_ROWS
+    )
 
 
 class ResidentImport:
@@ -344,18 +317,18 @@ class ResidentImport:
 
     # 4. all or nothing ------------------------------------------------------------------------
 
-    def run(self, data: bytes, *, commit: bool) -> ResidentImportResult:
+    def run(self, data: bytes, *, commit: bool) -> SheetImportResult:
         if not self.user.has_perm(ADD_PERMISSION):  # what resident_add will require
-            return ResidentImportResult(lines=[str(MSG_NOT_ALLOWED)])
+            return SheetImportResult(lines=[str(MSG_NOT_ALLOWED)])
         try:
             raw_rows = _read(data)
         except ImportFileError as refused:
-            return ResidentImportResult(lines=[str(refused)])
+            return SheetImportResult(lines=[str(refused)])
         rows = [self._parse(number, raw) for number, raw in raw_rows]
         self._households(rows)
         self._twice_in_file(rows)
         self._living_elsewhere(rows)
-        result = ResidentImportResult(rows=rows, lines=_lines(rows))
+        result = SheetImportResult(rows=rows, lines=_lines(rows))
         if result.lines or not commit:
             # The preview stops here: the checks above are the service's own (permission,
             # scope, the model's clean, one household at a time), and the service costs a few
@@ -391,7 +364,7 @@ def _lines(rows: list[Row]) -> list[str]:
     ]
 
 
-def residents_import(*, user, data: bytes, commit: bool) -> ResidentImportResult:
+def residents_import(*, user, data: bytes, commit: bool) -> SheetImportResult:
     """Check a roster file and, with ``commit`` and no problem anywhere, add its residents."""
     return ResidentImport(user).run(data, commit=commit)
 

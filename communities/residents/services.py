@@ -210,20 +210,24 @@ def household_occupancy_set(
     occupancy: str,
     landlord_name: str = "",
     landlord_phone: str = "",
+    keep_landlord: bool = False,
 ) -> Household:
-    """Mark a home owner-occupied, rented (with its landlord: name and phone) or vacant."""
+    """Mark a home owner-occupied, rented (with its landlord: name and phone) or vacant. With
+    ``keep_landlord`` (a form that showed the landlord masked), both left empty keep the one on
+    record, as read under the row lock; one of them alone is refused like any missing one. A
+    home no longer let loses its landlord (``Household.normalise``)."""
     require(actor, "communities.change_household")
     _household_in_scope(actor, household)
     household = Household.objects.select_for_update().get(pk=household.pk)
     household.occupancy = occupancy
-    if occupancy == Occupancy.RENTED:
+    if occupancy == Occupancy.RENTED and not (
+        keep_landlord and not landlord_name and not landlord_phone
+    ):
         household.landlord_name = landlord_name
         household.landlord_phone = landlord_phone
-        household.normalise()
-        if not household.landlord_name or not household.landlord_phone:
-            raise WorkflowError(MSG_LANDLORD_REQUIRED)
-    else:  # a home no longer let keeps no landlord's data (PIPL: no more than needed)
-        household.landlord_name = household.landlord_phone = ""
+    household.normalise()
+    if occupancy == Occupancy.RENTED and not (household.landlord_name and household.landlord_phone):
+        raise WorkflowError(MSG_LANDLORD_REQUIRED)
     household.full_clean(validate_constraints=False)
     household.save()
     return household

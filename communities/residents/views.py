@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import audit
 from communities import selectors as register
+from communities.actions import attach_refusal, refusal_text
 from communities.models import Household, Occupancy, Resident
 from communities.privacy import can_see_personal_data, mask_instance, mask_value
 from communities.scoping import get_visible_or_404
@@ -54,19 +55,6 @@ PLACE_LABELS = {
 }
 RESIDENT_FIELDS = ["name", "id_number", "phone"]
 LANDLORD_FIELDS = ["landlord_name", "landlord_phone"]
-
-
-def _refused(form, refusal: Exception) -> None:
-    """The service's refusal on the form: a field's on the field, the rest above the form."""
-    if isinstance(refusal, WorkflowError):
-        form.add_error(None, str(refusal.message))
-    elif hasattr(refusal, "error_dict"):
-        for field, errors in refusal.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in refusal.messages:
-            form.add_error(None, error)
 
 
 @login_required
@@ -158,7 +146,7 @@ def resident_add(request, pk: int):
         try:
             services.resident_add(actor=request.user, household=household, person=form.person())
         except (WorkflowError, ValidationError) as refusal:
-            _refused(form, refusal)
+            attach_refusal(form, refusal)
         else:
             messages.success(request, _("Resident recorded."))
             return redirect("communities:household_detail", pk=household.pk)
@@ -190,7 +178,7 @@ def resident_edit(request, pk: int):
                     keep=() if personal else services.PERSONAL_FIELDS,
                 )
             except (WorkflowError, ValidationError) as refusal:
-                _refused(form, refusal)
+                attach_refusal(form, refusal)
             else:
                 messages.success(request, _("Resident saved."))
                 return redirect("communities:household_detail", pk=household.pk)
@@ -218,7 +206,7 @@ def resident_move_out(request, pk: int):
                 actor=request.user, resident=resident, on=form.cleaned_data["moved_out"]
             )
         except (WorkflowError, ValidationError) as refusal:
-            messages.error(request, str(getattr(refusal, "message", refusal)))
+            messages.error(request, refusal_text(refusal))
         else:
             messages.success(request, _("The resident moved out: kept in the history."))
     return redirect("communities:household_detail", pk=resident.household_id)
@@ -255,14 +243,15 @@ def household_occupancy(request, pk: int):
     if request.method == "POST":
         form = OccupancyForm(request.POST, keeps_landlord=keeps)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            if keeps and not data["landlord_name"] and not data["landlord_phone"]:
-                data["landlord_name"] = household.landlord_name  # both left empty: kept
-                data["landlord_phone"] = household.landlord_phone
             try:
-                services.household_occupancy_set(actor=request.user, household=household, **data)
+                services.household_occupancy_set(
+                    actor=request.user,
+                    household=household,
+                    keep_landlord=bool(keeps),
+                    **form.cleaned_data,
+                )
             except (WorkflowError, ValidationError) as refusal:
-                _refused(form, refusal)
+                attach_refusal(form, refusal)
             else:
                 messages.success(request, _("Occupancy saved."))
                 return redirect("communities:household_detail", pk=household.pk)
