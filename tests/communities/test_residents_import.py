@@ -14,7 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from communities import audit
 from communities.models import DocumentType, Relation, Resident, ResidentKind
@@ -31,6 +31,7 @@ from communities.validators import MSG_ID_CHECK, id_number_check_char
 from communities.workflow import MSG_NOT_ALLOWED
 from tests import factories as f
 from tests.factories import valid_id_number
+from tests.spreadsheets import sheet_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,14 +70,7 @@ def line(compound="A1", room="501", **cells):
 
 
 def book(rows, headers=HEADERS) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return sheet_bytes(headers, rows)
 
 
 def named(lines) -> set[tuple[int, str]]:

@@ -1,17 +1,16 @@
 """Import of watch groups (admin: upload → preview → confirm): a good file forms the groups,
 an exported file imports back, one bad row writes nothing and every bad row is named."""
 
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from patrols import group_exporting as x
 from patrols.group_importing import HEADERS, groups_import
 from patrols.models import WatchGroup, WatchGroupMembership
+from tests.spreadsheets import sheet_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +50,7 @@ def line(compound="A1", number="1", room="101", **cells):
 
 
 def book(rows, headers=HEADERS) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return sheet_bytes(headers, rows)
 
 
 def good_file():
