@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from communities.levels import level_keys
 from communities.months import month_moments, percent  # one definition for every app
 from disputes.models import (
     OPEN_STATUSES,
@@ -127,12 +128,7 @@ def dispute_figures(cases: QuerySet, today: datetime.date | None = None) -> dict
 # grouped dict (one with cases only before the month is in, with zeros).
 
 # How a case reaches the level it is grouped by.
-LEVELS = {
-    "compound": "compound_id",
-    "community": "compound__community_id",
-    "street": "compound__community__street_id",
-    "district": "compound__community__street__district_id",
-}
+LEVELS = level_keys("compound")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from communities.levels import level_keys
 from communities.models import Compound, ManagementTerm
 from communities.months import month_bounds, month_moments, month_of, percent
 from inspections.models import (
@@ -63,18 +64,8 @@ def hazard_figures(hazards: QuerySet, today: datetime.date | None = None) -> dic
 
 # How rows reach the level they are grouped by (as patrols.coverage), from a row with a
 # ``compound`` and from a compound itself.
-LEVELS = {
-    "compound": "compound_id",
-    "community": "compound__community_id",
-    "street": "compound__community__street_id",
-    "district": "compound__community__street__district_id",
-}
-COMPOUND_LEVELS = {
-    "compound": "id",
-    "community": "community_id",
-    "street": "community__street_id",
-    "district": "community__street__district_id",
-}
+LEVELS = level_keys("compound")
+COMPOUND_LEVELS = level_keys("")
 
 
 def _grouped(rows: QuerySet, key: str, figures: dict, make) -> dict:

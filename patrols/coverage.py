@@ -11,17 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from communities.levels import level_keys
 from communities.models import Household, Occupancy
 
 from .models import WatchGroupMembership
 
 # How a compound's households are grouped for each level of the figures.
-LEVELS = {
-    "compound": "compound_id",
-    "community": "compound__community_id",
-    "street": "compound__community__street_id",
-    "district": "compound__community__street__district_id",
-}
+LEVELS = level_keys("compound")
 
 
 @dataclass(frozen=True)

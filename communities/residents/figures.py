@@ -20,16 +20,12 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from communities.levels import level_keys
 from communities.models import Household, Occupancy, Relation, Resident
 from communities.models.residents import REGISTERING_KINDS, present_q, registered_q
 
-LEVELS = {
-    "compound": "household__compound_id",
-    "community": "household__compound__community_id",
-    "street": "household__compound__community__street_id",
-    "district": "household__compound__community__street__district_id",
-}
-HOUSEHOLD_LEVELS = {level: path.removeprefix("household__") for level, path in LEVELS.items()}
+LEVELS = level_keys("household__compound")
+HOUSEHOLD_LEVELS = level_keys("compound")
 
 
 @dataclass(frozen=True)
