@@ -45,3 +45,37 @@ def compound_panels(request, compound) -> list[RenderedPanel]:
         if data is not None:
             shown.append(RenderedPanel(panel.name, panel.template, data))
     return shown
+
+
+# The workbench home ------------------------------------------------------------------------
+#
+# The same for the home page: an app above ``communities`` (the reports' dashboard) registers a
+# panel whose function takes the request alone; the home renders the panels above the list of
+# compounds.
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    name: str
+    template: str
+    context: Callable  # (request) -> dict, or None to leave the panel out
+    order: int = 100
+
+
+HOME_PANELS: dict[str, HomePanel] = {}
+
+
+def register_home_panel(panel: HomePanel) -> HomePanel:
+    """Add (or replace, by name) a panel of the workbench home."""
+    HOME_PANELS[panel.name] = panel
+    return panel
+
+
+def home_panels(request) -> list[RenderedPanel]:
+    """The panels to show on the user's home, in order, with what each one shows."""
+    shown = []
+    for panel in sorted(HOME_PANELS.values(), key=lambda p: (p.order, p.name)):
+        data = panel.context(request)
+        if data is not None:
+            shown.append(RenderedPanel(panel.name, panel.template, data))
+    return shown

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communities import guide as guide_pages
 from communities import selectors
 from communities.list_filters import compound_list_filters
-from communities.panels import compound_panels
+from communities.panels import compound_panels, home_panels
 from communities.scoping import get_visible_or_404
 
 HOME_PAGE_SIZE = 25
@@ -28,6 +28,7 @@ def home(request):
         "page": page,
         "compounds": page.object_list,
         "has_scope": selectors.user_has_scope(user=user),
+        "panels": home_panels(request),
         **filters.context(),
     }
     return render(request, "communities/home.html", context)

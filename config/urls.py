@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("disputes.urls")),
     path("", include("patrols.urls")),
+    path("", include("reports.urls")),
     path("", include("communities.urls")),
 ]
 # No URL serves MEDIA_ROOT, not even under DEBUG: every upload and export holds data of one
