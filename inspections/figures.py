@@ -384,3 +384,40 @@ def key_management_figures_by(
     spells = KeyManagement.objects.filter(compound__in=compounds)
     aggregates = _key_management_aggregates(month)
     return _grouped(spells, LEVELS[level], aggregates, lambda r: KeyManagementFigures(**r))
+
+
+def key_management_spells(compounds: QuerySet, month: datetime.date) -> list[KeyManagement]:
+    """The spells behind ``key_management_figures`` (one query): those running at the month's
+    end and those that started or ended in it, earliest first — the 重点管理名单 of a report."""
+    first, last = month_bounds(month)
+    running = Q(started_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gt=last))
+    moved = Q(started_on__range=(first, last)) | Q(ended_on__range=(first, last))
+    spells = KeyManagement.objects.filter(running | moved, compound__in=compounds)
+    return list(spells.order_by("started_on", "pk"))
+
+
+# A compound's self-check of the month --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckScore:
+    status: str
+    score: Decimal | None
+    result: str  # "" until approved
+
+
+def self_check_scores(compounds: QuerySet, month: datetime.date) -> dict[int, CheckScore]:
+    """Each compound's self-check of the month as it stands now (one query): compound id →
+    status, score and result (the result counts once approved); compounds without one are
+    absent."""
+    checks = Inspection.objects.filter(
+        compound__in=compounds, kind=InspectionKind.SELF_CHECK, period=month_of(month)
+    )
+    return {
+        compound_id: CheckScore(
+            status, score, result if status == InspectionStatus.APPROVED else ""
+        )
+        for compound_id, status, score, result in checks.values_list(
+            "compound_id", "status", "score", "result"
+        )
+    }

@@ -5,5 +5,26 @@ apps below never import ``reports``; they keep lists that it adds to). One funct
 def register_all() -> None:
     from reports import dashboard, summaries
 
+    register_reports()
     dashboard.register()
     summaries.register()
+
+
+def register_reports() -> None:
+    """The monthly reports: role permissions, the notice of a published report, the demo's
+    reports."""
+    from django.utils.translation import gettext_lazy as _
+
+    from communities.notifications import NoticeText, register_notice_texts
+    from communities.roles import extend_role_permissions
+    from reports.roles import REPORT_ROLE_PERMISSIONS
+    from reports.services import NOTICE_PUBLISHED
+
+    extend_role_permissions(REPORT_ROLE_PERMISSIONS)
+    register_notice_texts(
+        {
+            NOTICE_PUBLISHED: NoticeText(
+                _("The monthly report of %(scope)s for %(month)s is published.")
+            )
+        }
+    )

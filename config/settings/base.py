@@ -209,6 +209,17 @@ EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
 
+# Monthly reports (reports app, architecture §14): a unit is ranked only with this many
+# approved self-checks (a street; a compound needs its one check) or dispute cases; a compound
+# is praised with an approved 达标 check scoring at least this and nothing overdue. A build
+# gets these time limits (seconds); the sweep re-sends a report pending this long.
+REPORT_RANKING_MIN_CHECKS = env.int("REPORT_RANKING_MIN_CHECKS", default=3)
+REPORT_RANKING_MIN_CASES = env.int("REPORT_RANKING_MIN_CASES", default=3)
+REPORT_PRAISE_MIN_SCORE = env.int("REPORT_PRAISE_MIN_SCORE", default=95)
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=10 * 60)
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=12 * 60)
+REPORT_RESEND_AFTER_MINUTES = env.int("REPORT_RESEND_AFTER_MINUTES", default=5)
+
 # Personal data in full (communities.unmasking): a role allowed to see it states a reason first,
 # which holds PERSONAL_DATA_REASON_MINUTES; after PERSONAL_DATA_VIEWS_PER_HOUR pages with
 # personal data in full within an hour it is masked again until the hour has passed.
@@ -431,5 +442,13 @@ CELERY_BEAT_SCHEDULE = {
     "export-purge-expired": {
         "task": "communities.purge_expired_exports",
         "schedule": crontab(minute=40, hour="*"),
+    },
+    "monthly-reports": {  # last month's report of the district and of every street
+        "task": "reports.build_monthly_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    "reports-resend-pending": {  # reports saved while the broker was down, or abandoned
+        "task": "reports.resend_pending_reports",
+        "schedule": crontab(minute="*/5"),
     },
 }
