@@ -1,7 +1,7 @@
 """URLs of the reports app: each views module lists its own routes."""
 
-from .views import dashboard, summaries
+from .views import dashboard, monthly, summaries
 
 app_name = "reports"
 
-urlpatterns = dashboard.urlpatterns + summaries.urlpatterns
+urlpatterns = monthly.urlpatterns + dashboard.urlpatterns + summaries.urlpatterns

@@ -35,6 +35,7 @@ from django.utils import timezone
 from communities import models as cm
 from communities.activities import services as activity_services
 from communities.admin.scoped import scoped_queryset
+from communities.months import previous_month
 from communities.services import membership_set
 from disputes import services as dispute_services
 from disputes.models import CalendarDay, DisputeCase
@@ -45,6 +46,7 @@ from patrols import services_patrols as patrol_services
 from patrols import services_teams as team_services
 from patrols import watch_groups as group_services
 from patrols.models import WatchGroup
+from reports.models import MonthlyReport, ReportStatus
 from tests import conftest as cast
 from tests import factories as f
 from tests.communities.activity_helpers import record as record_activity
@@ -227,6 +229,11 @@ WORKBENCH = {
     "communities:resident_edit": _post("resident", lambda: {"kind": "registered"}),
     "communities:resident_delete": _post("resident"),
     "communities:resident_move_out": _post("resident", lambda: {"moved_out": _today().isoformat()}),
+    # monthly reports: street 2's (B1's street) is not street 1's office's
+    "reports:report_detail": Probe("monthly_report"),
+    "reports:report_download": Probe("monthly_report", args=lambda obj, key: [key, "xlsx"]),
+    "reports:report_regenerate": _post("monthly_report"),
+    "reports:report_publish": _post("monthly_report"),
     # export jobs: a user's own, whatever the role
     "communities:export_job": Probe("export_job", seen_by="manager_b"),
     "communities:export_download": Probe("export_job", seen_by="manager_b"),
@@ -261,6 +268,7 @@ ADMIN_OBJECTS = {
     "patrols.PatrolTeam": "patrol_team",
     "patrols.PatrolLog": "patrol_log",
     "communities.AuditEntry": "log_entry",
+    "reports.MonthlyReport": "monthly_report",
 }
 
 # No compound behind these: the same for every district by design.
@@ -275,6 +283,8 @@ UNSCOPED_MODELS = {
     im.ChecklistTemplate: "the checklist standard is global: every compound uses one version",
     im.ChecklistSection: "part of the global checklist standard",
     im.ChecklistItem: "part of the global checklist standard",
+    "reports.CircularTemplate": "the circular's words, one versioned text for the installation "
+    "(no compound, no figure: the figures come from each report)",
 }
 UNSCOPED_URLS = {
     "communities:export_begin": "its key names an exporter (a kind of export), not a row; the "
@@ -514,8 +524,20 @@ def _build_world() -> SimpleNamespace:
     export_job.file.save("hazards.xlsx", ContentFile(b"PK\x03\x04guard"), save=False)
     export_job.save()
 
+    # Street 2's monthly report, built: its files exist.
+    monthly_report = MonthlyReport(
+        district=city.district,
+        street=street2,
+        month=previous_month(_today()),
+        status=ReportStatus.READY,
+    )
+    monthly_report.workbook.save("report.xlsx", ContentFile(b"PK\x03\x04guard"), save=False)
+    monthly_report.circular.save("report.docx", ContentFile(b"PK\x03\x04guard"), save=False)
+    monthly_report.save()
+
     far = _compound_objects(city, "B1")
     far.__dict__.update(
+        monthly_report=monthly_report,
         district=district,
         street=street2,
         company=company,

@@ -10,6 +10,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0002_monthly_reports")]
+    dependencies = [("reports", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -12,7 +12,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0008_residents'),
-        ('reports', '0001_summary_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
