@@ -17,6 +17,7 @@ def register_reports() -> None:
 
     from communities.notifications import NoticeText, register_notice_texts
     from communities.roles import extend_role_permissions
+    from reports import demo  # noqa: F401 (a demo step)
     from reports.roles import REPORT_ROLE_PERMISSIONS
     from reports.services import NOTICE_PUBLISHED
 

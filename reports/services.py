@@ -104,11 +104,17 @@ def _may_request(user, district: District, street: Street | None) -> bool:
 
 
 def report_request(
-    *, user, district: District, street: Street | None = None, month: datetime.date
+    *,
+    user,
+    district: District,
+    street: Street | None = None,
+    month: datetime.date,
+    send: bool = True,
 ) -> MonthlyReport:
     """The report of the scope and month: the latest version if there is one (a failed one is
     tried again), else a new one, built in the background. Asking twice gives one report.
-    ``user`` None is the monthly schedule."""
+    ``user`` None is the monthly schedule; ``send=False`` leaves the build to the caller (the
+    demo builds in-process)."""
     month = month_of(month)
     if month > month_of(timezone.localdate()):
         raise WorkflowError(MSG_FUTURE)
@@ -127,7 +133,8 @@ def report_request(
                 )
         except IntegrityError:  # the same request, a moment earlier
             return _latest(district, street, month)
-        transaction.on_commit(lambda: report_send(report.pk))
+        if send:
+            transaction.on_commit(lambda: report_send(report.pk))
         return report
 
 

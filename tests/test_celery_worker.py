@@ -3,6 +3,7 @@
 Locally, without REDIS_URL, this is skipped; in CI (CI set) a missing broker is a failure.
 """
 
+import datetime
 import hashlib
 import os
 import time
@@ -70,3 +71,71 @@ def test_a_real_worker_writes_an_export_job_through_redis(redis_worker, city):
     assert hashlib.sha256(content).hexdigest() == job.sha256
     assert [p.name for p in Path(job.file.path).parent.iterdir()] == [Path(job.file.name).name]
     assert ExportJob.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_a_monthly_report_through_redis(redis_worker, city):
+    """The report's background path end to end: the row saved, the task sent on commit, the
+    worker's row-locked claim, both files moved into place with their hashes; a second
+    delivery of the same report does nothing."""
+    from django.utils import timezone
+
+    from communities.months import previous_month
+    from reports.models import MonthlyReport, ReportStatus
+    from reports.services import report_request
+    from reports.tasks import build_report
+
+    report = report_request(
+        user=city.bureau, district=city.district, month=previous_month(timezone.localdate())
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if not report.in_progress:
+            break
+        time.sleep(0.2)
+
+    assert (report.status, report.error, report.attempts) == (ReportStatus.READY, "", 1)
+    for field in ("workbook", "circular"):
+        content = Path(getattr(report, field).path).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == getattr(report, f"{field}_sha256")
+    assert build_report.delay(report.pk).get(timeout=30) is False  # delivered twice: built once
+    report.refresh_from_db()
+    assert report.attempts == 1
+    assert MonthlyReport.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_a_street_summary_through_redis(redis_worker, city, settings):
+    """A summary large enough for the background (two months of the street's compounds,
+    above ``EXPORT_INLINE_MAX_ROWS``) started from its page: the job, the task on commit, the
+    worker writing both months' sheets with their progress, the file in place."""
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from reports.exporting.compounds import KEY
+    from tests.reports.summary_records import last_month, make_records
+
+    make_records(city)
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    month = last_month()
+    before = (month - datetime.timedelta(days=1)).replace(day=1)
+    client = Client()
+    client.force_login(city.street)
+    response = client.post(
+        "/summaries/", {"kind": "compounds", "first": f"{before:%Y-%m}", "last": f"{month:%Y-%m}"}
+    )
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.2)
+
+    assert (job.exporter, job.status, job.error) == (KEY, "done", "")
+    assert (job.rows_total, job.rows_done, job.row_count) == (8, 8, 8)
+    book = load_workbook(job.file.path)
+    assert book.sheetnames[1:] == [f"{before:%Y-%m}", f"{month:%Y-%m}"]
+    assert hashlib.sha256(Path(job.file.path).read_bytes()).hexdigest() == job.sha256
