@@ -166,7 +166,7 @@ class CircularTemplate(models.Model):
     number = models.CharField(
         _("document number"),
         max_length=80,
-        help_text=_("The circular's number, e.g. {issuer_short}〔{year}〕{month}号."),
+        help_text=_("The circular's number, e.g. {district}建安通〔{year}〕{month}号."),
     )
     body = models.TextField(
         _("body"),

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
                 ('issuer', models.CharField(max_length=120, verbose_name='issuing office')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('number', models.CharField(help_text="The circular's number, e.g. {issuer_short}〔{year}〕{month}号.", max_length=80, verbose_name='document number')),
+                ('number', models.CharField(help_text="The circular's number, e.g. {district}建安通〔{year}〕{month}号.", max_length=80, verbose_name='document number')),
                 ('body', models.TextField(help_text='Paragraphs separated by an empty line. Placeholders in braces.', verbose_name='body')),
                 ('ranking_heading', models.CharField(max_length=120, verbose_name='heading of the ranking')),
                 ('key_management_heading', models.CharField(max_length=120, verbose_name='heading of the key-management list')),
