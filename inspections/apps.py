@@ -39,3 +39,16 @@ class InspectionsConfig(AppConfig):
         from inspections.help_sections import HELP_SECTIONS
 
         register_sections("inspections", HELP_SECTIONS)
+        from communities.panels import CompoundPanel, register_compound_panel
+        from inspections import panel
+
+        # The compound page's sections, first of all (architecture 10.8, the order in
+        # docs/architecture.md section 1): checks, hazards, key management.
+        for name, template, context, order in (
+            ("inspections.checks", "checks", panel.checks_panel, 10),
+            ("inspections.hazards", "hazards", panel.hazards_panel, 20),
+            ("inspections.key_management", "key_management", panel.key_management_panel, 30),
+        ):
+            register_compound_panel(
+                CompoundPanel(name, f"inspections/panels/{template}.html", context, order)
+            )

@@ -227,6 +227,29 @@ def not_opened_period(
     return None
 
 
+def compound_self_checks_since(*, user, compound: Compound, first: datetime.date) -> list:
+    """The compound's self-checks of the months from ``first`` on, newest first (one query):
+    the compound page's latest checks."""
+    return list(
+        Inspection.objects.visible_to(user)
+        .self_checks()
+        .filter(compound=compound, period__gte=month_start(first))
+        .order_by("-period")
+    )
+
+
+def compound_latest_supervision(*, user, compound: Compound) -> Inspection | None:
+    """The compound's newest supervision inspection, if any (one query)."""
+    return (
+        Inspection.objects.visible_to(user)
+        .supervisions()
+        .filter(compound=compound)
+        .select_related("organisation")
+        .order_by("-period", "-pk")
+        .first()
+    )
+
+
 def compounds_for_checks(*, user) -> QuerySet[Compound]:
     """The compounds a user may filter by, open a self-check or start a supervision on."""
     return Compound.objects.visible_to(user).order_by("code")

@@ -18,23 +18,38 @@ def compound_ids_under_key_management(*, user) -> set[int]:
     )
 
 
-def key_management_current(*, user) -> QuerySet[KeyManagement]:
-    """The spells going on now in the user's scope, longest first."""
-    return (
+def _of_compound(spells: QuerySet, compound_id: int | None) -> QuerySet:
+    return spells if compound_id is None else spells.filter(compound_id=compound_id)
+
+
+def key_management_current(*, user, compound_id: int | None = None) -> QuerySet[KeyManagement]:
+    """The spells going on now in the user's scope (or of one compound), longest first."""
+    return _of_compound(
         KeyManagement.objects.visible_to(user)
         .active()
         .select_related("compound__community__street", "started_by")
-        .order_by("started_on", "compound__code")
+        .order_by("started_on", "compound__code"),
+        compound_id,
     )
 
 
-def key_management_history(*, user) -> QuerySet[KeyManagement]:
-    """Every spell in the user's scope, entries and exits with their reasons, newest first."""
-    return (
+def key_management_history(*, user, compound_id: int | None = None) -> QuerySet[KeyManagement]:
+    """Every spell in the user's scope (or of one compound), entries and exits with their
+    reasons, newest first."""
+    return _of_compound(
         KeyManagement.objects.visible_to(user)
         .select_related("compound", "started_by", "ended_by")
-        .order_by("-started_on", "-pk")
+        .order_by("-started_on", "-pk"),
+        compound_id,
     )
+
+
+def compound_for_key_management(*, user, pk: int | None) -> Compound | None:
+    """The compound the page is narrowed to (``?compound=<id>``), if the user sees it; any
+    other id narrows nothing, as the other lists' filters (no query without an id)."""
+    if pk is None:
+        return None
+    return Compound.objects.visible_to(user).filter(pk=pk).first()
 
 
 def compounds_for_key_management_enter(*, user) -> QuerySet[Compound]:

@@ -38,7 +38,12 @@ def _render(request, *, enter_form=None, failed_leave=None, error=None):
     """The page; ``failed_leave`` is a refused take-off form, shown again in its row."""
     user = request.user
     can_manage = user.has_perm(MANAGE)
-    current = list(selectors.key_management_current(user=user))
+    # ``?compound=<id>`` narrows the page to one compound (the compound page links here).
+    compound = selectors.compound_for_key_management(
+        user=user, pk=ascii_int(request.GET.get("compound"))
+    )
+    compound_id = compound.pk if compound is not None else None
+    current = list(selectors.key_management_current(user=user, compound_id=compound_id))
     if can_manage:
         for spell in current:
             spell.leave_form = (
@@ -50,8 +55,11 @@ def _render(request, *, enter_form=None, failed_leave=None, error=None):
             enter_form = KeyManagementEnterForm(
                 compounds=selectors.compounds_for_key_management_enter(user=user)
             )
-    history = Paginator(selectors.key_management_history(user=user), HISTORY_PAGE_SIZE)
+    history = Paginator(
+        selectors.key_management_history(user=user, compound_id=compound_id), HISTORY_PAGE_SIZE
+    )
     context = {
+        "compound": compound,
         "current": current,
         "page": history.get_page(request.GET.get("page")),
         "can_manage": can_manage,
