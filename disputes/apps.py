@@ -37,3 +37,10 @@ class DisputesConfig(AppConfig):
         from disputes.help_sections import HELP_SECTIONS
 
         register_sections("disputes", HELP_SECTIONS)
+        from communities.panels import CompoundPanel, register_compound_panel
+        from disputes.panel import compound_panel
+
+        # After the inspections' sections (10-30), before the watch groups (architecture 11).
+        register_compound_panel(
+            CompoundPanel("disputes", "disputes/compound_panel.html", compound_panel, 40)
+        )

@@ -69,6 +69,27 @@ def status_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
     )
 
 
+def stage_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
+    """One query: the open cases (``open``) and each open status among them (``registered``,
+    ``accepted``, ``mediating``, ``escalated``: waiting at the level above), overdue
+    (``overdue_q``), and resolved (结案) in today's calendar year, by ``closed_at``."""
+    today = today or timezone.localdate()
+    year = datetime.date(today.year, 1, 1)
+    start = timezone.make_aware(datetime.datetime.combine(year, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(year.replace(year=year.year + 1), datetime.time.min)
+    )
+    stages = {status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUSES}
+    return cases.order_by().aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        resolved_this_year=Count(
+            "pk", filter=Q(status=Status.RESOLVED, closed_at__gte=start, closed_at__lt=end)
+        ),
+        **{str(status): count for status, count in stages.items()},
+    )
+
+
 def closure_rate(counts: dict) -> Decimal | None:
     """结案率: resolved cases out of all registered, withdrawn ones included (they were
     registered). The seed's 59 problems with 51 solved give 86.4 %; its "89" is the petition
