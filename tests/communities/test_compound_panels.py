@@ -41,3 +41,23 @@ def test_a_registered_panel_is_shown_with_what_its_function_read(client, city, e
     body = response.content.decode()
     assert f"probe-word {compound.code}" in body
     assert body.count('data-panel="probe"') == 1  # the panel whose function gave None is left out
+
+
+def test_the_apps_sections_come_in_the_order_of_a_compounds_story(client, city):
+    """Checks, hazards, key management, disputes, watch groups, patrols, facilities, activities
+    (the ``order`` each app registers its panel with)."""
+    client.force_login(city.street)
+    body = client.get(reverse("communities:compound_detail", args=["A1"])).content.decode()
+    markers = [
+        'data-panel="checks"',
+        'data-panel="hazards"',
+        'data-panel="key-management"',
+        'data-panel="disputes"',
+        'data-panel="watch-groups"',
+        'data-panel="patrols"',
+        'data-testid="facility-panel"',
+        'data-panel="activities"',
+    ]
+    positions = [body.find(marker) for marker in markers]
+    assert -1 not in positions
+    assert positions == sorted(positions)

@@ -20,8 +20,14 @@ LOGIN = reverse("login")
 # Pinned query counts (session, user, scope, savepoint pair of ATOMIC_REQUESTS, the layout's
 # permissions (2) and unread-notification count, then the page's own reads). A change that
 # makes a page grow with its rows fails these tests.
-PINNED_HOME = 12  # + streets, communities, count, rows
-PINNED_COMPOUND = 16  # + compound, terms, households, 列管率, panels (watch groups 2, facilities 2)
+# The home: 12 (+ streets, communities, count, rows), and the reports' dashboard above the list
+# (tests/reports/test_dashboard.py pins both together at 53): the 12-month trend 24, the key
+# figures 4, the bars 3, and what waits for the user up to 10 (a scope with no patrol team 8).
+PINNED_HOME = 53
+# + compound, terms, households, 列管率, then the panels: checks 2, hazards 2, key management 1,
+# disputes 1, watch groups 2, patrols 6 (teams, latest logs, the 30 days' figures 4),
+# facilities 2; activities none.
+PINNED_COMPOUND = 28
 
 
 def detail_url(code: str) -> str:
@@ -352,12 +358,69 @@ def test_home_page_query_count_is_pinned(client, city, who, django_assert_max_nu
         assert len(codes_on_page(response)) == HOME_PAGE_SIZE
 
 
+def _panel_rows(city, n: int, start: int = 0) -> None:
+    """For A1, ``n`` of what each panel of the compound page reads: self-checks and
+    supervisions, hazards, key-management spells, dispute cases, patrols (ended, in the last 30
+    days)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from disputes.models import DisputeCase
+    from inspections.models import ChecklistTemplate, Hazard, Inspection, KeyManagement
+    from patrols.models import PatrolLog, PatrolTeam
+
+    a1, today, now = city.compounds["A1"], timezone.localdate(), timezone.now()
+    street = a1.community.street
+    team = PatrolTeam.objects.create(
+        organisation=city.org.company_a, kind="guards", name=f"保安队{start}"
+    )
+    team.compounds.add(a1)
+    for i in range(start, start + n):
+        month = datetime.date(2000 + i, 1, 1)
+        for kind in ("self_check", "supervision"):
+            Inspection.objects.create(
+                compound=a1, template=ChecklistTemplate.objects.current(), period=month, kind=kind
+            )
+        Hazard.objects.create(
+            compound=a1,
+            source="other",
+            category="fire",
+            description="堆物",
+            responsible_party="甲",
+            deadline=today,
+        )
+        KeyManagement.objects.create(
+            compound=a1, started_on=month, start_reason="抽查", ended_on=month, end_reason="好转"
+        )
+        DisputeCase.objects.create(
+            number=f"pin-{i}",
+            street=street,
+            year=2000 + i,
+            sequence=1,
+            compound=a1,
+            category="noise",
+            source="resident",
+            description="噪声",
+            level="community",
+            status="registered",
+            deadline=today,
+        )
+        started = now - datetime.timedelta(hours=2 + 3 * i)
+        log = PatrolLog.objects.create(
+            team=team, started_at=started, ended_at=started + datetime.timedelta(hours=1)
+        )
+        log.compounds.add(a1)
+
+
 @pytest.mark.parametrize("who", ["bureau", "manager_a"])
 def test_compound_page_query_count_is_pinned(client, city, who, django_assert_max_num_queries):
     login(client, getattr(city, who))
+    _panel_rows(city, 1)
     with django_assert_max_num_queries(PINNED_COMPOUND) as small:
         assert client.get(detail_url("A1")).status_code == 200
     _grow(city)
+    _panel_rows(city, 8, start=1)
     with django_assert_max_num_queries(PINNED_COMPOUND) as large:
         response = client.get(detail_url("A1"))
     assert response.status_code == 200
