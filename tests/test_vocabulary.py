@@ -144,7 +144,8 @@ def test_every_export_speaks_the_catalogue(city, records, catalogue):
         for sheet in book.worksheets:
             if sheet.title == INFO_SHEET:
                 continue
-            rows = list(sheet.iter_rows(values_only=True))
+            # The header row is above the frozen panes (a summary has title rows above it).
+            rows = list(sheet.iter_rows(values_only=True))[int(sheet.freeze_panes[1:]) - 2 :]
             headers = [h for h in rows[0] if h]
             if key == "inspections.inspections":  # item columns «SY-1 有场所» are data
                 headers = headers[: len(INSPECTION_COLUMNS)]

@@ -21,6 +21,13 @@ from django.http import QueryDict
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
 MONTH = "month"  # a month: the first day as a date cell shown as 2026-10
 KINDS = (TEXT, NUMBER, DATE, DATETIME, MONTH)
+#: a number column's cell in a sheet's totals row: the sum of its cells
+SUM = "sum"
+
+#: what a number column shows in the totals row (``Sheet.totals``): ``SUM``, ``None`` (left
+#: empty: a score, a version), or a function of every number column's sum by header (a rate is
+#: the ratio of two sums, never a sum of rates: ``lambda sums: percent(sums[a], sums[b])``)
+Total = str | Callable[[dict[str, Any]], Any] | None
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Column:
     header: str
     width: int = 12
     kind: str = TEXT
+    total: Total = SUM
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -43,6 +51,12 @@ class Sheet:
     rows: Iterable[Sequence]
     #: the rows the progress bar counts (the main sheet); other sheets are small
     counted: bool = False
+    #: rows above the header, as a form filed on paper has them: the first is the sheet's
+    #: title (one cell, written large across the columns), the others as they are
+    #: («填报单位：… / 填报日期：…»)
+    title_rows: Sequence[Sequence] = ()
+    #: a last row «合计» with each number column's ``total``, summed while the rows stream
+    totals: bool = False
 
 
 @dataclass

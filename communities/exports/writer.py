@@ -7,6 +7,11 @@ organisations), the filter used, who exported and when (Asia/Shanghai); then one
 text written as text after ``escape_formula`` (never a live formula), numbers as numbers,
 dates and times as real Excel date cells. Personal data is masked before it gets here, by the
 exporter, exactly as the old exports did.
+
+A sheet may have title rows above its header (a street office's form: title, 填报单位 and
+填报日期) and a totals row «合计» after its rows; the totals are running sums kept while the
+rows stream past (constant memory: no row is held), then each column's ``total``. CSV files
+are flat (the register's import reads them back): they have neither.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from .base import (
     DATETIME,
     MONTH,
     NUMBER,
+    SUM,
+    Column,
     ExportContext,
     Exporter,
     Sheet,
@@ -42,6 +49,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONTH_FORMAT = "yyyy-mm"
 NO_FILTER = "无（导出全部可见数据）"
 SCOPE_LABEL, FILTER_LABEL = "数据范围", "筛选条件"
+TOTAL_LABEL = "合计"
 CSV_FORMAT, XLSX_FORMAT = "csv", "xlsx"
 
 Progress = Callable[[int], None]
@@ -67,6 +75,10 @@ class _Formats:
         self.date = book.add_format({"num_format": DATE_FORMAT})
         self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
         self.month = book.add_format({"num_format": MONTH_FORMAT})
+        self.sheet_title = book.add_format(
+            {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+        )
+        self.total = book.add_format({"bold": True, "top": 1})
 
 
 def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> None:
@@ -94,23 +106,96 @@ def column_width(column) -> int:
     return max(column.width, text_width(column.header) + 3)
 
 
-def _write_sheet(book, sheet: Sheet, fmt: _Formats, progress: Progress | None, every: int) -> int:
+class Totals:
+    """Each number column's running sum over the rows written, then the totals row's cells."""
+
+    def __init__(self, columns: list[Column]):
+        self.columns = columns
+        self.sums: dict[int, object] = {
+            i: 0 for i, column in enumerate(columns) if column.kind == NUMBER
+        }
+
+    def add(self, values) -> None:
+        for index in self.sums:
+            value = values[index] if index < len(values) else None
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                self.sums[index] = _plus(self.sums[index], value)
+
+    def cells(self) -> dict[int, object]:
+        """Column index → the totals row's value (a column whose ``total`` is None is absent)."""
+        by_header = {self.columns[i].header: total for i, total in self.sums.items()}
+        cells = {}
+        for index, total in self.sums.items():
+            rule = self.columns[index].total
+            if rule == SUM:
+                cells[index] = total
+            elif callable(rule):
+                cells[index] = rule(by_header)
+        return cells
+
+
+def _plus(total, value):
+    try:
+        return total + value
+    except TypeError:  # a Decimal and a float
+        return float(total) + float(value)
+
+
+def _write_title_rows(ws, sheet: Sheet, fmt: _Formats, width: int) -> int:
+    """The rows above the header; returns how many."""
+    for row, values in enumerate(sheet.title_rows):
+        if row == 0 and len(values) == 1:
+            text = str(escape_formula(str(values[0])))
+            if width > 1:
+                ws.merge_range(0, 0, 0, width - 1, text, fmt.sheet_title)
+            else:
+                ws.write_string(0, 0, text, fmt.sheet_title)
+            ws.set_row(0, 28)
+            continue
+        for col, value in enumerate(values):
+            _write_cell(ws, row, col, value, "", fmt)
+    return len(sheet.title_rows)
+
+
+def _write_totals(ws, row: int, totals: Totals, fmt: _Formats) -> None:
+    cells = totals.cells()
+    label = next((i for i in range(len(totals.columns)) if i not in cells), None)
+    if label is not None:
+        ws.write_string(row, label, TOTAL_LABEL, fmt.total)
+    for index, value in cells.items():
+        if value is None:
+            ws.write_blank(row, index, None, fmt.total)
+        else:
+            ws.write_number(row, index, cell_number(value), fmt.total)
+
+
+def _write_sheet(
+    book, sheet: Sheet, fmt: _Formats, progress: Progress | None, every: int, done: int = 0
+) -> int:
+    """Write one sheet; ``done`` counted rows were written before it (the progress bar counts
+    on across the counted sheets)."""
     ws = book.add_worksheet(sheet.title[:31])
     columns = list(sheet.columns)
     for index, column in enumerate(columns):
         cell_format = {DATE: fmt.date, DATETIME: fmt.datetime, MONTH: fmt.month}.get(column.kind)
         ws.set_column(index, index, column_width(column), cell_format)
+    top = _write_title_rows(ws, sheet, fmt, len(columns))
     for index, column in enumerate(columns):
-        ws.write_string(0, index, column.header, fmt.header)
-    ws.freeze_panes(1, 0)
+        ws.write_string(top, index, column.header, fmt.header)
+    ws.freeze_panes(top + 1, 0)
+    totals = Totals(columns) if sheet.totals else None
     n = 0
     for n, values in enumerate(sheet.rows, start=1):
         for index, value in enumerate(values):
             kind = columns[index].kind if index < len(columns) else NUMBER
-            _write_cell(ws, n, index, value, kind, fmt)
+            _write_cell(ws, top + n, index, value, kind, fmt)
+        if totals:
+            totals.add(values)
         if progress and sheet.counted and n % every == 0:
-            progress(n)
-    ws.autofilter(0, 0, max(n, 1), max(len(columns) - 1, 0))
+            progress(done + n)
+    ws.autofilter(top, 0, top + max(n, 1), max(len(columns) - 1, 0))
+    if totals:
+        _write_totals(ws, top + n + 1, totals, fmt)
     return n
 
 
@@ -134,7 +219,8 @@ def write_xlsx(
     every: int = 500,
     moment: datetime.datetime | None = None,
 ) -> int:
-    """Write the workbook to ``path``; return the rows of the counted (main) sheet."""
+    """Write the workbook to ``path``; return the rows of the counted sheets (the main one, or
+    one per month of a summary)."""
     moment = moment or timezone.now()
     book = xlsxwriter.Workbook(
         str(path),
@@ -147,9 +233,9 @@ def write_xlsx(
     rows = 0
     try:
         for sheet in exporter.sheets(ctx):
-            written = _write_sheet(book, sheet, fmt, progress, every)
+            written = _write_sheet(book, sheet, fmt, progress, every, rows)
             if sheet.counted:
-                rows = written
+                rows += written
         info.write_string(0, 0, str(exporter.title), fmt.title)
         lines = [*info_rows(exporter, ctx, moment), ("行数", rows)]
         for index, (label, value) in enumerate(lines, start=2):
