@@ -1,0 +1,160 @@
+""" "What needs my action" on the dashboard: for each thing the user's role acts on, how many
+are waiting and a link to the list that shows exactly those.
+
+Each count is the list's own selector with the list's own filter (the self-check tabs, the
+hazard and case lists' "mine", "overdue" and "awaiting", the missed patrols, the registration
+work list), so the number on the home is the number of rows the link opens. A part appears
+only for a role holding the permission to act on it (a viewer sees none). About ten queries in
+all, whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from communities.models import Household, Resident
+from communities.residents.worklist import WorkItem, item_counts
+from communities.scoping import scope_for
+from disputes.selectors import CaseFilters, awaiting_count, cases_for_list
+from inspections.selectors import checks as check_selectors
+from inspections.selectors.hazards import HazardFilters, hazards_filtered
+from patrols.missed import patrols_due
+from patrols.models import PatrolTeam
+
+#: The missed patrols counted: the missed-patrol list's default period.
+MISSED_PATROL_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def _link(name: str, **query) -> str:
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def _check_items(user, today: datetime.date) -> list[ActionItem]:
+    """A company fills the self-checks (to do, returned, overdue); a street office or the
+    bureau reviews them."""
+    if scope_for(user).company_only:
+        if not user.has_perm("inspections.change_inspection"):
+            return []
+        labels = {
+            check_selectors.TAB_TODO: pgettext("dashboard", "Self-checks to do this month"),
+            check_selectors.TAB_RETURNED: pgettext("dashboard", "Self-checks returned to me"),
+            check_selectors.TAB_OVERDUE: pgettext("dashboard", "Self-checks overdue"),
+        }
+    elif user.has_perm("inspections.review_inspection"):
+        labels = {
+            check_selectors.TAB_REVIEW: pgettext("dashboard", "Self-checks waiting for my review")
+        }
+    else:
+        return []
+    counts = check_selectors.check_tab_counts(user=user, tabs=tuple(labels), today=today)
+    return [
+        ActionItem(f"checks_{tab}", label, counts[tab], _link("inspections:check_list", list=tab))
+        for tab, label in labels.items()
+    ]
+
+
+def _hazard_items(user, today: datetime.date) -> list[ActionItem]:
+    """Hazards my company must rectify or I must verify, and the overdue ones."""
+    if not (
+        user.has_perm("inspections.rectify_hazard") or user.has_perm("inspections.verify_hazard")
+    ):
+        return []
+    mine = hazards_filtered(user=user, filters=HazardFilters(mine=True), today=today).count()
+    overdue = hazards_filtered(user=user, filters=HazardFilters(overdue=True), today=today).count()
+    return [
+        ActionItem(
+            "hazards_mine",
+            pgettext("dashboard", "Hazards for me to act on"),
+            mine,
+            _link("inspections:hazard_list", mine=1),
+        ),
+        ActionItem(
+            "hazards_overdue",
+            pgettext("dashboard", "Hazards overdue"),
+            overdue,
+            _link("inspections:hazard_list", overdue=1),
+        ),
+    ]
+
+
+def _case_items(user, today: datetime.date) -> list[ActionItem]:
+    """Cases waiting for my organisation to accept them, and the open cases past deadline."""
+    if not user.has_perm("disputes.handle_disputecase"):
+        return []
+    overdue = cases_for_list(user=user, filters=CaseFilters(overdue=True), today=today)
+    return [
+        ActionItem(
+            "cases_awaiting",
+            pgettext("dashboard", "Disputes waiting for us to accept"),
+            awaiting_count(user=user),
+            _link("disputes:case_list", awaiting=1),
+        ),
+        ActionItem(
+            "cases_overdue",
+            pgettext("dashboard", "Disputes overdue"),
+            overdue.order_by().count(),
+            _link("disputes:case_list", overdue=1),
+        ),
+    ]
+
+
+def _patrol_items(user, today: datetime.date) -> list[ActionItem]:
+    """Patrols missed in the last 7 days by the teams the user sees (the missed-patrol list)."""
+    if not user.has_perm("patrols.add_patrollog"):
+        return []
+    teams = PatrolTeam.objects.visible_to(user)
+    first = today - datetime.timedelta(days=MISSED_PATROL_DAYS - 1)
+    missed = sum(1 for due in patrols_due(teams, first, today) if due.missed)
+    return [
+        ActionItem(
+            "patrols_missed",
+            pgettext("dashboard", "Patrols missed in the last 7 days"),
+            missed,
+            _link("patrols:patrol_missed", days=MISSED_PATROL_DAYS, missed=1),
+        )
+    ]
+
+
+def _registration_items(user, today: datetime.date) -> list[ActionItem]:
+    """The registration work list's items (not registered, expiring, expired, no tenant): the
+    list the community committees and street offices follow (a company types residents in,
+    it does not chase registrations)."""
+    if scope_for(user).company_only or not user.has_perm("communities.change_resident"):
+        return []
+    counts = item_counts(
+        Resident.objects.visible_to(user), Household.objects.visible_to(user), today
+    )
+    return [
+        ActionItem(
+            f"residents_{item.value}",
+            _("Registration work list: %(item)s") % {"item": item.label},
+            counts[str(item)],
+            _link("communities:resident_worklist", item=item.value),
+        )
+        for item in WorkItem
+    ]
+
+
+PARTS = (_check_items, _hazard_items, _case_items, _patrol_items, _registration_items)
+
+
+def action_items(user, today: datetime.date) -> list[ActionItem]:
+    """Everything waiting for the user's action that their role may act on, in a fixed order."""
+    items: list[ActionItem] = []
+    for part in PARTS:
+        items.extend(part(user, today))
+    return items
