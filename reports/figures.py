@@ -181,11 +181,13 @@ def month_values(compounds: QuerySet, month: datetime.date, today: datetime.date
 
 def has_data(values: dict) -> bool:
     """Whether anything happened in the scope that month: a month before the campaign (or the
-    site) started has no 环比/同比 rather than a row of zeros."""
+    site) started has no 环比/同比 rather than a row of zeros. Self-checks *due* are not an
+    event: they follow from the management terms, recorded with start dates long before the
+    site was used, so every month since then would seem to have data."""
     return any(
         values[key]
         for key in (
-            "self_checks_due",
+            "self_checks_submitted",
             "supervisions",
             "hazards_found",
             "disputes_registered",
