@@ -64,6 +64,7 @@ class _Book:
         self.f_rate = add({"border": 1, "num_format": "0.0%"})
         self.f_change = add({"border": 1, "num_format": "+0.0%;-0.0%;0.0%"})
         self.f_delta = add({"border": 1, "num_format": "+0;-0;0"})
+        self.f_delta_one = add({"border": 1, "num_format": "+0.0;-0.0;0.0"})
         self.f_note = add({"italic": True, "font_size": 10})
 
     def sheet(self, name: str, headers: list[tuple[str, int]]):
@@ -92,6 +93,8 @@ class _Book:
             ws.write_number(row, col, value / 100, self.f_change)
         elif kind == "delta":
             ws.write_number(row, col, value, self.f_delta)
+        elif kind == "delta_one":
+            ws.write_number(row, col, value, self.f_delta_one)
         elif kind in (HOURS, DAYS):
             ws.write_number(row, col, value, self.f_one)
         else:
@@ -126,7 +129,9 @@ def _summary(book: _Book, figures: dict) -> None:
     for section, items in SECTIONS:
         for figure in items:
             now, before, year = values[figure.key]
-            change = "change" if figure.kind == RATE else "delta"
+            change = {RATE: "change", HOURS: "delta_one", DAYS: "delta_one"}.get(
+                figure.kind, "delta"
+            )  # hours and days change by tenths: +2.5, not +3
             kind = figure.kind
             book.row(
                 ws,

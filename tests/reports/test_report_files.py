@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 from reports.circular import placeholder_values, template_errors
-from reports.figures import FIGURES, SECTIONS, STREET
+from reports.figures import COMPOUND, FIGURES, SECTIONS, STREET
 from reports.models import CircularTemplate, ReportStatus
 from reports.services import circular_template_in_force
 from reports.workbook import sheet_names
@@ -111,7 +111,11 @@ def test_the_summary_sheet_holds_the_stored_figures_with_rates_as_fractions(repo
     assert ws.cell(pass_rate, 7).value is None
     registered = rows["disputes_registered"]
     assert [ws.cell(registered, col).value for col in range(3, 8)] == [4, 1, 3, 1, 3]
-    assert ws.cell(rows["patrol_hours"], 3).value == 3.5
+    hours = rows["patrol_hours"]
+    assert [ws.cell(hours, col).value for col in range(3, 8)] == [3.5, 1.0, 2.5, 0.0, 3.5]
+    assert ws.cell(hours, 5).number_format == "+0.0;-0.0;0.0"  # +2.5, not +3
+    assert ws.cell(registered, 5).number_format == "+0;-0;0"
+    assert ws.cell(pass_rate, 5).number_format == "+0.0%;-0.0%;0.0%"
     assert ws.cell(rows["watch_coverage"], 4).value is None  # a state: no 环比
 
 
@@ -167,6 +171,30 @@ def test_the_ranking_sheet_names_the_streets_left_out(report):
         isinstance(v, str) and v.startswith("注：已审核自查少于3份") and v.endswith("建设街道")
         for v in values
     )
+
+
+def test_a_street_report_ranks_its_compounds_by_score(report_world, today, build):
+    report = build(
+        user=report_world.street,
+        district=report_world.district,
+        street=report_world.streets[0],
+        month=MONTH,
+    )
+    assert report.status == ReportStatus.READY, report.error
+    book = workbook(report)
+    assert book.sheetnames == sheet_names(COMPOUND)
+    assert book["汇总"]["A2"].value == "填报单位：和平街道办事处"
+    ws = book["小区排名"]
+    assert [c.value for c in ws[3]][:4] == ["排名", "小区", "已审核自查", "自查得分"]
+    ranked = [row[:4] for row in ws.iter_rows(min_row=4, max_row=6, values_only=True)]
+    assert ranked == [(1, "甲一小区", 1, 100), (2, "乙二小区", 1, 100), (3, "甲二小区", 1, 80)]
+    doc = Document(report.circular.path)
+    rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["排名", "小区", "自查得分", "按时提交率"]
+    assert [row[1] for row in rows[1:]] == ["甲一小区", "乙二小区", "甲二小区"]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "注：已审核自查少于1份的小区未参加排名：无物业小区。" in text
+    assert text.count("和平街道") >= 2  # the scope in the title and the body
 
 
 # The circular ---------------------------------------------------------------------------------
