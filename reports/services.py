@@ -43,6 +43,7 @@ from communities.uploads import file_sha256
 from communities.workflow import WorkflowError, require
 
 from .circular import placeholder_values, write_circular
+from .default_circular import DEFAULT_CIRCULAR
 from .figures import COMPOUND, STREET, report_figures
 from .models import CircularTemplate, MonthlyReport, ReportStatus, report_path
 from .workbook import write_workbook
@@ -141,7 +142,7 @@ def report_request(
 def _latest(district, street, month, *, lock: bool = False) -> MonthlyReport | None:
     reports = MonthlyReport.objects.of_scope(district, street).filter(month=month)
     if lock:
-        reports = reports.select_for_update()
+        reports = reports.select_for_update(of=("self",))
     return reports.order_by("-version").first()
 
 
@@ -201,7 +202,7 @@ def _claim(report_id: int) -> int | None:
     another run has it, it is built, or it was tried too often."""
     now = timezone.now()
     with transaction.atomic():
-        report = MonthlyReport.objects.select_for_update().filter(pk=report_id).first()
+        report = MonthlyReport.objects.select_for_update(of=("self",)).filter(pk=report_id).first()
         if report is None:
             return None
         abandoned = report.status == ReportStatus.RUNNING and report.started_at < _stale_before(now)
@@ -219,8 +220,12 @@ def _claim(report_id: int) -> int | None:
 
 
 def circular_template_in_force() -> CircularTemplate:
-    """The latest version of the circular's words (migration 0003 loads the first)."""
-    return CircularTemplate.objects.order_by("-version").first()
+    """The latest version of the circular's words. Migration 0002 loads the first; a database
+    emptied since (a flush) gets it back here rather than a report without words."""
+    latest = CircularTemplate.objects.order_by("-version").first()
+    if latest is None:
+        latest, _ = CircularTemplate.objects.get_or_create(version=1, defaults=DEFAULT_CIRCULAR)
+    return latest
 
 
 def _file_names(report: MonthlyReport) -> tuple[str, str]:
@@ -322,7 +327,7 @@ def report_publish(*, user, report: MonthlyReport) -> MonthlyReport:
     """Freeze a ready report; the district's tells the street offices of the district."""
     require(user, "reports.publish_monthlyreport")
     with transaction.atomic():
-        locked = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        locked = MonthlyReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         if locked.status != ReportStatus.READY:
             raise WorkflowError(MSG_NOT_READY)
         locked.status = ReportStatus.PUBLISHED

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from communities.months import month_of, previous_month
@@ -127,3 +128,63 @@ def test_attempts_are_bounded(city, django_capture_on_commit_callbacks):
     assert report_build(report_id=report.pk) is False
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency: PostgreSQL")
+def test_two_requests_at_once_give_one_report(city, monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    import reports.services as services
+
+    monkeypatch.setattr(services, "report_send", lambda report_id: None)  # no build here
+    barrier = threading.Barrier(2)
+    got = []
+
+    def ask():
+        try:
+            barrier.wait()
+            got.append(report_request(user=None, district=city.district, month=last_month()).pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 2 and got[0] == got[1]
+    assert MonthlyReport.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency: PostgreSQL")
+def test_two_deliveries_at_once_build_once(city, monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    import reports.services as services
+
+    monkeypatch.setattr(services, "report_send", lambda report_id: None)
+    report = report_request(user=None, district=city.district, month=last_month())
+    barrier = threading.Barrier(2)
+    built = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            built.append(report_build(report_id=report.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(built) == [False, True]
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.error) == (ReportStatus.READY, 1, "")
