@@ -93,13 +93,25 @@ def placeholder_names() -> list[str]:
 
 
 def template_errors(text: str) -> list[str]:
-    """What is wrong with a template text: unknown placeholders, or unbalanced braces."""
+    """What is wrong with a template text: unknown placeholders (an empty ``{}`` is one), or
+    unbalanced braces or a format the values cannot take (``{pass_rate:d}``): the text is
+    filled once with every known name, so a template saved without errors never makes a
+    report fail."""
     known = set(placeholder_names()) | {"issuer"}
     try:
-        used = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name]
+        used = [
+            name for _lit, name, _spec, _c in string.Formatter().parse(text) if name is not None
+        ]
     except ValueError as exc:
         return [str(exc)]
-    return sorted({name for name in used if name not in known})
+    unknown = sorted({name for name in used if name not in known})
+    if unknown:
+        return unknown
+    try:
+        fill(text, dict.fromkeys(known, ""))
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
+        return [str(exc)]
+    return []
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -274,6 +274,14 @@ def test_template_errors_name_an_unknown_placeholder():
     assert template_errors("本月{pass_rate}，{pass_rate_change}") == []
     assert template_errors("本月{passrate}和{scope}{nonsense}") == ["nonsense", "passrate"]
     assert template_errors("本月{pass_rate") != []  # unbalanced brace
+    # What would make every later report fail is refused too: a positional field, a format
+    # the words cannot take.
+    assert template_errors("本月{}") == [""]  # shown as {} in the admin
+    assert template_errors("本月{0}") == ["0"]
+    assert template_errors("本月{pass_rate:d}") == [
+        "Unknown format code 'd' for object of type 'str'"
+    ]
+    assert template_errors("达标率{pass_rate:>6}{issuer}") == []
 
 
 # LibreOffice ----------------------------------------------------------------------------------
