@@ -204,6 +204,10 @@ def _ranking(book: _Book, figures: dict) -> None:
     row += 2
     ws.write_string(row, 0, "结案率排名", book.f_head)
     row += 1
+    # Its own header: the columns differ from the self-check ranking's above.
+    for col, header in enumerate(("排名", name, "纠纷登记", "结案率", "平均办结天数")):
+        ws.write_string(row, col, header, book.f_head)
+    row += 1
     for rank, pk in enumerate(ranks["cases"], start=1):
         unit = units[pk]
         book.row(

@@ -165,12 +165,20 @@ def test_the_workbook_has_its_charts(report):
 
 def test_the_ranking_sheet_names_the_streets_left_out(report):
     ws = workbook(report)["街道排名"]
-    values = [c for row in ws.iter_rows(min_row=4, values_only=True) for c in row if c]
-    assert values[:2] == [1, "和平街道"]
-    assert any(
-        isinstance(v, str) and v.startswith("注：已审核自查少于3份") and v.endswith("建设街道")
-        for v in values
-    )
+    rows = [
+        tuple(v for v in row if v is not None)
+        for row in ws.iter_rows(min_row=4, values_only=True)
+        if any(v is not None for v in row)
+    ]
+    assert rows[0][:4] == (1, "和平街道", 3, pytest.approx(0.333))
+    assert rows[1] == ("注：已审核自查少于3份的街道未参加排名：建设街道",)
+    # The 结案率 ranking has its own header: its columns are not the ones above.
+    assert rows[2:5] == [
+        ("结案率排名",),
+        ("排名", "街道", "纠纷登记", "结案率", "平均办结天数"),
+        (1, "和平街道", 3, pytest.approx(0.333), 3),
+    ]
+    assert rows[5] == ("注：登记纠纷少于3件的街道未参加结案率排名：建设街道",)
 
 
 def test_a_street_report_ranks_its_compounds_by_score(report_world, today, build):
