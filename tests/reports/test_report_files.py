@@ -138,6 +138,27 @@ def test_the_compounds_sheet_has_one_row_per_compound(report):
     assert (n1["物业企业"], n1["物防"]) == ("—", "未评估")
 
 
+def test_the_per_street_sheets_end_with_the_summarys_totals(report):
+    book, summary = workbook(report), report.figures["summary"]
+
+    def rows_of(sheet):
+        return [r for r in book[sheet].iter_rows(min_row=4, values_only=True) if r[0]]
+
+    hazards = rows_of("隐患整改")
+    assert [r[0] for r in hazards[:3]] == ["和平街道", "建设街道", "合计"]
+    assert hazards[2][:4] == ("合计", 3, 1, 1)
+    assert hazards[2][4] == pytest.approx(summary["rectification_rate"][0] / 100)
+    disputes = rows_of("矛盾纠纷")
+    assert disputes[2][:5] == ("合计", 4, 1, 1, 1)
+    categories = dict(r[:2] for r in disputes[4:14])
+    assert (categories["噪声扰民"], categories["停车纠纷"], categories["婚姻家庭"]) == (2, 1, 1)
+    residents = rows_of("以房管人")
+    assert residents[2][:2] == ("合计", 3)
+    assert residents[2][2] == pytest.approx(0.667)
+    key = rows_of("重点管理名单")
+    assert [(r[0], r[5]) for r in key] == [("乙一小区", "退出"), ("乙二小区", "纳入")]
+
+
 def test_a_name_that_looks_like_a_formula_is_written_as_text(report_world, today, build):
     compound = report_world.compounds["A2"]
     compound.name = HOSTILE
