@@ -20,7 +20,7 @@ from .models import CircularTemplate, MonthlyReport
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ScopedReadOnlyAdmin):
     list_display = ["month", "scope_name", "version", "status", "requested_at", "published_at"]
-    list_filter = ["status", "street"]
+    list_filter = ["status", ("street", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "month"
     fields = [
         "district",
@@ -69,12 +69,12 @@ class CircularTemplateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         for name in CircularTemplate.TEXT_FIELDS:
-            unknown = template_errors(cleaned.get(name) or "")
-            if unknown:
+            problems = template_errors(cleaned.get(name) or "", issuer=name != "issuer")
+            if problems:
                 self.add_error(
                     name,
-                    _("Unknown placeholders: %(names)s. See the list below the form.")
-                    % {"names": ", ".join("{" + n + "}" for n in unknown)},
+                    _("Check the placeholders: %(problems)s. The known ones are listed below.")
+                    % {"problems": "; ".join(problems)},
                 )
         return cleaned
 

@@ -10,6 +10,7 @@ characters), the ranking tables, the key-management list, the praised compounds,
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from .figures import COMPOUND, FIGURES, RATE
+from .figures import COMPOUND, DAYS, FIGURES, HOURS, RATE
 
 BODY_FONT, TITLE_FONT, HEAD_FONT = "仿宋", "宋体", "黑体"
 NO_DATA, NO_COMPARISON = "无数据", "无可比数据"
@@ -34,6 +35,10 @@ def _number(value, kind: str) -> str:
         return NO_DATA
     if kind == RATE:
         return f"{value:.1f}%"
+    if kind == DAYS:
+        return f"{value:.1f}天"
+    if kind == HOURS:
+        return f"{value:.1f}小时"
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
@@ -92,12 +97,13 @@ def placeholder_names() -> list[str]:
     return fixed + per_figure
 
 
-def template_errors(text: str) -> list[str]:
-    """What is wrong with a template text: unknown placeholders (an empty ``{}`` is one), or
-    unbalanced braces or a format the values cannot take (``{pass_rate:d}``): the text is
-    filled once with every known name, so a template saved without errors never makes a
-    report fail."""
-    known = set(placeholder_names()) | {"issuer"}
+def template_errors(text: str, *, issuer: bool = True) -> list[str]:
+    """What is wrong with a template text, in words: unknown placeholders as ``{name}`` (an
+    empty ``{}`` is one), or unbalanced braces or a format the values cannot take
+    (``{pass_rate:d}``): the text is filled once with every known name, so a template saved
+    without errors never makes a report fail. ``issuer=False`` for the issuing office itself,
+    which cannot name itself."""
+    known = set(placeholder_names()) | ({"issuer"} if issuer else set())
     try:
         used = [
             name for _lit, name, _spec, _c in string.Formatter().parse(text) if name is not None
@@ -106,7 +112,7 @@ def template_errors(text: str) -> list[str]:
         return [str(exc)]
     unknown = sorted({name for name in used if name not in known})
     if unknown:
-        return unknown
+        return ["{" + name + "}" for name in unknown]
     try:
         fill(text, dict.fromkeys(known, ""))
     except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
@@ -119,6 +125,20 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 # Writing ------------------------------------------------------------------------------------
+
+
+# What Word's XML cannot hold (a soft line break pasted into a reason): dropped, so one such
+# character in a name or a reason never makes every report of its scope fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _score(value) -> str:
+    """A score as typed: «92.45», «91.6», «100»."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None):
@@ -137,7 +157,7 @@ def _paragraph(doc, text: str, *, size=16, font=BODY_FONT, align=None, indent=Tr
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(text), font, size, bold=bold)
+    _font(paragraph.add_run(xml_safe(text)), font, size, bold=bold)
     return paragraph
 
 
@@ -158,11 +178,11 @@ def _table(doc, headers: list[str], rows: list[list[str]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(header), HEAD_FONT, 12, bold=True)
+        _font(cell.paragraphs[0].add_run(xml_safe(header)), HEAD_FONT, 12, bold=True)
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            _font(cell.paragraphs[0].add_run(value), BODY_FONT, 12)
+            _font(cell.paragraphs[0].add_run(xml_safe(value)), BODY_FONT, 12)
 
 
 def _rankings(doc, figures: dict) -> None:
@@ -174,7 +194,7 @@ def _rankings(doc, figures: dict) -> None:
     rows = []
     for rank, pk in enumerate(ranks["checks"], start=1):
         unit = units[pk]
-        value = _number(unit["score"], "count") if by_score else _number(unit["pass_rate"], RATE)
+        value = _score(unit["score"]) if by_score else _number(unit["pass_rate"], RATE)
         rows.append([str(rank), unit["name"], value, _number(unit["on_time_rate"], RATE)])
     _paragraph(doc, f"（一）按{measure}排名", size=16)
     if rows:
@@ -230,7 +250,7 @@ def _praised(doc, figures: dict) -> None:
     if not chosen:
         _paragraph(doc, "本月没有符合表扬条件的小区。")
         return
-    names = "、".join(f"{c['name']}（{c['score']:.0f}分）" for c in chosen)
+    names = "、".join(f"{c['name']}（{_score(c['score'])}分）" for c in chosen)
     _paragraph(doc, f"以下小区自查达标、得分较高且无逾期隐患和纠纷，予以通报表扬：{names}。")
 
 
@@ -240,7 +260,13 @@ def write_circular(path: Path, figures: dict, template, values: dict[str, str]) 
     doc = Document()
     issuer = doc.add_paragraph()
     issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(issuer.add_run(values["issuer"]), TITLE_FONT, 26, bold=True, color=RGBColor(0xC0, 0, 0))
+    _font(
+        issuer.add_run(xml_safe(values["issuer"])),
+        TITLE_FONT,
+        26,
+        bold=True,
+        color=RGBColor(0xC0, 0, 0),
+    )
     number = _paragraph(doc, fill(template.number, values), align=WD_ALIGN_PARAGRAPH.CENTER)
     number.paragraph_format.first_line_indent = None
     _rule(number)

@@ -20,9 +20,9 @@ DEFAULT_CIRCULAR = {
         "{hazards_overdue}处，环比{hazards_overdue_change}。\n\n"
         "三、矛盾纠纷。本月登记矛盾纠纷{disputes_registered}件，办结{disputes_resolved}件，"
         "上报{disputes_escalated}件，结案率{closure_rate}，环比{closure_rate_change}，"
-        "同比{closure_rate_year_change}；平均办结{average_days}天；月末逾期"
+        "同比{closure_rate_year_change}；平均办结{average_days}；月末逾期"
         "{disputes_overdue}件。\n\n"
-        "四、群防群治与以房管人。本月巡逻{patrol_logs}次，共{patrol_hours}小时，发现问题"
+        "四、群防群治与以房管人。本月巡逻{patrol_logs}次，共{patrol_hours}，发现问题"
         "{patrol_findings}处；十户联防覆盖率{watch_coverage}，物防覆盖率{physical_rate}，"
         "技防覆盖率{tech_rate}；流动人口{registration_present}人，列管率{registration_rate}。"
     ),

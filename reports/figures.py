@@ -40,6 +40,7 @@ from patrols.patrol_figures import EMPTY as NO_PATROLS
 from patrols.patrol_figures import patrol_month_figures, patrol_month_figures_by
 
 COMPOUND, STREET = "compound", "street"
+RESULT_RANK = {Result.PASS: 0, Result.BASIC: 1, Result.FAIL: 2}
 COUNT, RATE, HOURS, DAYS = "count", "rate", "hours", "days"
 
 
@@ -351,14 +352,16 @@ def place_rows(
 
 def rankings(units: list[dict], level: str) -> dict:
     """Two rankings of the units: by self-checks (a street by its 达标 rate over at least
-    ``REPORT_RANKING_MIN_CHECKS`` approved checks; a compound by the score of its approved
-    check) and by 结案率 (at least ``REPORT_RANKING_MIN_CASES`` cases registered). Units below
-    the minimum are not ranked and are listed by name for the note."""
+    ``REPORT_RANKING_MIN_CHECKS`` approved checks; a compound by its approved check, 达标 before
+    基本达标 before 不达标, then by score) and by 结案率 (at least ``REPORT_RANKING_MIN_CASES``
+    cases registered). Units below the minimum are not ranked and are named for the note."""
     min_checks = 1 if level == COMPOUND else settings.REPORT_RANKING_MIN_CHECKS
     min_cases = settings.REPORT_RANKING_MIN_CASES
     by_checks = [u for u in units if u["self_checks_approved"] >= min_checks]
-    if level == COMPOUND:
-        by_checks.sort(key=lambda u: (-(u["score"] or 0), u["code"]))
+    if level == COMPOUND:  # the result first: a vetoed 不达标 never outranks a 基本达标
+        by_checks.sort(
+            key=lambda u: (RESULT_RANK.get(u["result"], 3), -(u["score"] or 0), u["code"])
+        )
     else:
         by_checks.sort(key=lambda u: (-(u["pass_rate"] or 0), -(u["on_time_rate"] or 0), u["code"]))
     by_cases = [u for u in units if u["disputes_registered"] >= min_cases]

@@ -85,6 +85,8 @@ def report_context(user, report: MonthlyReport) -> dict:
     versions = MonthlyReport.objects.visible_to(user).filter(
         district=report.district_id, street=report.street_id, month=report.month
     )
+    versions = list(versions.order_by("-version"))
+    latest = not versions or versions[0].pk == report.pk
     may_request = any(
         d.pk == report.district_id and (s.pk if s else None) == report.street_id
         for d, s in requestable_scopes(user)
@@ -95,8 +97,9 @@ def report_context(user, report: MonthlyReport) -> dict:
         "rankings": rankings(figures) if figures else None,
         "praised": [compounds[pk] for pk in figures.get("praised", []) if pk in compounds],
         "key_management": figures.get("key_management", []),
-        "versions": versions.order_by("-version"),
+        "versions": versions,
         "can_publish": report.status == ReportStatus.READY
         and user.has_perm("reports.publish_monthlyreport"),
-        "can_regenerate": may_request and not report.in_progress,
+        # only the newest version is built again (an older, published one stays as it is)
+        "can_regenerate": may_request and latest and not report.in_progress,
     }

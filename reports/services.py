@@ -22,13 +22,14 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.utils import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.acting import members_acting_in
 from communities.models import Compound, District, Organisation, OrganisationKind, Street
-from communities.months import month_of, previous_month
+from communities.months import month_of, next_month, previous_month
 from communities.notifications import notify
 from communities.scoping import scope_for
 from communities.uploads import file_sha256
@@ -59,6 +60,10 @@ MSG_ABANDONED = _(
     "Retry it later."
 )
 MSG_NOT_READY = _("Only a report that is ready can be published.")
+MSG_MONTH_RUNNING = _("The month is not over yet: its report can be published from the 1st.")
+MSG_BUILT_EARLY = _(
+    "This report was built before its month ended: build it again with the whole month first."
+)
 MSG_FUTURE = _("A report can be requested for this month or an earlier one.")
 MSG_OUT_OF_SCOPE = _("You may not request reports for this place.")
 NOTICE_PUBLISHED = "report_published"
@@ -124,7 +129,7 @@ def report_request(
     with transaction.atomic():
         latest = _latest(district, street, month, lock=True)
         if latest is not None:
-            if latest.status == ReportStatus.FAILED:
+            if latest.status == ReportStatus.FAILED or built_too_early(latest):
                 _reset(latest)
             return latest
         try:
@@ -137,6 +142,16 @@ def report_request(
         if send:
             transaction.on_commit(lambda: report_send(report.pk))
         return report
+
+
+def built_too_early(report: MonthlyReport, today: datetime.date | None = None) -> bool:
+    """A ready report built while its month still ran, now over: its figures miss the rest
+    of the month, so asking for it again (the 1st's job too) builds it again."""
+    if report.status != ReportStatus.READY or not report.figures.get("built_on"):
+        return False
+    month_end = next_month(report.month) - datetime.timedelta(days=1)
+    built_on = datetime.date.fromisoformat(report.figures["built_on"])
+    return built_on <= month_end < (today or timezone.localdate())
 
 
 def _latest(district, street, month, *, lock: bool = False) -> MonthlyReport | None:
@@ -168,13 +183,17 @@ def report_regenerate(*, user, report: MonthlyReport) -> MonthlyReport:
             return latest
         if latest.status != ReportStatus.PUBLISHED:
             return latest
-        new = MonthlyReport.objects.create(
-            district=report.district,
-            street=report.street,
-            month=report.month,
-            version=latest.version + 1,
-            requested_by=user,
-        )
+        try:
+            with transaction.atomic():
+                new = MonthlyReport.objects.create(
+                    district=report.district,
+                    street=report.street,
+                    month=report.month,
+                    version=latest.version + 1,
+                    requested_by=user,
+                )
+        except IntegrityError:  # the same click, a moment earlier
+            return _latest(report.district, report.street, report.month)
         transaction.on_commit(lambda: report_send(new.pk))
         return new
 
@@ -229,9 +248,17 @@ def circular_template_in_force() -> CircularTemplate:
 
 
 def _file_names(report: MonthlyReport) -> tuple[str, str]:
+    """Names no other run uses (the version and a random part): a run that outlived its claim
+    can never write over the files of the run that holds it, or of a published report."""
     place = f"street-{report.street_id}" if report.street_id else "district"
-    stem = f"{place}-{report.month:%Y-%m}-v{report.version}"
+    stem = f"{place}-{report.month:%Y-%m}-v{report.version}-{secrets.token_hex(4)}"
     return report_path(report, f"{stem}.xlsx"), report_path(report, f"{stem}.docx")
+
+
+def _delete_files(names) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def download_name(report: MonthlyReport, suffix: str) -> str:
@@ -298,7 +325,7 @@ def report_build(*, report_id: int) -> bool:
         files = _write_files(report, figures, template, today)
     except TRANSIENT:
         logger.warning("report %s: transient error; retrying", report_id, exc_info=True)
-        mine.update(status=ReportStatus.PENDING)
+        mine.update(status=ReportStatus.PENDING, attempts=F("attempts") - 1)
         raise
     except Exception as exc:
         logger.exception("report %s failed", report_id)
@@ -309,7 +336,8 @@ def report_build(*, report_id: int) -> bool:
             error=str(MSG_FAILED).format(error=text),
         )
         return True
-    mine.update(
+    earlier = (report.workbook.name, report.circular.name)
+    kept = mine.update(
         status=ReportStatus.READY,
         figures=figures,
         circular_template=template,
@@ -317,6 +345,10 @@ def report_build(*, report_id: int) -> bool:
         error="",
         **files,
     )
+    if kept:  # the files of an earlier build of this unpublished version go
+        _delete_files(earlier)
+    else:  # another run took the report over: ours are nobody's
+        _delete_files((files["workbook"], files["circular"]))
     return True
 
 
@@ -326,10 +358,17 @@ def report_build(*, report_id: int) -> bool:
 def report_publish(*, user, report: MonthlyReport) -> MonthlyReport:
     """Freeze a ready report; the district's tells the street offices of the district."""
     require(user, "reports.publish_monthlyreport")
+    scope = scope_for(user)
+    if not (scope.everything or report.district_id in scope.district_ids):
+        raise PermissionDenied(MSG_OUT_OF_SCOPE)
     with transaction.atomic():
         locked = MonthlyReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         if locked.status != ReportStatus.READY:
             raise WorkflowError(MSG_NOT_READY)
+        if locked.month >= month_of(timezone.localdate()):
+            raise WorkflowError(MSG_MONTH_RUNNING)
+        if built_too_early(locked):
+            raise WorkflowError(MSG_BUILT_EARLY)
         locked.status = ReportStatus.PUBLISHED
         locked.published_at, locked.published_by = timezone.now(), user
         locked.save(update_fields=["status", "published_at", "published_by"])

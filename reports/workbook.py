@@ -35,6 +35,7 @@ SHEETS = (
     "以房管人",
     "重点管理名单",
 )
+SCORE = "score"  # a self-check's score: one decimal shown (92.45 → 92.5, never 92)
 COVERAGE_WORDS = {"covered": "达标", "not_covered": "未达标", "not_assessed": "未评估"}
 
 
@@ -74,7 +75,7 @@ class _Book:
         for col, (_header, width) in enumerate(headers):
             ws.set_column(col, col, width)
         last = max(len(headers) - 1, 1)
-        ws.merge_range(0, 0, 0, last, self.title, self.f_title)
+        ws.merge_range(0, 0, 0, last, escape_formula(self.title), self.f_title)
         ws.write_string(1, 0, f"填报单位：{self.issuer}", self.f_meta)
         ws.write_string(1, min(3, last), f"填报日期：{self.day:%Y年%m月%d日}", self.f_meta)
         for col, (header, _width) in enumerate(headers):
@@ -95,7 +96,7 @@ class _Book:
             ws.write_number(row, col, value, self.f_delta)
         elif kind == "delta_one":
             ws.write_number(row, col, value, self.f_delta_one)
-        elif kind in (HOURS, DAYS):
+        elif kind in (HOURS, DAYS, SCORE):
             ws.write_number(row, col, value, self.f_one)
         else:
             ws.write_number(row, col, value, self.f_count)
@@ -184,7 +185,7 @@ def _ranking(book: _Book, figures: dict) -> None:
                 (rank, "count"),
                 (unit["name"], "text"),
                 (unit["self_checks_approved"], "count"),
-                (unit["score"], "count") if by_score else (unit["pass_rate"], RATE),
+                (unit["score"], SCORE) if by_score else (unit["pass_rate"], RATE),
                 (unit["on_time_rate"], RATE),
                 (unit["rectification_rate"], RATE),
                 (unit["disputes_registered"], "count"),
@@ -274,7 +275,7 @@ def _compounds(book: _Book, figures: dict) -> None:
                 (c["street"], "text"),
                 (c["company"] or "—", "text"),
                 (_label(InspectionStatus, c["check_status"]) or "—", "text"),
-                (c["score"], "count"),
+                (c["score"], SCORE),
                 (_label(Result, c["result"]) or "—", "text"),
                 (c["hazards_found"], "count"),
                 (c["hazards_overdue"], "count"),

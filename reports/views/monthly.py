@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -119,6 +119,10 @@ def report_request_view(request):
 @permission_required(VIEW, raise_exception=True)
 def report_detail(request, pk: int):
     report = get_visible_or_404(request, _visible(request), pk=pk)
+    if request.htmx and not report.in_progress:  # built (or failed): the whole page, at once
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     context = report_context(request.user, report)
     if request.htmx:
         return render(request, "reports/partials/report_status.html", context)

@@ -70,9 +70,9 @@
       data: {
         labels: data.trend.labels,
         datasets: [
-          dataset("pass_rate", data.trend.pass_rate, PASS, { spanGaps: true }),
+          dataset("pass_rate", data.trend.pass_rate, PASS, { spanGaps: false }),
           dataset("closure_rate", data.trend.closure_rate, CLOSURE, {
-            spanGaps: true,
+            spanGaps: false,
             borderDash: [6, 4], // told apart without colour too
           }),
         ],

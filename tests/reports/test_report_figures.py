@@ -206,8 +206,9 @@ def test_a_street_ranks_its_compounds(report_world, today, settings):
     assert [u["code"] for u in figures["units"]] == ["A1", "A2", "N1", "B2"]
     assert figures["units"] == figures["compounds"]
     ranks = figures["rankings"]
-    # By the approved check's score: A1 100, B2 100 (不达标 by its 否决项), A2 80; N1 has none.
-    assert ranks["checks"] == [c["A1"].pk, c["B2"].pk, c["A2"].pk]
+    # By the approved check's result, then score: A1 达标 100, A2 基本达标 80, then B2 不达标 by
+    # its 否决项 though it scored 100 (a veto is never outranked by points); N1 has none.
+    assert ranks["checks"] == [c["A1"].pk, c["A2"].pk, c["B2"].pk]
     assert (ranks["checks_skipped"], ranks["min_checks"]) == (["无物业小区"], 1)
     # By 结案率: A1 100 %; A2 and B2 0 %, by code.
     assert ranks["cases"] == [c["A1"].pk, c["A2"].pk, c["B2"].pk]

@@ -202,7 +202,7 @@ def test_the_ranking_sheet_names_the_streets_left_out(report):
     assert rows[5] == ("注：登记纠纷少于3件的街道未参加结案率排名：建设街道",)
 
 
-def test_a_street_report_ranks_its_compounds_by_score(report_world, today, build):
+def test_a_street_report_ranks_its_compounds_by_result_then_score(report_world, today, build):
     report = build(
         user=report_world.street,
         district=report_world.district,
@@ -216,11 +216,11 @@ def test_a_street_report_ranks_its_compounds_by_score(report_world, today, build
     ws = book["小区排名"]
     assert [c.value for c in ws[3]][:4] == ["排名", "小区", "已审核自查", "自查得分"]
     ranked = [row[:4] for row in ws.iter_rows(min_row=4, max_row=6, values_only=True)]
-    assert ranked == [(1, "甲一小区", 1, 100), (2, "乙二小区", 1, 100), (3, "甲二小区", 1, 80)]
+    assert ranked == [(1, "甲一小区", 1, 100), (2, "甲二小区", 1, 80), (3, "乙二小区", 1, 100)]
     doc = Document(report.circular.path)
     rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
     assert rows[0] == ["排名", "小区", "自查得分", "按时提交率"]
-    assert [row[1] for row in rows[1:]] == ["甲一小区", "乙二小区", "甲二小区"]
+    assert [row[1] for row in rows[1:]] == ["甲一小区", "甲二小区", "乙二小区"]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "注：已审核自查少于1份的小区未参加排名：无物业小区。" in text
     assert text.count("和平街道") >= 2  # the scope in the title and the body
@@ -301,16 +301,18 @@ def test_an_edited_template_changes_the_next_reports_words(report, report_world,
 
 def test_template_errors_name_an_unknown_placeholder():
     assert template_errors("本月{pass_rate}，{pass_rate_change}") == []
-    assert template_errors("本月{passrate}和{scope}{nonsense}") == ["nonsense", "passrate"]
+    assert template_errors("本月{passrate}和{scope}{nonsense}") == ["{nonsense}", "{passrate}"]
     assert template_errors("本月{pass_rate") != []  # unbalanced brace
     # What would make every later report fail is refused too: a positional field, a format
     # the words cannot take.
-    assert template_errors("本月{}") == [""]  # shown as {} in the admin
-    assert template_errors("本月{0}") == ["0"]
+    assert template_errors("本月{}") == ["{}"]
+    assert template_errors("本月{0}") == ["{0}"]
     assert template_errors("本月{pass_rate:d}") == [
         "Unknown format code 'd' for object of type 'str'"
     ]
     assert template_errors("达标率{pass_rate:>6}{issuer}") == []
+    # the issuing office cannot name itself
+    assert template_errors("{issuer}办公室", issuer=False) == ["{issuer}"]
 
 
 # LibreOffice ----------------------------------------------------------------------------------

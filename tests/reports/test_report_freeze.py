@@ -124,7 +124,8 @@ def test_regenerating_makes_version_2_and_keeps_version_1(
     assert "甲一花园" in names and "甲一小区" not in names
     assert v2.workbook.name != published.workbook.name
     assert v2.workbook_sha256 != published.workbook_sha256
-    assert v2.workbook.name.endswith("-v2.xlsx") and v2.circular.name.endswith("-v2.docx")
+    assert "-v2-" in v2.workbook.name and v2.workbook.name.endswith(".xlsx")
+    assert "-v2-" in v2.circular.name and v2.circular.name.endswith(".docx")
     # Version 1 is as it was, its files still there, byte for byte.
     published.refresh_from_db()
     assert stored(published) == v1_stored
