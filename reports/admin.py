@@ -12,9 +12,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin.readonly import ScopedReadOnlyAdmin
+from communities.admin.scoped import ScopedAdminMixin
+from communities.models import District
+from communities.scoping import scope_for
 
 from .circular import placeholder_names, template_errors
 from .models import CircularTemplate, MonthlyReport
+from .services import circular_template_in_force
 
 
 @admin.register(MonthlyReport)
@@ -60,7 +64,7 @@ class MonthlyReportAdmin(ScopedReadOnlyAdmin):
 class CircularTemplateForm(forms.ModelForm):
     class Meta:
         model = CircularTemplate
-        fields = [*CircularTemplate.TEXT_FIELDS, "note"]
+        fields = ["district", *CircularTemplate.TEXT_FIELDS, "note"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 18, "cols": 100}),
             "closing": forms.Textarea(attrs={"rows": 4, "cols": 100}),
@@ -79,18 +83,33 @@ class CircularTemplateForm(forms.ModelForm):
         return cleaned
 
 
+def own_district(user) -> District | None:
+    """The one district a bureau member writes the words for (None for an operator, or for
+    someone of several districts, who chooses)."""
+    scope = scope_for(user)
+    if scope.everything or len(scope.district_ids) != 1:
+        return None
+    return District.objects.filter(pk__in=scope.district_ids).first()
+
+
 @admin.register(CircularTemplate)
-class CircularTemplateAdmin(admin.ModelAdmin):
+class CircularTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Scoped: a bureau reads the default words and its district's versions, and adds versions
+    for its own district only (its newest is in force for its reports)."""
+
     form = CircularTemplateForm
-    list_display = ["version", "title", "note", "created_by", "created_at"]
+    list_display = ["version", "district", "title", "note", "created_by", "created_at"]
     readonly_fields = ["placeholders"]
 
     def get_fields(self, request, obj=None):
-        return [*CircularTemplate.TEXT_FIELDS, "note", "placeholders"]
+        texts = [*CircularTemplate.TEXT_FIELDS, "note", "placeholders"]
+        if obj is None and own_district(request.user) is not None:
+            return texts  # the district is the user's own
+        return ["district", *texts]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # an old version is read, never changed
-            return [*CircularTemplate.TEXT_FIELDS, "note", "placeholders"]
+            return ["district", *CircularTemplate.TEXT_FIELDS, "note", "placeholders"]
         return ["placeholders"]
 
     @admin.display(description=_("placeholders"))
@@ -107,17 +126,21 @@ class CircularTemplateAdmin(admin.ModelAdmin):
         return False
 
     def get_changeform_initial_data(self, request):
-        """A new version starts from the words in force."""
-        latest = CircularTemplate.objects.order_by("-version").first()
-        if latest is None:
-            return super().get_changeform_initial_data(request)
-        return {name: getattr(latest, name) for name in CircularTemplate.TEXT_FIELDS}
+        """A new version starts from the words in force for the user's district."""
+        district = own_district(request.user)
+        return {
+            name: getattr(circular_template_in_force(district), name)
+            for name in CircularTemplate.TEXT_FIELDS
+        }
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
+            district = own_district(request.user)
+            if district is not None:
+                obj.district = district
             versions = CircularTemplate.objects.select_for_update().values_list(
                 "version", flat=True
             )
             obj.version = max(versions, default=0) + 1
             obj.created_by = request.user
-            obj.save()
+            super().save_model(request, obj, form, change)

@@ -155,11 +155,32 @@ class MonthlyReport(models.Model):
         return self.status in (ReportStatus.PENDING, ReportStatus.RUNNING)
 
 
+class CircularTemplateQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope) -> Q:
+        """A bureau reads the installation's default words and its own district's versions."""
+        return Q(district__isnull=True) | Q(district_id__in=scope.district_ids)
+
+    def in_force_for(self, district):
+        """Newest first: the district's own versions, else the installation's default."""
+        own = self.filter(district=district).order_by("-version")
+        return own if own.exists() else self.filter(district__isnull=True).order_by("-version")
+
+
 class CircularTemplate(models.Model):
     """The circular's words, with ``{placeholders}`` filled from the report's figures. Never
     changed in place: saving an edit adds a new version, and each report names the version it
-    was written with; the latest is in force."""
+    was written with. A district's newest version is in force for its reports; a district
+    without its own uses the installation's default (no district)."""
 
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="circular_templates",
+        verbose_name=_("district"),
+        help_text=_("Empty: the default words of every district without its own."),
+    )
     version = models.PositiveIntegerField(_("version"), unique=True)
     issuer = models.CharField(_("issuing office"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
@@ -188,6 +209,8 @@ class CircularTemplate(models.Model):
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    objects = CircularTemplateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("circular template")

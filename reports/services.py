@@ -238,13 +238,14 @@ def _claim(report_id: int) -> int | None:
         return report.attempts
 
 
-def circular_template_in_force() -> CircularTemplate:
-    """The latest version of the circular's words. Migration 0002 loads the first; a database
-    emptied since (a flush) gets it back here rather than a report without words."""
-    latest = CircularTemplate.objects.order_by("-version").first()
-    if latest is None:
-        latest, _ = CircularTemplate.objects.get_or_create(version=1, defaults=DEFAULT_CIRCULAR)
-    return latest
+def circular_template_in_force(district: District | None = None) -> CircularTemplate:
+    """The circular's words in force for a district's reports: its own newest version, else the
+    installation's default. Migration 0002 loads the first default; a database emptied since
+    (a flush) gets it back here rather than a report without words."""
+    found = CircularTemplate.objects.in_force_for(district).first()
+    if found is None:
+        found, _ = CircularTemplate.objects.get_or_create(version=1, defaults=DEFAULT_CIRCULAR)
+    return found
 
 
 def _file_names(report: MonthlyReport) -> tuple[str, str]:
@@ -321,7 +322,7 @@ def report_build(*, report_id: int) -> bool:
         level = COMPOUND if report.street_id else STREET
         compounds = scope_compounds(report.district, report.street)
         figures = report_figures(compounds, report.month, level, today)
-        template = circular_template_in_force()
+        template = circular_template_in_force(report.district)
         files = _write_files(report, figures, template, today)
     except TRANSIENT:
         logger.warning("report %s: transient error; retrying", report_id, exc_info=True)

@@ -46,7 +46,8 @@ from patrols import services_patrols as patrol_services
 from patrols import services_teams as team_services
 from patrols import watch_groups as group_services
 from patrols.models import WatchGroup
-from reports.models import MonthlyReport, ReportStatus
+from reports.default_circular import DEFAULT_CIRCULAR
+from reports.models import CircularTemplate, MonthlyReport, ReportStatus
 from tests import conftest as cast
 from tests import factories as f
 from tests.communities.activity_helpers import record as record_activity
@@ -269,6 +270,7 @@ ADMIN_OBJECTS = {
     "patrols.PatrolLog": "patrol_log",
     "communities.AuditEntry": "log_entry",
     "reports.MonthlyReport": "monthly_report",
+    "reports.CircularTemplate": "circular_template",
 }
 
 # No compound behind these: the same for every district by design.
@@ -283,8 +285,6 @@ UNSCOPED_MODELS = {
     im.ChecklistTemplate: "the checklist standard is global: every compound uses one version",
     im.ChecklistSection: "part of the global checklist standard",
     im.ChecklistItem: "part of the global checklist standard",
-    "reports.CircularTemplate": "the circular's words, one versioned text for the installation "
-    "(no compound, no figure: the figures come from each report)",
 }
 UNSCOPED_URLS = {
     "communities:export_begin": "its key names an exporter (a kind of export), not a row; the "
@@ -491,6 +491,10 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
     )
 
 
+def _circular_words() -> dict:
+    return {k: v for k, v in DEFAULT_CIRCULAR.items() if k != "title"}
+
+
 def _build_world() -> SimpleNamespace:
     city = cast.city.__wrapped__(None)  # the fixture's own function: the same cast, built once
     b1 = city.compounds["B1"]
@@ -535,9 +539,15 @@ def _build_world() -> SimpleNamespace:
     monthly_report.circular.save("report.docx", ContentFile(b"PK\x03\x04guard"), save=False)
     monthly_report.save()
 
+    # The bureau's own words for its district's circulars.
+    circular_template = CircularTemplate.objects.create(
+        district=city.district, version=99, title="区住建局的通报", **_circular_words()
+    )
+
     far = _compound_objects(city, "B1")
     far.__dict__.update(
         monthly_report=monthly_report,
+        circular_template=circular_template,
         district=district,
         street=street2,
         company=company,

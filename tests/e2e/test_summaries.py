@@ -14,6 +14,8 @@ from communities.exports import services
 from communities.models import ExportJob
 from communities.months import previous_month
 from communities.tasks import run_export
+from inspections.default_template import load_default_template
+from inspections.models import ChecklistItem, ChecklistSection, ChecklistTemplate
 from tests.reports.summary_records import last_month, make_records
 
 from .conftest import DESKTOP, _close, _context
@@ -24,6 +26,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def street_page(browser, live_server, transactional_db, city):
+    # An earlier transactional test's flush took the migration's checklist with it.
+    load_default_template(ChecklistTemplate, ChecklistSection, ChecklistItem)
     context = _context(browser, DESKTOP, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)

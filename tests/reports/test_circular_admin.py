@@ -8,6 +8,7 @@ from django.urls import reverse
 from reports.default_circular import DEFAULT_CIRCULAR
 from reports.models import CircularTemplate
 from reports.services import circular_template_in_force
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_saving_an_edit_adds_a_version_and_keeps_the_old_one(client, city):
     response = client.post(ADD, form(title="关于{month_label}{scope}创建工作的通报", note="改标题"))
     assert response.status_code == 302
     assert list(CircularTemplate.objects.values_list("version", flat=True)) == [2, 1]
-    latest = circular_template_in_force()
+    latest = circular_template_in_force(city.district)
     assert (latest.title, latest.created_by) == (
         "关于{month_label}{scope}创建工作的通报",
         city.bureau,
@@ -70,3 +71,26 @@ def test_only_the_bureaus_admins_write_the_words(client, city):
         client.force_login(user)
         assert client.post(ADD, form(title="越权")).status_code in (302, 403)
     assert CircularTemplate.objects.count() == 1
+
+
+def test_a_bureau_writes_its_own_districts_words_and_others_keep_the_default(client, city):
+    other = f.DistrictFactory(code="110106", name="海淀示范区")
+    client.force_login(city.bureau)
+    client.post(ADD, form(title="朝阳区的通报"))
+    own = CircularTemplate.objects.get(version=2)
+    assert own.district == city.district
+    assert circular_template_in_force(city.district) == own
+    assert circular_template_in_force(other).version == 1  # the installation's default
+    assert circular_template_in_force(None).version == 1
+
+
+def test_a_bureau_does_not_see_another_districts_words(client, city):
+    other = f.DistrictFactory(code="110106", name="海淀示范区")
+    theirs = CircularTemplate.objects.create(
+        district=other, version=5, **{**DEFAULT_CIRCULAR, "title": "海淀区的通报"}
+    )
+    client.force_login(city.bureau)
+    listed = client.get(reverse("admin:reports_circulartemplate_changelist"))
+    assert "海淀区的通报" not in listed.content.decode()
+    url = reverse("admin:reports_circulartemplate_change", args=[theirs.pk])
+    assert client.get(url).status_code == 404
