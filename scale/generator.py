@@ -16,9 +16,10 @@ from the demo's name helpers, codes and numbers valid by construction (ID number
 check digit and are unique per document while the resident lives there; credit codes carry
 theirs). Dates are relative to today, never after now.
 
-Not generated yet (a later slice): patrol teams and logs, watch groups, facilities, activities,
-key management, supervision inspections, evidence files. Organisations are made for the new
-companies only (the new streets and communities have no office or committee logins).
+Patrol teams and logs, watch groups and facilities come from ``scale.patrols``. Not generated
+yet: activities, key management, supervision inspections, patrol findings, evidence files.
+Organisations are made for the new companies only (the new streets and communities have no
+office or committee logins).
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ from inspections.models import (
 )
 from inspections.scoring import score_answers
 
+from .patrols import facilities_seed, patrols_seed, watch_groups_seed
 from .writer import TableWriter
 
 #: What scale 1.0 loads.
@@ -217,6 +219,7 @@ class Run:
     phases: dict[str, float] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
     holidays: dict = field(default_factory=dict)
+    pending_logs: list = field(default_factory=list)  # patrol logs waiting for their batch
 
     def writer(self, model) -> TableWriter:
         label = model._meta.db_table
@@ -266,6 +269,8 @@ def seed_scale(
         _phase(run, "self-checks", lambda: _self_checks(run))
         _phase(run, "hazards", lambda: _hazards(run))
         _phase(run, "disputes", lambda: _disputes(run))
+        _phase(run, "patrols", lambda: patrols_seed(run))
+        _phase(run, "facilities", lambda: facilities_seed(run))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in run.writers:
@@ -525,12 +530,13 @@ def _compound_counts(households) -> None:
 
 def _write_homes(run: Run, households, documents: Documents) -> None:
     rng, plan = run.rng, run.plan
-    residents = []
+    residents, grouped = [], []
     writer = run.writer(Household)
     total = sum(len(homes) for _place, homes in households)
     pk = writer.ids(total)
     rows = []
     for place, homes in households:
+        grouped.append((place, [(pk + i, home) for i, home in enumerate(homes)]))
         for home in homes:
             row = {"id": pk, "compound_id": place.pk, **home}
             row["created_at"] = row["updated_at"] = plan.now - datetime.timedelta(
@@ -548,6 +554,7 @@ def _write_homes(run: Run, households, documents: Documents) -> None:
     for i, row in enumerate(residents):
         row["id"] = first + i
     people.write(residents)
+    watch_groups_seed(run, grouped)
 
 
 def _people(run: Run, documents: Documents, household_id: int, home: dict) -> list[dict]:

@@ -37,7 +37,7 @@ class TableWriter:
         self._next: int | None = None
         self._postgres = connection.vendor == "postgresql"
         # SQLite: dates, times and decimals go through the field as ``QuerySet.update()`` would.
-        prepared = ("DateField", "DateTimeField", "DecimalField")
+        prepared = ("DateField", "DateTimeField", "DecimalField", "TimeField")
         self._prep = [
             None if self._postgres or f.get_internal_type() not in prepared else f
             for f in self.fields

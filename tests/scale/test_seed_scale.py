@@ -39,6 +39,16 @@ from inspections.models import (
     InspectionEvent,
     InspectionStatus,
 )
+from patrols.coverage import watch_group_coverage
+from patrols.facility_coverage import facility_coverage
+from patrols.models import (
+    Facility,
+    PatrolLog,
+    PatrolTeam,
+    TeamMember,
+    WatchGroup,
+    WatchGroupMembership,
+)
 from scale.generator import CREDIT_PREFIX
 
 SCALE = 0.001
@@ -192,3 +202,24 @@ def test_the_same_seed_gives_the_same_rows():
         _load(seed=7)
         assert _snapshot() == first
         assert first["cases"] and first["residents"]
+
+
+def test_patrols_watch_groups_and_facilities(scaled):
+    new = scaled["new"]
+    teams = PatrolTeam.objects.filter(compounds__in=new).distinct()
+    assert teams.count() == 4  # one per company running new compounds (A and B too)
+    logs = PatrolLog.objects.filter(team__in=teams)
+    assert logs.count() > 100 and not logs.filter(ended_at__isnull=True).exists()
+    samples = [
+        *teams,
+        *TeamMember.objects.filter(team__in=teams)[:4],
+        *logs.order_by("-pk")[:5],
+        *WatchGroup.objects.filter(compound__in=new)[:10],
+        *WatchGroupMembership.objects.filter(group__compound__in=new)[:10],
+        *Facility.objects.filter(compound__in=new)[:20],
+    ]
+    for row in samples:
+        row.full_clean()
+    coverage = watch_group_coverage(new)
+    assert 0.5 < coverage.rate <= 1
+    assert facility_coverage(new).assessed == new.count()
