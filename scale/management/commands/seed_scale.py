@@ -49,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("--months must be between 1 and 12.")
         started = time.monotonic()
         try:
-            written = seed_scale(scale=scale, seed=seed, months=months)
+            report = seed_scale(scale=scale, seed=seed, months=months)
         except NoDemoCity as error:
             raise CommandError("No demo city: run `manage.py seed_demo` first.") from error
         except AlreadyScaled as error:
@@ -57,9 +57,13 @@ class Command(BaseCommand):
                 "This database has already been scaled (seed_scale's companies exist): "
                 "load a fresh database (migrate, seed_demo) to run it again."
             ) from error
-        self.stdout.write(f"{'table':<34}{'rows':>12}{'seconds':>10}")
-        for table, rows, seconds in written:
-            self.stdout.write(f"{table:<34}{rows:>12,}{seconds:>10.1f}")
-        total = sum(rows for _table, rows, _seconds in written)
+        self.stdout.write(f"{'table':<40}{'rows':>12}{'seconds':>10}")
+        for table, rows, seconds in report.tables:
+            self.stdout.write(f"{table:<40}{rows:>12,}{seconds:>10.1f}")
+        total = sum(rows for _table, rows, _seconds in report.tables)
         elapsed = time.monotonic() - started
-        self.stdout.write(f"{'total':<34}{total:>12,}{elapsed:>10.1f}")
+        self.stdout.write(f"{'total':<40}{total:>12,}{elapsed:>10.1f}")
+        self.stdout.write("Steps (drawing the rows included), seconds:")
+        for step, seconds in report.steps.items():
+            self.stdout.write(f"  {step:<38}{seconds:>22.1f}")
+        self.stdout.write("Written in bulk: the audit log has no entries for these rows.")
