@@ -11,6 +11,7 @@ row that gives none gets the run's moment.
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from django.db import connection
@@ -36,12 +37,9 @@ class TableWriter:
         self.seconds = 0.0
         self._next: int | None = None
         self._postgres = connection.vendor == "postgresql"
-        # SQLite: dates, times and decimals go through the field as ``QuerySet.update()`` would.
-        prepared = ("DateField", "DateTimeField", "DecimalField", "TimeField")
-        self._prep = [
-            None if self._postgres or f.get_internal_type() not in prepared else f
-            for f in self.fields
-        ]
+        # SQLite stores dates, times and datetimes as text (datetimes in UTC, as Django's
+        # backend adapts them) and decimals through the field; PostgreSQL's COPY takes them all.
+        self._prep = [None if self._postgres else _sqlite_adapter(f) for f in self.fields]
 
     def ids(self, n: int) -> int:
         """Reserve ``n`` primary keys; returns the first (they run on from it)."""
@@ -66,9 +64,9 @@ class TableWriter:
     def _tuple(self, row: dict) -> tuple:
         full = {**self.defaults, **row}
         values = [full[a] for a in self.attnames]
-        for i, field in enumerate(self._prep):
-            if field is not None and values[i] is not None:
-                values[i] = field.get_db_prep_value(values[i], connection)
+        for i, adapt in enumerate(self._prep):
+            if adapt is not None and values[i] is not None:
+                values[i] = adapt(values[i])
         return tuple(values)
 
     def write(self, rows: list[dict]) -> None:
@@ -90,3 +88,19 @@ class TableWriter:
                 cursor.executemany(sql, tuples)
         self.written += len(tuples)
         self.seconds += time.monotonic() - started
+
+
+def _utc_text(value: datetime.datetime) -> str:
+    return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+
+
+def _sqlite_adapter(field):
+    """How a value of the field is handed to SQLite (what Django's backend would store)."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return _utc_text
+    if kind in ("DateField", "TimeField"):
+        return str
+    if kind == "DecimalField":
+        return lambda value: field.get_db_prep_value(value, connection)
+    return None
