@@ -11,8 +11,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.demo import COMPANY_NAMES, DISTRICT_CODE
@@ -223,3 +224,20 @@ def test_patrols_watch_groups_and_facilities(scaled):
     coverage = watch_group_coverage(new)
     assert 0.5 < coverage.rate <= 1
     assert facility_coverage(new).assessed == new.count()
+
+
+def _statements(scale: float) -> int:
+    """Statements one run sends (COPY on PostgreSQL is not captured; executemany is one)."""
+    call_command("seed_demo", city_only=True, households_per_compound=2, stdout=StringIO())
+    with pytest.raises(_Rollback), transaction.atomic():
+        with CaptureQueriesContext(connection) as run:
+            call_command("seed_scale", scale=scale, stdout=StringIO())
+        raise _Rollback
+    return len(run.captured_queries)
+
+
+def test_statements_do_not_grow_with_the_rows():
+    """No row-by-row writes: three times the rows, the same statements (one batch each)."""
+    small = _statements(0.001)
+    assert small == _statements(0.003)
+    assert small < 120  # 88 on SQLite: a few per table and batch
