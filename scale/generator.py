@@ -4,7 +4,8 @@ At scale 1.0 (``FULL``): 20,000 compounds in new streets and communities of the 
 青禾区 (a few communities in the demo's 禾丰街道, so ``street`` sees more), 2,000 new property
 companies (demo companies A and B get a share of the new compounds, so ``manager`` and
 ``manager2`` see more), a million households with their residents, 300,000 dispute cases and
-100,000 hazards over the last 12 months, and a self-check for every company-run compound in
+100,000 hazards spread from the first generated month to now (15 months with the default
+three months: a month's 同比 has data), and a self-check for every company-run compound in
 each of the last ``months`` complete months and the same months a year before (so 同比 has
 data), each with its answers and timeline. Each record's status agrees with its timeline, so
 the apps' monthly figures read the generated months as they read real ones.
@@ -112,13 +113,14 @@ FULL = {
 }
 DEFAULT_SEED = 14
 DEFAULT_MONTHS = 3  # months of self-checks (each also a year before)
-HISTORY_MONTHS = 12  # disputes and hazards
 COMPOUNDS_PER_COMMUNITY = 10
 COMMUNITIES_PER_STREET = 15
 HEFENG_SHARE = 0.03  # of the new communities, in the demo's 禾丰街道
 COMPANY_AB_SHARE = 0.01  # of the new company-run compounds, each for demo companies A and B
 COMPANY_RUN = 0.92  # of the new compounds, run by a property company
 CHUNK = 200  # compounds per batch of households and residents
+REGISTERED_SHARE = 0.97  # of floating residents, with a residence registration
+LAPSED_SHARE = 0.02  # of those, the permit expired
 
 #: Marks the generated companies' credit codes (the demo's own start ``91370899MA``): a run
 #: finds them and refuses a second one.
@@ -185,6 +187,12 @@ class Plan:
 
     def size(self, key: str) -> int:
         return max(1, round(FULL[key] * self.scale))
+
+    @property
+    def history_start(self) -> datetime.datetime:
+        """Where disputes and hazards begin: the first generated month (a year before the
+        earliest recent one), so every generated month's 同比 has something to compare."""
+        return month_moments(self.check_months[0])[0]
 
     @property
     def check_months(self) -> list[datetime.date]:
@@ -269,7 +277,7 @@ def seed_scale(
     today = timezone.localdate()
     plan = Plan(scale=scale, seed=seed, months=months, today=today, now=timezone.now())
     run = Run(plan=plan, rng=random.Random(seed))
-    first_day = today - datetime.timedelta(days=HISTORY_MONTHS * 31 + 60)
+    first_day = plan.check_months[0] - datetime.timedelta(days=60)
     run.holidays = _exceptions(first_day, today + datetime.timedelta(days=120))
     with transaction.atomic():
         _phase(run, "regions and compounds", lambda: _regions(run, district))
@@ -569,6 +577,21 @@ def _write_homes(run: Run, households, documents: Documents) -> None:
     watch_groups_seed(run, grouped)
 
 
+def _registration(rng: random.Random, today: datetime.date, moved_in: datetime.date) -> dict:
+    """The latest residence registration: within a month of moving in, renewed since (a permit
+    runs three years); a few have let it lapse (expired within the last months)."""
+    registered = min(today, moved_in + datetime.timedelta(days=rng.randint(1, 30)))
+    registered = max(registered, today - datetime.timedelta(days=rng.randint(30, 900)))
+    expires = registered + datetime.timedelta(days=3 * 365)
+    if registered < today - datetime.timedelta(days=100) and rng.random() < LAPSED_SHARE:
+        expires = today - datetime.timedelta(days=rng.randint(1, 90))
+    return {
+        "registered_on": registered,
+        "registered_by": "青禾区公安分局派出所",
+        "permit_expires": expires,
+    }
+
+
 def _people(run: Run, documents: Documents, household_id: int, home: dict) -> list[dict]:
     """The roster: as many people as the typed count, the floating ones last."""
     rng, today = run.rng, run.plan.today
@@ -596,18 +619,8 @@ def _people(run: Run, documents: Documents, household_id: int, home: dict) -> li
             "created_at": run.plan.now,
             "updated_at": run.plan.now,
         }
-        if is_floating and rng.random() < 0.95:
-            registered = min(today, row["moved_in"] + datetime.timedelta(days=rng.randint(1, 30)))
-            row["registered_on"] = registered
-            row["registered_by"] = "青禾区公安分局派出所"
-            expired = rng.random() < 0.03
-            row["permit_expires"] = (
-                registered + datetime.timedelta(days=rng.randint(0, 20))
-                if expired and registered < today - datetime.timedelta(days=30)
-                else registered + datetime.timedelta(days=3 * 365)
-            )
-            if row["permit_expires"] < registered:
-                row["permit_expires"] = registered
+        if is_floating and rng.random() < REGISTERED_SHARE:
+            row.update(_registration(rng, today, row["moved_in"]))
         rows.append(row)
     return rows
 
@@ -799,11 +812,11 @@ HAZARD_STEPS = [
 
 
 def _hazards(run: Run) -> None:
-    """Raised evenly over the last 12 months; each moves on at its own pace (a slow few stay
-    open past their deadline), so old ones are mostly verified and recent ones still open."""
+    """Raised evenly from the first generated month to now; each moves on at its own pace (a
+    slow few stay open past their deadline), so old ones are mostly verified, recent ones open."""
     rng, plan = run.rng, run.plan
     n = plan.size("hazards")
-    span_start = plan.now - datetime.timedelta(days=HISTORY_MONTHS * 30)
+    span_start = plan.history_start
     raised = sorted(run.moment_between(span_start, plan.now) for _ in range(n))
     hazards, events = run.writer(Hazard), run.writer(HazardEvent)
     pk = hazards.ids(n)
@@ -927,10 +940,11 @@ def _case_script(run: Run, place: Place, at: datetime.datetime) -> CaseDraft:
 
 
 def _disputes(run: Run) -> None:
-    """Registered evenly over the last 12 months, numbered per street and year in order."""
+    """Registered evenly from the first generated month to now, numbered per street and year
+    in order."""
     rng, plan = run.rng, run.plan
     n = plan.size("disputes")
-    span_start = plan.now - datetime.timedelta(days=HISTORY_MONTHS * 30)
+    span_start = plan.history_start
     moments = sorted(run.moment_between(span_start, plan.now) for _ in range(n))
     numbers: dict[tuple[int, int], int] = {}
     for street_id, year, top in _top_sequences():

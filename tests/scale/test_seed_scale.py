@@ -162,7 +162,9 @@ def test_monthly_figures_read_the_generated_months(scaled):
     rate = registration_rate(compounds)
     assert rate.present > 0 and rate.registered > 0
     year_ago = month.replace(year=month.year - 1)
-    assert self_check_figures(compounds, year_ago).approved > 0
+    assert self_check_figures(compounds, year_ago).approved > 0  # 同比 has data
+    assert dispute_month_figures(compounds, year_ago).registered > 0
+    assert hazard_month_figures(compounds, year_ago).found > 0
 
 
 def test_a_second_run_is_refused(scaled):

@@ -8,7 +8,6 @@ from scale.generator import (
     DEFAULT_MONTHS,
     DEFAULT_SEED,
     FULL,
-    HISTORY_MONTHS,
     AlreadyScaled,
     NoDemoCity,
     seed_scale,
@@ -20,8 +19,8 @@ class Command(BaseCommand):
         "Load a province's worth of invented records into the demo district (run seed_demo "
         f"first). At --scale 1.0: {FULL['compounds']:,} compounds, {FULL['companies']:,} "
         f"property companies, {FULL['households']:,} households with their residents, "
-        f"{FULL['disputes']:,} dispute cases and {FULL['hazards']:,} hazards over the last "
-        f"{HISTORY_MONTHS} months, and a self-check per company-run compound for the last "
+        f"{FULL['disputes']:,} dispute cases and {FULL['hazards']:,} hazards spread from the "
+        "first generated month to now, and a self-check per company-run compound for the last "
         "--months months and the same months a year before, each with its timeline. Rows are "
         "written with COPY (PostgreSQL) or one executemany per batch (SQLite): not in the "
         "audit log. Refuses to run on a district it has already scaled."
