@@ -119,6 +119,7 @@ HEFENG_SHARE = 0.03  # of the new communities, in the demo's 禾丰街道
 COMPANY_AB_SHARE = 0.01  # of the new company-run compounds, each for demo companies A and B
 COMPANY_RUN = 0.92  # of the new compounds, run by a property company
 CHUNK = 200  # compounds per batch of households and residents
+BATCH = 5_000  # compounds per batch of self-checks; hazards or cases per batch
 REGISTERED_SHARE = 0.97  # of floating residents, with a residence registration
 LAPSED_SHARE = 0.02  # of those, the permit expired
 
@@ -679,7 +680,9 @@ def _self_checks(run: Run) -> None:
     quality = {p.pk: min(0.99, max(0.6, run.rng.gauss(0.9, 0.06))) for p in places}
     last = max(run.plan.check_months)
     for month in run.plan.check_months:
-        _month_checks(run, template, items, places, quality, month, month == last)
+        for start in range(0, len(places), BATCH):  # a batch's answers stay in memory
+            batch = places[start : start + BATCH]
+            _month_checks(run, template, items, batch, quality, month, month == last)
 
 
 def _check_status(rng: random.Random, last: bool) -> list[str]:
@@ -814,12 +817,18 @@ HAZARD_STEPS = [
 def _hazards(run: Run) -> None:
     """Raised evenly from the first generated month to now; each moves on at its own pace (a
     slow few stay open past their deadline), so old ones are mostly verified, recent ones open."""
-    rng, plan = run.rng, run.plan
+    plan = run.plan
     n = plan.size("hazards")
     span_start = plan.history_start
     raised = sorted(run.moment_between(span_start, plan.now) for _ in range(n))
+    for start in range(0, n, BATCH):
+        _hazard_batch(run, raised[start : start + BATCH])
+
+
+def _hazard_batch(run: Run, raised: list[datetime.datetime]) -> None:
+    rng, plan = run.rng, run.plan
     hazards, events = run.writer(Hazard), run.writer(HazardEvent)
-    pk = hazards.ids(n)
+    pk = hazards.ids(len(raised))
     rows, event_rows = [], []
     categories = list(HAZARD_CATEGORY_WEIGHTS)
     weights = list(HAZARD_CATEGORY_WEIGHTS.values())
@@ -950,9 +959,9 @@ def _disputes(run: Run) -> None:
     for street_id, year, top in _top_sequences():
         numbers[(street_id, year)] = top
     street_codes = dict(Street.objects.values_list("pk", "code"))
-    for start in range(0, n, 20_000):
+    for start in range(0, n, BATCH):
         drafts = [
-            _case_script(run, rng.choice(run.places), at) for at in moments[start : start + 20_000]
+            _case_script(run, rng.choice(run.places), at) for at in moments[start : start + BATCH]
         ]
         _write_cases(run, drafts, numbers, street_codes)
 
