@@ -37,7 +37,7 @@ from patrols.models import (
 )
 
 if TYPE_CHECKING:
-    from .generator import Run
+    from .plan import Run
 
 PATROL_DAYS = 92
 GROUP_SIZE = 10

@@ -50,7 +50,7 @@ from patrols.models import (
     WatchGroup,
     WatchGroupMembership,
 )
-from scale.generator import CREDIT_PREFIX
+from scale.plan import CREDIT_PREFIX
 
 SCALE = 0.001
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -4,14 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scale.generator import (
-    DEFAULT_MONTHS,
-    DEFAULT_SEED,
-    FULL,
-    AlreadyScaled,
-    NoDemoCity,
-    seed_scale,
-)
+from scale.generator import AlreadyScaled, NoDemoCity, seed_scale
+from scale.plan import DEFAULT_MONTHS, DEFAULT_SEED, FULL
 
 
 class Command(BaseCommand):
