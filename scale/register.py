@@ -162,14 +162,19 @@ def _base31(n: int, width: int) -> str:
 
 
 def _company_names(rng: random.Random, n: int) -> list[str]:
+    """Invented names, none already taken by a company or an organisation (both unique)."""
+    taken = set(PropertyCompany.objects.values_list("name", flat=True))
+    taken |= set(Organisation.objects.values_list("name", flat=True))
     pairs = [a + b for a in PLACE_CHARS for b in PLACE_CHARS if a != b]
     rng.shuffle(pairs)
     kinds = ("物业服务有限公司", "物业管理有限公司")
-    names = []
-    for i in range(n):
-        pair = pairs[i % len(pairs)]
-        round_ = i // len(pairs)
-        names.append(f"青禾{pair}{'' if round_ == 0 else round_}{kinds[i % 2]}")
+    names, i = [], 0
+    while len(names) < n:
+        pair, round_ = pairs[i % len(pairs)], i // len(pairs)
+        name = f"青禾{pair}{'' if round_ == 0 else round_}{kinds[i % 2]}"
+        if name not in taken:
+            names.append(name)
+        i += 1
     return names
 
 
