@@ -4,6 +4,7 @@ monthly figures read the generated months, the same seed gives the same rows, an
 is refused."""
 
 import datetime
+import random
 from io import StringIO
 
 import pytest
@@ -51,6 +52,8 @@ from patrols.models import (
     WatchGroupMembership,
 )
 from scale.plan import CREDIT_PREFIX
+from scale.register import _company_names
+from tests.factories import PropertyCompanyFactory
 
 SCALE = 0.001
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -243,3 +246,11 @@ def test_statements_do_not_grow_with_the_rows():
     small = _statements(0.001)
     assert small == _statements(0.003)
     assert small < 120  # 88 on SQLite: a few per table and batch
+
+
+def test_company_names_skip_the_names_taken():
+    first = _company_names(random.Random(1), 3)
+    PropertyCompanyFactory(name=first[0])
+    again = _company_names(random.Random(1), 3)
+    assert first[0] not in again
+    assert again[:2] == first[1:]
