@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .figures import COMPOUND, DAYS, HOURS, RATE, SECTIONS
 from .models import MonthlyReport, ReportStatus
-from .services import requestable_scopes
+from .services import may_request
 
 
 def shown(value, kind: str) -> str:
@@ -87,10 +87,7 @@ def report_context(user, report: MonthlyReport) -> dict:
     )
     versions = list(versions.order_by("-version"))
     latest = not versions or versions[0].pk == report.pk
-    may_request = any(
-        d.pk == report.district_id and (s.pk if s else None) == report.street_id
-        for d, s in requestable_scopes(user)
-    )
+    allowed = may_request(user, report.district, report.street)
     return {
         "report": report,
         "sections": summary_sections(figures) if figures else [],
@@ -101,5 +98,5 @@ def report_context(user, report: MonthlyReport) -> dict:
         "can_publish": report.status == ReportStatus.READY
         and user.has_perm("reports.publish_monthlyreport"),
         # only the newest version is built again (an older, published one stays as it is)
-        "can_regenerate": may_request and latest and not report.in_progress,
+        "can_regenerate": allowed and latest and not report.in_progress,
     }

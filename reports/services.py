@@ -99,7 +99,8 @@ def requestable_scopes(user) -> list[tuple[District, Street | None]]:
     return scopes
 
 
-def _may_request(user, district: District, street: Street | None) -> bool:
+def may_request(user, district: District, street: Street | None) -> bool:
+    """Whether the user may ask for (or rebuild) this scope's reports."""
     return any(
         d.pk == district.pk and (s.pk if s else None) == (street.pk if street else None)
         for d, s in requestable_scopes(user)
@@ -124,7 +125,7 @@ def report_request(
     month = month_of(month)
     if month > month_of(timezone.localdate()):
         raise WorkflowError(MSG_FUTURE)
-    if user is not None and not _may_request(user, district, street):
+    if user is not None and not may_request(user, district, street):
         raise PermissionDenied(MSG_OUT_OF_SCOPE)
     with transaction.atomic():
         latest = _latest(district, street, month, lock=True)
@@ -174,7 +175,7 @@ def report_regenerate(*, user, report: MonthlyReport) -> MonthlyReport:
     """Build the month again with today's data: a published report gets a new version (the
     old one is kept, frozen); a ready or failed one is rebuilt in place; one being built is
     left to finish."""
-    if user is not None and not _may_request(user, report.district, report.street):
+    if user is not None and not may_request(user, report.district, report.street):
         raise PermissionDenied(MSG_OUT_OF_SCOPE)
     with transaction.atomic():
         latest = _latest(report.district, report.street, report.month, lock=True)

@@ -4,8 +4,6 @@ publish). A report outside the user's scope, another street's, is a 404 like an 
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -18,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.months import month_of, previous_month
+from communities.months import previous_month
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from communities.workflow import WorkflowError
@@ -64,12 +62,6 @@ class RequestForm(forms.Form):
         ]
         self.initial.setdefault("month", previous_month(timezone.localdate()))
 
-    def clean_month(self) -> datetime.date:
-        month = month_of(self.cleaned_data["month"])
-        if month > month_of(timezone.localdate()):
-            raise forms.ValidationError(_("Choose this month or an earlier one."))
-        return month
-
     def place(self):
         return self.scopes[self.cleaned_data["scope"]]
 
@@ -99,19 +91,22 @@ def report_request_view(request):
     if not scopes:
         raise PermissionDenied
     form = RequestForm(request.POST, scopes=scopes)
-    if not form.is_valid():
-        reports = _visible(request).order_by("-month", "street__code", "-version")
-        page = Paginator(reports, PAGE_SIZE).get_page(1)
-        return render(request, "reports/report_list.html", {"page": page, "form": form}, status=400)
-    district, street = form.place()
-    try:
-        report = report_request(
-            user=request.user, district=district, street=street, month=form.cleaned_data["month"]
-        )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect("reports:report_list")
-    return redirect("reports:report_detail", pk=report.pk)
+    if form.is_valid():
+        district, street = form.place()
+        try:
+            report = report_request(
+                user=request.user,
+                district=district,
+                street=street,
+                month=form.cleaned_data["month"],
+            )
+        except WorkflowError as exc:  # the service's rule (a month not over), on the form
+            form.add_error("month", exc.message)
+        else:
+            return redirect("reports:report_detail", pk=report.pk)
+    reports = _visible(request).order_by("-month", "street__code", "-version")
+    page = Paginator(reports, PAGE_SIZE).get_page(1)
+    return render(request, "reports/report_list.html", {"page": page, "form": form}, status=400)
 
 
 @require_GET
