@@ -42,6 +42,8 @@ def ascii_digits(text: str) -> str:
 
     ``\\d``, ``str.isdigit()`` and ``int()`` accept them all; stored codes hold ``0-9`` only.
     """
+    if text.isascii():
+        return text  # the common case, and an import reads every cell through here
     return "".join(
         str(unicodedata.decimal(c))
         if not c.isascii() and unicodedata.decimal(c, None) is not None

@@ -1,6 +1,7 @@
 """Property companies and the management terms that say who runs which compound."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -176,11 +177,18 @@ class ManagementTerm(TimeStamped):
     def __str__(self) -> str:
         return f"{self.compound_id and self.compound} · {self.company_id and self.company}"
 
-    def clean(self) -> None:
+    def clean(self, *, others: Iterable[tuple] | None = None) -> None:
+        """``others``: the (start, end) of the compound's other terms when the caller has read
+        them (an import reads every compound's terms at once); else they are queried here."""
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": MSG_TERM_ORDER})
-        if self.compound_id and self.start and self.overlapping().exists():
+        if self.compound_id and self.start and self._overlaps(others):
             raise ValidationError(MSG_TERM_OVERLAP)
+
+    def _overlaps(self, others: Iterable[tuple] | None) -> bool:
+        if others is None:
+            return self.overlapping().exists()
+        return any(terms_overlap(self.start, self.end, start, end) for start, end in others)
 
     def overlapping(self):
         others = ManagementTerm.objects.filter(compound_id=self.compound_id).exclude(pk=self.pk)

@@ -19,11 +19,16 @@ MSG_CODE_PREFIX = _("The code must start with the code of its parent ({parent}).
 MSG_CODE_HAS_CHILDREN = _("The code cannot change while records below it carry it as their prefix.")
 
 
-def _check_code_kept(obj, children) -> None:
-    """A region's code is the prefix of its children's codes: it cannot change under them."""
+def _check_code_kept(obj, children, stored_code: str | None = None) -> None:
+    """A region's code is the prefix of its children's codes: it cannot change under them.
+
+    ``stored_code`` is the code in the database when the caller has read it (an import finds
+    existing rows by their code): no query then."""
     if obj.pk is None:
         return
-    old = type(obj).objects.filter(pk=obj.pk).values_list("code", flat=True).first()
+    old = stored_code
+    if old is None:
+        old = type(obj).objects.filter(pk=obj.pk).values_list("code", flat=True).first()
     if old is not None and old != obj.code and children.exists():
         raise ValidationError({"code": MSG_CODE_HAS_CHILDREN})
 
@@ -69,8 +74,8 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        _check_code_kept(self, Street.objects.filter(district_id=self.pk))
+    def clean(self, *, stored_code: str | None = None) -> None:
+        _check_code_kept(self, Street.objects.filter(district_id=self.pk), stored_code)
 
 
 class StreetQuerySet(ScopedQuerySet):
@@ -108,9 +113,9 @@ class Street(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
+    def clean(self, *, stored_code: str | None = None) -> None:
         _check_prefix(self.code, self.district.code if self.district_id else None)
-        _check_code_kept(self, Community.objects.filter(street_id=self.pk))
+        _check_code_kept(self, Community.objects.filter(street_id=self.pk), stored_code)
 
 
 class CommunityQuerySet(ScopedQuerySet):
