@@ -6,7 +6,8 @@ from django.utils.translation import pgettext_lazy
 from import_export.fields import Field
 
 from communities import models as m
-from communities.importing.base import RegisterResource, column
+from communities.importing import scope as in_scope
+from communities.importing.base import READ_CHUNK, RegisterResource, chunked, column
 from communities.importing.widgets import (
     ChoiceWidget,
     CodeWidget,
@@ -65,6 +66,11 @@ class DistrictResource(RegisterResource):
     code = column("code", DISTRICT_CODE, CodeWidget())
     name = column("name", NAME)
     example_row = {DISTRICT_CODE: "110105", NAME: "朝阳区"}
+    in_area = staticmethod(in_scope.district_in_area)
+
+    def clean_kwargs(self, instance) -> dict:
+        # Found by its code: the code in the database is the one in the file.
+        return {} if instance._state.adding else {"stored_code": instance.code}
 
     class Meta:
         model = m.District
@@ -79,6 +85,11 @@ class StreetResource(RegisterResource):
     district = column("district", DISTRICT_CODE, ScopedLookupWidget(m.District))
     select_related = ("district",)
     example_row = {STREET_CODE: "110105001", NAME: "和平街道", DISTRICT_CODE: "110105"}
+    in_area = staticmethod(in_scope.street_in_area)
+
+    def clean_kwargs(self, instance) -> dict:
+        # Found by its code: the code in the database is the one in the file.
+        return {} if instance._state.adding else {"stored_code": instance.code}
 
     class Meta:
         model = m.Street
@@ -93,6 +104,7 @@ class CommunityResource(RegisterResource):
     street = column("street", STREET_CODE, ScopedLookupWidget(m.Street))
     select_related = ("street",)
     example_row = {COMMUNITY_CODE: "110105001001", NAME: "幸福社区", STREET_CODE: "110105001"}
+    in_area = staticmethod(in_scope.community_in_area)
 
     class Meta:
         model = m.Community
@@ -104,7 +116,9 @@ class CommunityResource(RegisterResource):
 class CompoundResource(RegisterResource):
     code = column("code", COMPOUND_CODE, CodeWidget())
     name = column("name", NAME)
-    community = column("community", COMMUNITY_CODE, ScopedLookupWidget(m.Community))
+    community = column(
+        "community", COMMUNITY_CODE, ScopedLookupWidget(m.Community, related=("street",))
+    )
     address = column("address", ADDRESS)
     household_count = column("household_count", "户数", IntegerWidget())
     building_count = column("building_count", "楼栋数", IntegerWidget())
@@ -116,7 +130,8 @@ class CompoundResource(RegisterResource):
     )
     title_level = column("title_level", "平安小区称号", ChoiceWidget(m.SafeTitleLevel))
     title_year = column("title_year", "称号年份", IntegerWidget())
-    select_related = ("community",)
+    select_related = ("community__street",)
+    in_area = staticmethod(in_scope.compound_in_area)
     example_row = {
         COMPOUND_CODE: "XQ0001",
         NAME: "阳光小区",
@@ -131,6 +146,12 @@ class CompoundResource(RegisterResource):
         "平安小区称号": m.SafeTitleLevel.COUNTY.label,
         "称号年份": 2024,
     }
+
+    def kept_by_id(self, instance, scope) -> bool:
+        # A compound a company runs stays its own wherever it is moved.
+        if not hasattr(self, "_managed_ids"):
+            self._managed_ids = set(scope.managed_compounds().values_list("pk", flat=True))
+        return instance.pk in self._managed_ids
 
     class Meta:
         model = m.Compound
@@ -160,6 +181,7 @@ class PropertyCompanyResource(RegisterResource):
     contact_phone = column("contact_phone", "联系电话")
     address = column("address", ADDRESS)
     select_related = ("district",)
+    in_area = staticmethod(in_scope.company_in_area)
     example_row = {
         CREDIT_CODE: EXAMPLE_CREDIT_CODE,
         NAME: "安居物业服务有限公司",
@@ -173,6 +195,9 @@ class PropertyCompanyResource(RegisterResource):
         # Updates only to companies on the user's own register (see PropertyCompany.editable_by).
         return super().get_queryset().editable_by(self.user)
 
+    def kept_by_id(self, instance, scope) -> bool:
+        return instance.pk in scope.company_ids
+
     class Meta:
         model = m.PropertyCompany
         fields = ["credit_code", "name", "district", "contact_person", "contact_phone", "address"]
@@ -181,14 +206,23 @@ class PropertyCompanyResource(RegisterResource):
 
 
 class ManagementTermResource(RegisterResource):
-    compound = column("compound", COMPOUND_CODE, ScopedLookupWidget(m.Compound))
+    """Overlapping terms are found against every term of the file's compounds, read once per
+    import, and against the rows above in the file."""
+
+    compound = column(
+        "compound",
+        COMPOUND_CODE,
+        ScopedLookupWidget(m.Compound, related=("community__street",)),
+    )
     company = column(
         "company", CREDIT_CODE, ScopedLookupWidget(m.PropertyCompany, "credit_code", upper=True)
     )
     start = column("start", "开始日期", DateWidget())
     end = column("end", "结束日期", DateWidget())
     contract_number = column("contract_number", "合同编号")
-    select_related = ("compound", "company")
+    select_related = ("compound__community__street", "company")
+    in_area = staticmethod(in_scope.term_in_area)
+    constraints_in_clean = ("term_end_after_start",)  # MSG_TERM_ORDER
     example_row = {
         COMPOUND_CODE: "XQ0001",
         CREDIT_CODE: EXAMPLE_CREDIT_CODE,
@@ -196,6 +230,31 @@ class ManagementTermResource(RegisterResource):
         "结束日期": "",
         "合同编号": "WY-2024-001",
     }
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Every compound's terms (any company's, as the overlap rule reads them): id → dates.
+        self._terms: dict[int, dict[object, tuple]] = {}
+        compounds = self._column_values(dataset, "compound") or ()
+        for chunk in chunked(compounds, READ_CHUNK):
+            terms = m.ManagementTerm.objects.filter(compound_id__in=chunk)
+            dates = terms.values_list("pk", "compound_id", "start", "end")
+            for pk, compound_id, start, end in dates:
+                self._terms.setdefault(compound_id, {})[pk] = (start, end)
+
+    def _term_id(self, instance):
+        return instance.pk if instance.pk is not None else ("row", self._row_number)
+
+    def clean_kwargs(self, instance) -> dict:
+        own = self._term_id(instance)
+        terms = self._terms.get(instance.compound_id, {})
+        return {"others": [dates for pk, dates in terms.items() if pk != own]}
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        # The rows below see this one as the compound's term, with the file's dates.
+        terms = self._terms.setdefault(instance.compound_id, {})
+        terms[self._term_id(instance)] = (instance.start, instance.end)
 
     class Meta:
         model = m.ManagementTerm
@@ -223,6 +282,7 @@ class HouseholdResource(RegisterResource):
     landlord_name = column("landlord_name", LANDLORD_NAME, NameWidget())
     landlord_phone = column("landlord_phone", LANDLORD_PHONE)
     select_related = ("compound",)
+    in_area = staticmethod(in_scope.household_in_area)
     example_row = {
         COMPOUND_CODE: "XQ0001",
         "楼栋": "1",

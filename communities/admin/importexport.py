@@ -26,7 +26,7 @@ from import_export.forms import ImportForm
 from communities.exporting import XLSX_CONTENT_TYPE
 from communities.exports.admin import ExporterAdminMixin
 from communities.importing import messages as msg
-from communities.importing.audit import import_audit
+from communities.importing.audit import import_audit, import_rows
 from communities.importing.errors import import_error_lines
 from communities.importing.formats import REGISTER_FORMATS, ImportFileError
 from communities.importing.storage import ImportTempStorage, purge_stale_import_files
@@ -124,7 +124,7 @@ class RegisterImportExportMixin(ExporterAdminMixin, ImportExportModelAdmin):
             request,
             self.model,
             sha256=getattr(request, "import_sha256", ""),
-            rows=result.totals,
+            rows=import_rows(result),
             written=not failed,
         )
         if failed:

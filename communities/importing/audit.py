@@ -1,5 +1,9 @@
 """Every confirmed import leaves an audit entry: who, which register, the file's SHA-256, the
-rows it added, changed, skipped or refused, and whether it was written (issue 10)."""
+rows it added, changed, skipped or refused, and whether it was written (issue 10).
+
+The register's imports write their rows in bulk (``importing.base``): django-auditlog keeps no
+entry per imported row, so this entry, one per import, is the trail of what an import did.
+"""
 
 from __future__ import annotations
 
@@ -16,3 +20,11 @@ def import_audit(request, model, *, sha256: str, rows: dict, written: bool) -> N
         sha256=sha256,
         rows={key: int(value) for key, value in rows.items()},
     )
+
+
+def import_rows(result) -> dict[str, int]:
+    """The counts of a django-import-export ``Result`` for the audit entry: its totals by kind
+    (``new``, ``update``, ``skip``…) and ``refused``, the rows named in its error lines."""
+    rows = {key: int(value) for key, value in result.totals.items()}
+    rows["refused"] = len(result.invalid_rows) + len(result.error_rows)
+    return rows

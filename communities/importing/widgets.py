@@ -24,6 +24,7 @@ MAX_INTEGER_DIGITS = 12
 # Digits Excel keeps exactly in a number cell: an 18-digit ID number typed into one is rounded
 # and shown as 1.10101E+17.
 EXACT_DIGITS = 15
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 _SCIENTIFIC_RE = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$", re.IGNORECASE | re.ASCII)
 
 
@@ -36,7 +37,7 @@ def cell_text(value) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date() if value.time() == datetime.time() else value
-    text = "".join(c for c in str(value) if c not in INVISIBLE_CHARS).strip()
+    text = str(value).translate(_INVISIBLE).strip()
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         return text[1:]
     return text
@@ -157,6 +158,9 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, aliases: dict[str, str] | None = None, **kwargs):
         self.reader = ChoiceReader(choices, aliases)
+        # (value, lazy label) pairs read once: TextChoices builds its list on every access,
+        # and a preview renders every cell of every row.
+        self.pairs = tuple(choices.choices if hasattr(choices, "choices") else choices)
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs) -> str | None:
@@ -170,7 +174,7 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return choice_label(self.reader.choices, value)
+        return choice_label(self.pairs, value)
 
 
 class ScopedLookupWidget(widgets.Widget):
@@ -180,9 +184,12 @@ class ScopedLookupWidget(widgets.Widget):
     outside the user's scope is as unknown as one that does not exist.
     """
 
-    def __init__(self, model, field: str = "code", upper: bool = False, **kwargs):
+    def __init__(
+        self, model, field: str = "code", upper: bool = False, related: tuple = (), **kwargs
+    ):
         self.model = model
         self.field = field
+        self.related = related  # parents read with the table (what the scope check reads)
         self.code_widget = CodeWidget(upper=upper)
         self.user = None
         self._table: dict[str, object] | None = None
@@ -194,7 +201,11 @@ class ScopedLookupWidget(widgets.Widget):
 
     def table(self) -> dict[str, object]:
         if self._table is None:
-            rows = self.model.objects.visible_to(self.user) if self.user else []
+            rows = (
+                self.model.objects.visible_to(self.user).select_related(*self.related)
+                if self.user
+                else []
+            )
             self._table = {str(getattr(obj, self.field)): obj for obj in rows}
         return self._table
 

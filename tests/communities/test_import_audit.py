@@ -1,11 +1,15 @@
 """Every confirmed import is in the audit trail with the file's SHA-256 and its rows, written
-or refused (issue 10)."""
+or refused (issue 10): one entry per import, since its rows are written in bulk and
+django-auditlog keeps no entry for each of them (issue 14)."""
 
+import datetime
 import hashlib
 
 from auditlog.models import LogEntry
+from django.utils import timezone
 
 from communities import audit
+from communities import models as m
 from tests.communities.test_import_export import HOUSEHOLD_HEADERS, confirm, upload, xlsx
 
 
@@ -33,3 +37,23 @@ def test_a_register_import_is_recorded_with_the_files_hash_and_rows(city, client
     assert entry.additional_data["rows"]["new"] == 1
     assert entry.additional_data["rows"]["update"] == 1
     assert entry.additional_data["result"] == audit.OK
+
+
+def test_a_refused_import_is_recorded_with_the_rows_it_refused(city, client):
+    client.force_login(city.manager_a)
+    rows = [["A1", "9", "1", "901", "自住", 2, ""], ["A2", "9", "1", "902", "自住", 2, ""]]
+    preview = upload(client, "household", xlsx(HOUSEHOLD_HEADERS, rows))
+    # Meanwhile company A stops running A2: the second row is now outside manager A's scope.
+    m.ManagementTerm.objects.filter(compound__code="A2").update(
+        end=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    confirm(client, "household", preview)
+
+    entry = imports().get()
+    assert entry.additional_data["result"] == audit.FAILED
+    assert (entry.additional_data["rows"]["new"], entry.additional_data["rows"]["refused"]) == (
+        1,
+        1,
+    )
+    assert not m.Household.objects.filter(room="901").exists()
