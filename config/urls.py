@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from communities import health
 from communities.accounts.views import PasswordChangeView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/live/", health.live, name="health_live"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

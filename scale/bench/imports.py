@@ -1,0 +1,102 @@
+"""The register import of new compounds (dry run and real) beside one bulk insert, each in a
+child process (``child.py``), with the statements each sends."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from communities.models import Community, Compound, CompoundKind, ManagementMode
+
+from . import targets
+from .child import run_child
+from .results import Figure
+
+FULL_ROWS = 20_000
+QUICK_ROWS = 500
+CODE_PREFIX = "BENCH"
+
+
+def _communities() -> list[Community]:
+    return list(Community.objects.order_by("pk")[:50])
+
+
+def _rows(count: int):
+    communities = _communities()
+    for n in range(count):
+        community = communities[n % len(communities)]
+        yield {
+            "code": f"{CODE_PREFIX}{n:06d}",
+            "name": f"试导入小区{n}",
+            "community": community,
+            "address": f"试导入路{n}号",
+            "household_count": 100 + n % 400,
+            "building_count": 1 + n % 30,
+            "year_built": 1990 + n % 30,
+            "kind": CompoundKind.COMMODITY,
+            "management_mode": ManagementMode.PROPERTY_COMPANY,
+        }
+
+
+def compound_resource(user):
+    from communities.resources import CompoundResource
+
+    return CompoundResource(user=user)
+
+
+def compound_dataset(count: int):
+    """``count`` new compounds as the import's own .xlsx template would hold them, read back
+    by the import's own bounded reader (as an upload is)."""
+    from communities.importing.formats import XLSXFormat
+
+    resource = compound_resource(None)
+    headers = [field.column_name for field in resource.get_import_fields()]
+    attribute = {field.column_name: field.attribute for field in resource.get_import_fields()}
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for number, row in enumerate(_rows(count), start=1):
+        cells = []
+        for header in headers:
+            value = row.get(attribute[header], "")
+            if attribute[header] == "community":
+                value = value.code
+            elif attribute[header] in ("kind", "management_mode"):
+                value = str(value.label)
+            cells.append(value)
+        sheet.write_row(number, 0, cells)
+    book.close()
+    return XLSXFormat().create_dataset(out.getvalue())
+
+
+def compound_objects(count: int) -> list[Compound]:
+    return [Compound(**row) for row in _rows(count)]
+
+
+def run(*, quick: bool, progress) -> list[Figure]:
+    rows = QUICK_ROWS if quick else FULL_ROWS
+    floor = run_child("import_floor", rows=rows)
+    allowed = targets.import_statements_allowed(rows)
+    figures = []
+    for dry_run in (True, False):
+        done = run_child("import_", rows=rows, dry_run=dry_run)
+        name = f"import {rows:,} compounds ({'dry run' if dry_run else 'real'})"
+        figure = Figure(
+            "imports",
+            name,
+            "s",
+            done["seconds"],
+            floor=floor["seconds"],
+            rows=rows,
+            queries=done["statements"],
+            peak_mb=done["peak_mb"],
+            floor_peak_mb=floor["peak_mb"],
+        )
+        figure.note = f"floor {floor['statements']} statements"
+        figure.check(f"≤ {targets.IMPORT_RATIO}× bulk insert", figure.ratio <= targets.IMPORT_RATIO)
+        figure.check(f"statements ≤ {allowed}", done["statements"] <= allowed)
+        figures.append(figure)
+        progress(figure)
+    return figures
