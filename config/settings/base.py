@@ -116,6 +116,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query whose estimated cost passes jit_above_cost; the monthly figures
+    # (one aggregate over every compound of a province) pass it and spent more time compiling
+    # than running: 1.2 s of a 1.7 s self-check figure at 20,000 compounds (docs/performance.md).
+    # Off for this site's connections unless POSTGRES_JIT=true; an `options` given in
+    # DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit={'on' if env.bool('POSTGRES_JIT', default=False) else 'off'}"
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
