@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import unmasking_views, views
+from . import compound_choice_views, unmasking_views, views
 from .activities import views as activities
 from .exports import views as exports
 from .residents import export_urls as resident_exports
@@ -17,6 +17,11 @@ urlpatterns = [
         "privacy/reason/",
         unmasking_views.personal_data_reason,
         name="personal_data_reason",
+    ),
+    path(
+        "compounds/autocomplete/",
+        compound_choice_views.compound_autocomplete,
+        name="compound_autocomplete",
     ),
     path("compounds/<str:code>/", views.compound_detail, name="compound_detail"),
     path("exports/new/<str:key>/", exports.export_begin, name="export_begin"),

@@ -15,8 +15,12 @@ FILTER_SEPARATOR = "；"
 
 
 def _shown(field, value) -> str:
+    label_of = getattr(field, "label_of", None)
+    if label_of is not None:  # too many choices to list (a compound): the field names its own
+        return label_of(value)
     if hasattr(value, "pk"):  # a model choice: the object's own name
-        return str(value)
+        label_from_instance = getattr(field, "label_from_instance", str)
+        return label_from_instance(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     choices = getattr(field, "choices", None)

@@ -16,6 +16,7 @@ NOT_PAGES = {
     "inspections:evidence_thumbnail",
     "inspections:hazard_photo",
     "disputes:agreement",
+    "communities:compound_autocomplete",  # the typeahead's JSON, not a page
 }
 HREF = re.compile(r'href="([^"]*)"')
 

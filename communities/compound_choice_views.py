@@ -1,0 +1,23 @@
+"""The typeahead's endpoint: the user's compounds matching what was typed (section 3.3)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from communities.compound_choice import compound_matches
+from communities.validators import ascii_int
+
+
+@login_required
+@require_GET
+def compound_autocomplete(request):
+    """``?q=`` words of a name, code or address; ``street=`` narrows to a street; ``company=1``
+    adds the name of the company running each today. Answers ``{"results": [{"id", "text"}]}``,
+    at most 20, from ``visible_to(request.user)`` only."""
+    results = compound_matches(
+        user=request.user,
+        query=request.GET.get("q", ""),
+        street_id=ascii_int(request.GET.get("street")),
+        with_company=request.GET.get("company") == "1",
+    )
+    return JsonResponse({"results": results})
