@@ -168,6 +168,7 @@ def users_manageable_by(actor):
     )
 
 
-def compounds_for_filter(*, user) -> list:
-    """The compounds a user may narrow a list to (those of their scope), by code."""
-    return list(compounds_visible_to(user).only("pk", "code", "name").order_by("code"))
+def compounds_for_filter(*, user) -> QuerySet:
+    """The compounds a user may narrow a list to (those of their scope), by code: a queryset,
+    never read whole (a list's compound filter is a typeahead, ``compound_choice``)."""
+    return compounds_visible_to(user).only("pk", "code", "name").order_by("code")

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities.compound_choice import CompoundChoiceField, CompoundFilterField
 from communities.forms import CHOOSE_LABEL, DeadlineField, FilterForm, WorkbenchForm
 from communities.people import person_name
 from communities.uploads import UploadField
@@ -41,11 +42,6 @@ def _reason(label=None) -> forms.CharField:
     return forms.CharField(
         label=label or _("Reason"), max_length=TEXT_MAX_LENGTH, widget=_textarea(2)
     )
-
-
-class CompoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.code}）"
 
 
 class UserChoiceField(forms.ChoiceField):
@@ -86,7 +82,7 @@ class CaseFilterForm(FilterForm):
         label=_("Category"), required=False, choices=_all(Category.choices)
     )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=_all(Source.choices))
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    compound = CompoundFilterField()
     year = forms.IntegerField(
         label=_("Year registered"),
         required=False,
@@ -100,7 +96,7 @@ class CaseFilterForm(FilterForm):
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compound"].choices = _all((c.pk, f"{c.name}（{c.code}）") for c in compounds)
+        self.fields["compound"].queryset = compounds
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Case number, description or compound")}
         )

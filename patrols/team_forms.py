@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.compound_choice import CompoundFilterField, CompoundMultipleChoiceField
 from communities.forms import FilterForm, WorkbenchForm
 from communities.validators import validate_phone
 from inspections.models import HazardCategory, Severity
@@ -77,7 +78,7 @@ class TeamForm(WorkbenchForm):
     leader_phone = forms.CharField(
         label=_("phone"), max_length=20, required=False, validators=[validate_phone]
     )
-    compounds = CompoundsField(label=_("compounds covered"), queryset=None)
+    compounds = CompoundMultipleChoiceField(label=_("compounds covered"))
     active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
     def __init__(self, *args, organisations, compounds, editing: bool = False, **kwargs):
@@ -247,7 +248,7 @@ class FindingForm(FindingFields, WorkbenchForm):
 class PatrolFilterForm(FilterForm):
     street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    compound = CompoundFilterField()
     kind = forms.ChoiceField(label=_("Team kind"), required=False, choices=_all(TeamKind.choices))
     month = forms.DateField(
         label=_("Month"),
@@ -262,7 +263,7 @@ class PatrolFilterForm(FilterForm):
         streets, communities, compounds = places
         self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
-        self.fields["compound"].choices = _all((c.pk, f"{c.name}（{c.code}）") for c in compounds)
+        self.fields["compound"].queryset = compounds
         if not with_month:
             del self.fields["month"]
             del self.fields["open"]

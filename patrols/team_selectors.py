@@ -151,11 +151,12 @@ def log_for_detail(*, user) -> QuerySet[PatrolLog]:
     )
 
 
-def filter_places(user) -> tuple[list, list, list]:
-    """The streets, communities and compounds a list may be filtered by (visible ones)."""
+def filter_places(user) -> tuple[list, list, QuerySet]:
+    """The streets, communities and compounds a list may be filtered by (visible ones); the
+    compounds as a queryset, never read whole (the filter is a typeahead)."""
     streets = list(Street.objects.visible_to(user).order_by("code").only("pk", "name"))
     communities = list(Community.objects.visible_to(user).order_by("code").only("pk", "name"))
-    compounds = list(Compound.objects.visible_to(user).order_by("code").only("pk", "name", "code"))
+    compounds = Compound.objects.visible_to(user).order_by("code").only("pk", "name", "code")
     return streets, communities, compounds
 
 

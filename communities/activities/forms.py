@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.compound_choice import CompoundChoiceField, CompoundFilterField
 from communities.forms import FilterForm, WorkbenchForm
 from communities.models import ActivityKind
 from communities.models.activities import EARLIEST_DATE, MSG_ONE_PLACE, PARTICIPANTS_MAX
@@ -64,13 +65,13 @@ class ActivityFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_all(ActivityKind.choices))
     street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    compound = CompoundFilterField()
 
     def __init__(self, *args, streets, communities, compounds, **kwargs):
         super().__init__(*args, **kwargs)
         for name, rows in (("street", streets), ("community", communities)):
             self.fields[name].choices = _all((r.pk, r.name) for r in rows)
-        self.fields["compound"].choices = _all((c.pk, f"{c.name}（{c.code}）") for c in compounds)
+        self.fields["compound"].queryset = compounds
 
     def filters(self) -> ActivityFilters:
         self.is_valid()
@@ -121,7 +122,7 @@ class ActivityForm(WorkbenchForm):
     """An activity's fields; the place is a compound or (for those who record for a whole
     community) a community — exactly one."""
 
-    compound = PlaceChoiceField(label=_("Compound"), queryset=None, required=False)
+    compound = CompoundChoiceField(label=_("Compound"), required=False)
     community = PlaceChoiceField(
         label=_("or the whole community"),
         queryset=None,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities import selectors
+from communities.compound_choice import CompoundFilterField
 from communities.forms import FilterForm
 from communities.models import Household, Resident
 from communities.models.residents import REGISTERING_KINDS
@@ -44,7 +45,7 @@ class PlaceFilters(FilterForm):
 
     street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    compound = CompoundFilterField()
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
 
     def __init__(self, user, data=None, **kwargs):
@@ -52,10 +53,9 @@ class PlaceFilters(FilterForm):
         self.user = user
         streets = selectors.streets_for_filter(user=user)
         communities = selectors.communities_for_filter(user=user)
-        compounds = selectors.compounds_for_filter(user=user)
         self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
-        self.fields["compound"].choices = _all((c.pk, f"{c.name}（{c.code}）") for c in compounds)
+        self.fields["compound"].queryset = selectors.compounds_for_filter(user=user)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Compound, building or room")}
         )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
+from communities.compound_choice import several_compounds
 from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
@@ -107,7 +108,7 @@ def case_list(request):
         "filter_form": filter_form,
         "filters": filters,
         "refused_filters": filter_form.refused(),
-        "show_compound_filter": len(compounds) > 1,
+        "show_compound_filter": several_compounds(compounds),
         "figures": dispute_figures(listed, today),
         "can_register": user.has_perm("disputes.add_disputecase"),
         "can_handle": can_handle,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.compound_choice import CompoundChoiceField
 from communities.forms import WorkbenchForm
 from communities.uploads import UploadField
 from inspections.errors import WorkflowError
@@ -258,9 +259,7 @@ class ReopenForm(WorkbenchForm):
 
 class CheckFilterForm(WorkbenchForm):
     month = MonthField(label=_("Month"), required=False)
-    compound = forms.ModelChoiceField(
-        label=_("Compound"), queryset=None, required=False, empty_label=_("All")
-    )
+    compound = CompoundChoiceField(label=_("Compound"), required=False, empty_label=_("All"))
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +269,7 @@ class CheckFilterForm(WorkbenchForm):
 class OpenCheckForm(WorkbenchForm):
     """A compound in scope and a month: for opening a self-check or a supervision by hand."""
 
-    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
+    compound = CompoundChoiceField(label=_("Compound"))
     month = MonthField(label=_("Month"))
 
     def __init__(self, *args, compounds, **kwargs):

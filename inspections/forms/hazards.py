@@ -5,6 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.compound_choice import (
+    CompoundAutocomplete,
+    CompoundChoiceField,
+    CompoundFilterField,
+)
 from communities.forms import DeadlineField, FilterForm, WorkbenchForm
 from communities.uploads import UploadField
 from inspections.models import HazardCategory, HazardStatus, Severity
@@ -35,11 +40,6 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class CompoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.code}）"
-
-
 # The hazard list's filters ----------------------------------------------------------------------
 
 
@@ -62,15 +62,13 @@ class HazardFilterForm(FilterForm):
     severity = forms.ChoiceField(
         label=_("Severity"), required=False, choices=[("", _("All")), *Severity.choices]
     )
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    compound = CompoundFilterField()
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mine = forms.BooleanField(label=_("For me to act on"), required=False)
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compound"].choices = [("", _("All"))] + [
-            (c.pk, f"{c.name}（{c.code}）") for c in compounds
-        ]
+        self.fields["compound"].queryset = compounds
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Compound, description or responsible party")}
         )
@@ -93,7 +91,10 @@ class HazardFilterForm(FilterForm):
 
 
 class HazardRaiseForm(WorkbenchForm):
-    compound = CompoundChoiceField(label=_("Compound"), queryset=None)
+    # The chosen compound's company fills the responsible party (hazard-form.js).
+    compound = CompoundChoiceField(
+        label=_("Compound"), widget=CompoundAutocomplete(params={"company": 1})
+    )
     category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices)
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM
@@ -165,8 +166,14 @@ class HazardRejectForm(WorkbenchForm):
 # Key management by hand -------------------------------------------------------------------------
 
 
+MSG_ALREADY_ON_KEY_MANAGEMENT = _("Choose one of your compounds that is not on key management now.")
+
+
 class KeyManagementEnterForm(WorkbenchForm):
-    compound = CompoundChoiceField(label=_("Compound"), queryset=None)
+    # The typeahead offers every compound of the user's: say why one on the list now is refused.
+    compound = CompoundChoiceField(
+        label=_("Compound"), error_messages={"invalid_choice": MSG_ALREADY_ON_KEY_MANAGEMENT}
+    )
     reason = forms.CharField(
         label=_("Reason for entering"), max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
     )

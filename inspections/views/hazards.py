@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import Action, RecordActions, refusal_text
+from communities.compound_choice import several_compounds
 from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
@@ -93,7 +94,7 @@ def _answer_from_query(request):
     return answer
 
 
-def _raise_initial(request, compounds: list, answer) -> dict:
+def _raise_initial(request, compounds, answer) -> dict:
     today = timezone.localdate()
     initial = {"deadline": today + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)}
     chosen = None
@@ -102,10 +103,10 @@ def _raise_initial(request, compounds: list, answer) -> dict:
         item = answer.item
         initial["description"] = f"{item.code} {item.title}：{answer.comment}".rstrip("：")
     else:
-        wanted = request.GET.get("compound", "")
-        chosen = next((c for c in compounds if str(c.pk) == wanted), None)
-        if chosen is None and len(compounds) == 1:
-            chosen = compounds[0]
+        wanted = ascii_int(request.GET.get("compound"))
+        chosen = compounds.filter(pk=wanted).first() if wanted is not None else None
+        if chosen is None and not several_compounds(compounds):
+            chosen = compounds.first()
         if chosen is not None:
             initial["compound"] = chosen.pk
     if chosen is not None:
@@ -121,7 +122,6 @@ def hazard_new(request):
     user = request.user
     answer = _answer_from_query(request)
     fixed_compound = answer.inspection.compound if answer is not None else None
-    compounds = list(selectors.compounds_for_hazard_raise(user=user))
     queryset = selectors.compounds_for_hazard_raise(user=user)
     if request.method == "POST":
         form = HazardRaiseForm(
@@ -149,16 +149,14 @@ def hazard_new(request):
                 return redirect("inspections:hazard_detail", pk=hazard.pk)
     else:
         form = HazardRaiseForm(
-            initial=_raise_initial(request, compounds, answer),
+            initial=_raise_initial(request, queryset, answer),
             compounds=queryset,
             fixed_compound=fixed_compound,
         )
-    company_names = {str(c.pk): c.current_company_name or "" for c in compounds}
     context = {
         "form": form,
         "answer": answer,
         "fixed_compound": fixed_compound,
-        "company_names": company_names,
     }
     return render(request, "inspections/hazard_form.html", context)
 

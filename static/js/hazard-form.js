@@ -1,16 +1,15 @@
 // Recording a hazard (templates/inspections/hazard_form.html): fill the responsible party with the
-// chosen compound's company, unless someone typed one. The names come from the JSON data block
-// hazard-company-names (json_script), present only when the compound can be chosen.
+// chosen compound's company, unless someone typed one. The compound is chosen by typing
+// (compound-autocomplete.js); the chosen option carries its company as data-company.
 (function () {
-  var data = document.getElementById("hazard-company-names");
   var compound = document.getElementById("id_compound");
   var party = document.getElementById("id_responsible_party");
-  if (!data || !compound || !party) return;
-  var names = JSON.parse(data.textContent);
+  if (!compound || !party) return;
   var filled = party.value;
   compound.addEventListener("change", function () {
+    var option = compound.options[compound.selectedIndex];
     if (party.value === "" || party.value === filled) {
-      filled = names[compound.value] || "";
+      filled = (option && option.dataset.company) || "";
       party.value = filled;
     }
   });

@@ -110,7 +110,7 @@ def test_the_checks_export_is_the_tab_and_the_filters_of_the_list(client, city, 
     )
 
     assert codes(book) == {"A1"}  # only A1 was submitted
-    assert info_of(book)["筛选条件"] == f"列表：待我审核；月份：{month}；小区：甲一小区"
+    assert info_of(book)["筛选条件"] == f"列表：待我审核；月份：{month}；小区：甲一小区（A1）"
     everything = book_of(post(client, CHECKS_URL, {"list": "all", "month": "nonsense"}))
     assert codes(everything) == CHECKED & EXPECTED_COMPOUNDS["street"]  # nothing narrowed
     assert "未采用：月份" in info_of(everything)["筛选条件"]
