@@ -8,9 +8,10 @@ A province holds some 20,000 compounds; a select listing all of them made every 
   form gives them (``Compound.objects.visible_to(user)`` or narrower) in one query, refusing an
   id outside it exactly as a select would (``invalid_choice``) and taking ASCII digits only;
 - their widgets render only the chosen compound(s), labelled «名称（编码）», plus the empty
-  choice, and carry ``data-autocomplete-url``; ``static/js/compound-autocomplete.js`` turns the
-  select into a typeahead that asks ``communities:compound_autocomplete``. Without JavaScript
-  the select still submits what was chosen;
+  choice, and carry ``data-autocomplete-url``; ``static/js/compound-autocomplete.js`` (loaded
+  by the widget itself, no inline code) turns the select into a typeahead that asks
+  ``communities:compound_autocomplete``. Without JavaScript the select still submits what was
+  chosen;
 - ``compound_matches`` is what the endpoint answers: at most ``MATCHES_MAX`` visible compounds
   whose name, code or address holds the words typed.
 """
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +30,7 @@ from communities.models import Compound
 from communities.validators import ascii_int
 
 MATCHES_MAX = 20
+SCRIPT = "js/compound-autocomplete.js"
 QUERY_MAX_LENGTH = 50
 QUERY_WORDS_MAX = 4
 LABEL_FIELDS = ("pk", "name", "code")
@@ -89,6 +93,12 @@ class CompoundAutocomplete(forms.Select):
     def __init__(self, attrs=None, params: dict | None = None):
         super().__init__(attrs)
         self.params = params or {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The script comes with the widget, so only a page that holds one loads it (a page
+        # holding two runs it twice: it sets each select up once).
+        html = super().render(name, value, attrs, renderer)
+        return html + format_html('<script src="{}" defer></script>', static(SCRIPT))
 
     def url(self) -> str:
         url = reverse("communities:compound_autocomplete")

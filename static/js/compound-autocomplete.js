@@ -5,6 +5,8 @@
 // the form submits; without this script it still submits what was chosen.
 (function () {
   "use strict";
+  if (window.compoundAutocompleteLoaded) return; // each widget brings the script along
+  window.compoundAutocompleteLoaded = true;
 
   var DELAY_MS = 200;
   var counter = 0;
