@@ -13,6 +13,7 @@ from communities.privacy import can_see_personal_data, personal_fields
 from communities.residents.admin import ResidentInline
 from communities.residents.figures import with_counts
 
+from .autocomplete_filter import AutocompleteFilter
 from .importexport import RegisterImportExportMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
 from .timeline import short_date_column
@@ -202,7 +203,7 @@ class HouseholdAdmin(RegisterAdmin):
         "floating_counted",
     ]
     list_select_related = ["compound"]
-    list_filter = ["occupancy", ("compound", RelatedOnly)]
+    list_filter = ["occupancy", ("compound", AutocompleteFilter)]
     search_fields = ["compound__name", "compound__code", "building", "room"]
     autocomplete_fields = ["compound"]
     inlines = [ResidentInline]

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from communities import audit
+from communities.admin.autocomplete_filter import autocomplete_filter_media
 from communities.privacy import can_see_personal_data, mask_value, personal_fields
 
 
@@ -75,6 +76,10 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @property
+    def media(self):
+        return super().media + autocomplete_filter_media(self)
 
     def get_object(self, request, object_id, from_field=None):
         # Raising here, before Django checks model permissions, makes an id outside the scope

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from import_export.admin import ExportMixin
 
 from communities import audit
+from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.admin.scoped import masked_column
 from communities.admin.timeline import person_column, short_date_column
@@ -122,7 +123,7 @@ class ResidentAdmin(
         "kind",
         "relation",
         PresentFilter,
-        ("household__compound", admin.RelatedOnlyFieldListFilter),
+        ("household__compound", AutocompleteFilter),
     ]
     ordering = ["household__compound__code", "household__building", "household__room", "pk"]
     fields_start = ["household"]

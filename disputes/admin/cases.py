@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities import audit
 from communities.admin import ScopedAdminMixin, masked_column
+from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMixin
 from communities.admin.timeline import TimelineColumnsMixin, person_column, short_date_column
 from communities.exports import get_exporter
@@ -144,7 +145,7 @@ class DisputeCaseAdmin(
         "source",
         OverdueFilter,
         ("street", RelatedOnly),
-        ("compound", RelatedOnly),
+        ("compound", AutocompleteFilter),
     ]
     search_fields = ["number", "description", "compound__name"]
     # Filtering on parties (their names, phones, ID numbers) is refused to users who may not

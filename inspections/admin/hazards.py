@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -147,7 +148,13 @@ class ByHandFilter(admin.SimpleListFilter):
 
 
 class EnterForm(forms.Form):
-    compound = forms.ModelChoiceField(queryset=Compound.objects.none(), label=_("compound"))
+    # Chosen by typing (the admin's autocomplete, scoped by the compound admin's queryset): a
+    # select of every compound would list the whole province.
+    compound = forms.ModelChoiceField(
+        queryset=Compound.objects.none(),
+        label=_("compound"),
+        widget=AutocompleteSelect(m.KeyManagement._meta.get_field("compound"), admin.site),
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):

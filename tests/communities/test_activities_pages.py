@@ -134,7 +134,7 @@ def test_the_list_costs_the_same_queries_for_two_and_for_twenty_activities(clien
 
     large = _list_queries(client)
 
-    assert small == large == 14
+    assert small == large == 13
 
 
 # Recording, the page, the photos -----------------------------------------------------------------

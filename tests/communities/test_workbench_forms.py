@@ -43,7 +43,7 @@ def test_a_compound_choice_says_please_choose(db, city):
 
 
 def test_a_filters_all_stays_all(db, city):
-    form = hazard_forms.HazardFilterForm(compounds=[])
+    form = hazard_forms.HazardFilterForm(compounds=Compound.objects.none())
     assert [str(label) for value, label in form.fields["status"].choices][:1] == ["全部"]
 
 
