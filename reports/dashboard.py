@@ -4,9 +4,10 @@ compounds, and what waits for the user's action.
 
 ``communities`` knows nothing of this app (architecture §1): ``register()`` adds the panel to
 the home's list (``communities.panels.register_home_panel``) from ``ReportsConfig.ready``. The
-figures come from each app's figures module (``reports.dashboard_figures``), the counts of what
-waits from each app's list selectors (``reports.dashboard_actions``); both read only what
-``compounds_visible_to(user)`` allows. A user with no scope gets no panel.
+figures come from each app's figures module (``reports.dashboard_figures``), kept per scope
+(``reports.dashboard_cache``: a province's figures take a minute to read), the counts of what
+waits from each app's list selectors (``reports.dashboard_actions``, always read now); both
+read only what ``compounds_visible_to(user)`` allows. A user with no scope gets no panel.
 """
 
 from __future__ import annotations
@@ -15,18 +16,11 @@ from django.utils import timezone
 
 from communities.months import month_of
 from communities.panels import HomePanel, register_home_panel
-from communities.scoping import compounds_visible_to, scope_for
+from communities.scoping import scope_for
 
 from .dashboard_actions import action_items
-from .dashboard_figures import (
-    BAR_LIMIT,
-    bar_level,
-    chart_data,
-    key_figures,
-    level_label,
-    month_trend,
-    place_bars,
-)
+from .dashboard_cache import snapshot_for
+from .dashboard_figures import BAR_LIMIT, chart_data, level_label
 
 TEMPLATE = "reports/dashboard.html"
 
@@ -38,24 +32,21 @@ def dashboard_context(request) -> dict | None:
     if scope.is_empty:
         return None
     today = timezone.localdate()
-    month = month_of(today)
-    compounds = compounds_visible_to(user)
-    trend = month_trend(compounds, month)
-    level = bar_level(scope)
-    bars, places = place_bars(compounds, month, level)
+    snapshot = snapshot_for(user, scope, today)  # the figures, kept per scope
     return {
-        "month": month,
+        "month": month_of(today),
         "today": today,
-        "figures": key_figures(compounds, trend, today),
-        "trend": trend,
-        "level": level,
-        "level_label": level_label(level),
-        "bars": bars,
-        "places": places,
-        "capped": places > len(bars),
+        "figures": snapshot.figures,
+        "trend": snapshot.trend,
+        "level": snapshot.level,
+        "level_label": level_label(snapshot.level),
+        "bars": snapshot.bars,
+        "places": snapshot.places,
+        "capped": snapshot.places > len(snapshot.bars),
         "bar_limit": BAR_LIMIT,
+        "computed_at": snapshot.computed_at,
         "actions": action_items(user, today),
-        "chart_data": chart_data(trend, bars),
+        "chart_data": chart_data(snapshot.trend, snapshot.bars),
     }
 
 

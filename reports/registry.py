@@ -3,10 +3,11 @@ apps below never import ``reports``; they keep lists that it adds to). One funct
 
 
 def register_all() -> None:
-    from reports import dashboard, summaries
+    from reports import dashboard, dashboard_cache, summaries
 
     register_reports()
     dashboard.register()
+    dashboard_cache.connect()
     summaries.register()
 
 

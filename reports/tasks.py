@@ -35,3 +35,17 @@ def build_monthly_reports() -> int:
 def resend_pending_reports() -> int:
     """Every 5 minutes: reports saved while the broker was down, lost or abandoned."""
     return reports_resend()
+
+
+@shared_task(name="reports.refresh_dashboard")
+def refresh_dashboard(user_id: int, language: str) -> bool:
+    """Compute the dashboard's figures of the user's scope again (a stale snapshot was shown)."""
+    from django.contrib.auth import get_user_model
+
+    from reports.dashboard_cache import refresh
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    refresh(user, language)
+    return True

@@ -64,6 +64,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (the dashboard's kept figures): ids repeat from
+    test to test, so a snapshot kept by one would be read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def city(db):
     district = f.DistrictFactory(code="110105", name="朝阳示范区")

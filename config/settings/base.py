@@ -229,6 +229,12 @@ REPORT_PRAISE_MIN_SCORE = env.int("REPORT_PRAISE_MIN_SCORE", default=95)
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=10 * 60)
 REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=12 * 60)
 REPORT_RESEND_AFTER_MINUTES = env.int("REPORT_RESEND_AFTER_MINUTES", default=5)
+# The home dashboard's figures are kept per scope (reports.dashboard_cache): a snapshot is
+# computed again in the background once something it counts has changed or it is this old, at
+# most once per scope this often, and dropped after DASHBOARD_KEEP_SECONDS.
+DASHBOARD_FRESH_SECONDS = env.int("DASHBOARD_FRESH_SECONDS", default=300)
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=60)
+DASHBOARD_KEEP_SECONDS = env.int("DASHBOARD_KEEP_SECONDS", default=24 * 3600)
 
 # Personal data in full (communities.unmasking): a role allowed to see it states a reason first,
 # which holds PERSONAL_DATA_REASON_MINUTES; after PERSONAL_DATA_VIEWS_PER_HOUR pages with
@@ -273,6 +279,20 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="safecompound@localhost")
 
 # Celery: a broker URL means real workers; without one, tasks run in-process (`make run`).
 REDIS_URL = env("REDIS_URL", default="")
+# The cache holds the dashboard's figures (reports.dashboard_cache): in Redis when there is
+# one, shared by every web process and worker; else in the process's memory (`make run`).
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "safecompound",
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool(

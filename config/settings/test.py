@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = True
+# Each test process its own cache, emptied before every test (tests/conftest.py): a Redis
+# shared by the parallel workers would hand one test another's dashboard.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The cast logs in with the password alone; tests of two-factor login set it themselves
 # (tests/communities/test_two_factor.py), and test_settings checks production's default.
 TWO_FACTOR_REQUIRED_FOR = "none"

@@ -1,0 +1,172 @@
+"""The dashboard's figures, kept per scope (issue 14).
+
+At a province's size the figures of a bureau's dashboard (a 12-month trend, the month's key
+figures, the places' bars) read hundreds of thousands of rows: a minute of queries. So they are
+computed once per scope and kept in the cache (Redis in production, shared by every web
+process) as a ``Snapshot`` with the moment it was computed; the home shows that moment.
+
+- A scope's first view computes the snapshot in the request (a new installation, a cache
+  emptied by a restart).
+- A snapshot is **stale** once something it counts has changed since (a self-check, case,
+  hazard, resident, term or compound saved or deleted bumps one generation number, on commit)
+  or once it is older than ``DASHBOARD_FRESH_SECONDS``. A stale snapshot is still shown, and a
+  task (``reports.refresh_dashboard``) computes the new one in the background, at most once per
+  scope every ``DASHBOARD_REFRESH_SECONDS``: a busy province never makes the page wait.
+- The key holds everything the figures depend on: the scope's ids, the day and the language
+  of the labels. Users with the same scope share a snapshot; what waits for a user's own
+  action is never cached (``dashboard_actions``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from communities.months import month_of
+from communities.scoping import Scope, compounds_visible_to
+
+from .dashboard_figures import bar_level, key_figures, month_trend, place_bars
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "reports:dashboard:generation"
+VERSION = 1  # bump when the snapshot's shape changes: older snapshots are then never read
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    trend: list
+    figures: list
+    level: str
+    bars: list
+    places: int
+    computed_at: datetime.datetime
+    generation: int
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY) or 0
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new number makes snapshots stale
+        cache.set(GENERATION_KEY, generation() + 1, None)
+
+
+def changed(sender, **kwargs) -> None:
+    """A record the dashboard counts was saved or deleted: stale once the change commits."""
+    transaction.on_commit(_bump)
+
+
+def scope_key(scope: Scope, today: datetime.date) -> str:
+    parts = (
+        scope.everything,
+        sorted(scope.district_ids),
+        sorted(scope.street_ids),
+        sorted(scope.community_ids),
+        sorted(scope.company_ids),
+        today.isoformat(),
+        get_language(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"reports:dashboard:v{VERSION}:{digest}"
+
+
+def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
+    """The figures as ``dashboard_context`` shows them, read now (a fixed number of queries,
+    ``reports.dashboard_figures``)."""
+    current = generation()  # read first: a change while computing leaves the snapshot stale
+    compounds = compounds_visible_to(user)
+    month = month_of(today)
+    trend = month_trend(compounds, month)
+    level = bar_level(scope)
+    bars, places = place_bars(compounds, month, level)
+    return Snapshot(
+        trend=trend,
+        figures=key_figures(compounds, trend, today),
+        level=level,
+        bars=bars,
+        places=places,
+        computed_at=timezone.now(),
+        generation=current,
+    )
+
+
+def is_stale(snapshot: Snapshot, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    age = (now - snapshot.computed_at).total_seconds()
+    return snapshot.generation != generation() or age > settings.DASHBOARD_FRESH_SECONDS
+
+
+def store(key: str, snapshot: Snapshot) -> None:
+    cache.set(key, snapshot, settings.DASHBOARD_KEEP_SECONDS)
+
+
+def snapshot_for(user, scope: Scope, today: datetime.date) -> Snapshot:
+    """The scope's snapshot: computed now if there is none, else the one kept (a stale one
+    asks for a new one in the background)."""
+    key = scope_key(scope, today)
+    kept = cache.get(key)
+    if kept is None:
+        kept = compute(user, scope, today)
+        store(key, kept)
+    elif is_stale(kept) and cache.add(f"{key}:refreshing", 1, settings.DASHBOARD_REFRESH_SECONDS):
+        language = get_language()
+        transaction.on_commit(lambda: _send_refresh(user.pk, language))
+    return kept
+
+
+def _send_refresh(user_id: int, language: str) -> None:
+    from reports.tasks import refresh_dashboard
+
+    try:
+        refresh_dashboard.delay(user_id, language)
+    except Exception:  # the broker is down: the snapshot stays as it is until the next view
+        logger.warning("dashboard refresh for user %s not sent", user_id, exc_info=True)
+
+
+def refresh(user, language: str) -> None:
+    """Compute the user's scope's snapshot again and keep it (the task)."""
+    from django.utils.translation import override
+
+    from communities.scoping import scope_for
+
+    with override(language):
+        scope = scope_for(user)
+        if scope.is_empty:
+            return
+        today = timezone.localdate()
+        store(scope_key(scope, today), compute(user, scope, today))
+
+
+def connect() -> None:
+    """Stale on any change of what the figures count (``ReportsConfig.ready``)."""
+    from communities.models import Compound, ManagementTerm, Resident
+    from disputes.models import CaseEvent, DisputeCase
+    from inspections.models import Hazard, HazardEvent, Inspection, InspectionEvent
+
+    for model in (
+        Compound,
+        ManagementTerm,
+        Resident,
+        Inspection,
+        InspectionEvent,
+        Hazard,
+        HazardEvent,
+        DisputeCase,
+        CaseEvent,
+    ):
+        uid = f"reports.dashboard_cache.{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -1,0 +1,125 @@
+"""The dashboard's figures kept per scope (issue 14, ``reports.dashboard_cache``): the second
+view reads them without a query, shows when they were computed, and a change of what they count
+(or their age) makes the next view ask for new ones in the background, once per scope, while
+the kept ones are still shown."""
+
+# ruff: noqa: F811 (the fixtures imported below are the tests' arguments)
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils.translation import override
+
+from communities.scoping import scope_for
+from reports import dashboard_cache
+from tests.disputes.conftest import register
+from tests.inspections.conftest import template  # noqa: F401 (a fixture)
+from tests.reports.test_dashboard import HOME, TODAY, dashboard, figure_block, month  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 53).
+FIGURE_QUERIES = 31
+
+
+def registered(data: dict) -> int:
+    """新登记纠纷 this month, as the panel shows it."""
+    return next(f.value for f in data["figures"] if f.key == "cases_registered")
+
+
+def register_earlier(city, compound: str):
+    """A case registered an hour ago (the month's figures count what is before now)."""
+    with time_machine.travel(TODAY - datetime.timedelta(hours=1), tick=False):
+        return register(city, actor=city.manager_b, compound=compound)
+
+
+def refreshes(callbacks) -> list:
+    """The on-commit callbacks that send the dashboard's refresh."""
+    return [c for c in callbacks if "snapshot_for" in c.__qualname__]
+
+
+def test_the_second_view_reads_the_kept_figures(client, month, django_assert_max_num_queries):
+    client.force_login(month.bureau)
+    with django_assert_max_num_queries(53) as cold:
+        first = client.get(HOME)
+    with django_assert_max_num_queries(53) as warm:
+        second = client.get(HOME)
+    assert len(cold.captured_queries) - len(warm.captured_queries) == FIGURE_QUERIES
+    panels = [{p.name: p.data for p in r.context["panels"]}["dashboard"] for r in (first, second)]
+    assert panels[1]["figures"] == panels[0]["figures"]
+    assert panels[1]["trend"] == panels[0]["trend"]
+    assert panels[1]["bars"] == panels[0]["bars"]
+    html = second.content.decode()
+    assert figure_block(html, "cases_registered") == figure_block(
+        first.content.decode(), "cases_registered"
+    )
+    # The page says when the figures were computed (Shanghai time).
+    assert 'data-testid="dashboard-computed"' in html
+    assert "2026-11-20 12:00" in html
+
+
+def test_users_with_the_same_scope_share_the_figures_and_others_do_not(client, month):
+    dashboard(client, month.bureau)
+    keys = {dashboard_cache.scope_key(scope_for(u), TODAY.date()) for u in (month.bureau,)}
+    assert all(cache.get(key) for key in keys)
+    street_key = dashboard_cache.scope_key(scope_for(month.street), TODAY.date())
+    assert cache.get(street_key) is None
+    with override("en"):
+        english = dashboard_cache.scope_key(scope_for(month.bureau), TODAY.date())
+    assert english not in keys  # the labels are in the reader's language
+
+
+def test_a_change_shows_the_kept_figures_and_refreshes_them_in_the_background(
+    client, month, django_capture_on_commit_callbacks
+):
+    data, _html = dashboard(client, month.bureau)
+    assert registered(data) == 2  # A1's and A2's cases of November
+    with django_capture_on_commit_callbacks(execute=True):
+        register_earlier(month, "B1")  # the generation moves on commit
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        stale, _html = dashboard(client, month.bureau)
+    assert registered(stale) == 2  # the kept figures, at once
+    assert len(refreshes(sent)) == 1  # … and the refresh sent (run at once: Celery is eager)
+    fresh, _html = dashboard(client, month.bureau)
+    assert registered(fresh) == 3
+    # Another change within DASHBOARD_REFRESH_SECONDS: shown stale, nothing sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        register_earlier(month, "B2")
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        data, _html = dashboard(client, month.bureau)
+    assert refreshes(again) == []
+    assert registered(data) == 3
+
+
+def test_old_figures_are_refreshed(client, month, settings, django_capture_on_commit_callbacks):
+    dashboard(client, month.bureau)
+    with django_capture_on_commit_callbacks(execute=False) as young:
+        dashboard(client, month.bureau)
+    assert refreshes(young) == []
+    later = TODAY + datetime.timedelta(seconds=settings.DASHBOARD_FRESH_SECONDS + 1)
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=False) as old,
+    ):
+        dashboard(client, month.bureau)
+    assert len(refreshes(old)) == 1
+
+
+def test_a_broker_that_is_down_leaves_the_page_as_it_is(
+    client, month, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports.tasks import refresh_dashboard
+
+    dashboard(client, month.bureau)
+    with django_capture_on_commit_callbacks(execute=True):
+        register_earlier(month, "B1")
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(refresh_dashboard, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        data, _html = dashboard(client, month.bureau)
+    assert registered(data) == 2  # the kept figures; no error
