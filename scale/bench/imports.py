@@ -45,11 +45,8 @@ def compound_resource(user):
     return CompoundResource(user=user)
 
 
-def compound_dataset(count: int):
-    """``count`` new compounds as the import's own .xlsx template would hold them, read back
-    by the import's own bounded reader (as an upload is)."""
-    from communities.importing.formats import XLSXFormat
-
+def compound_xlsx(count: int) -> bytes:
+    """``count`` new compounds as an .xlsx with the import template's columns."""
     resource = compound_resource(None)
     headers = [field.column_name for field in resource.get_import_fields()]
     attribute = {field.column_name: field.attribute for field in resource.get_import_fields()}
@@ -68,7 +65,14 @@ def compound_dataset(count: int):
             cells.append(value)
         sheet.write_row(number, 0, cells)
     book.close()
-    return XLSXFormat().create_dataset(out.getvalue())
+    return out.getvalue()
+
+
+def read_upload(data: bytes):
+    """The upload read by the import's own bounded reader, as the admin reads it."""
+    from communities.importing.formats import XLSXFormat
+
+    return XLSXFormat().create_dataset(data)
 
 
 def compound_objects(count: int) -> list[Compound]:
