@@ -51,6 +51,7 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
             model_admin.admin_site,
             attrs={
                 "data-autocomplete-filter": self.lookup_kwarg,
+                "data-width": "100%",  # select2's option: the sidebar's width, not the text's
                 "id": f"autocomplete-filter-{self.field_path}",
                 "aria-label": str(self.title),
             },

@@ -36,3 +36,25 @@ def wait_until(page, expression: str, arg=None, timeout: float = 15_000) -> None
         if time.monotonic() > deadline:
             raise PlaywrightTimeout(f"wait_until: {expression!r} still false after {timeout} ms")
         page.wait_for_timeout(25)
+
+
+def compound_matches(page, typed: str, field: str = "id_compound") -> list[str]:
+    """Type into a compound typeahead (``static/js/compound-autocomplete.js``) and return the
+    matches it offers."""
+    page.fill(f"#{field}_search", typed)
+    options = page.locator(f"#{field}_search ~ [role=listbox] [role=option]")
+    options.first.wait_for()
+    return options.all_inner_texts()
+
+
+def choose_compound(page, typed: str, label: str, field: str = "id_compound") -> None:
+    """Type part of a compound's name or code into its typeahead and pick the match shown as
+    ``label`` («名称（编码）»)."""
+    page.fill(f"#{field}_search", typed)
+    page.locator(f"#{field}_search ~ [role=listbox] [role=option]", has_text=label).click()
+    wait_until(
+        page,
+        "([id, label]) => { const s = document.getElementById(id);"
+        " return s.selectedIndex >= 0 && s.options[s.selectedIndex].text === label; }",
+        [field, label],
+    )

@@ -11,7 +11,7 @@ from communities.activities import services
 from communities.models import Activity, ActivityKind
 from tests.inspections.conftest import png_bytes
 
-from .helpers import log_in, no_horizontal_overflow
+from .helpers import choose_compound, log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def test_a_manager_records_an_activity_and_finds_it_in_the_list(
     phone.goto(f"{base}/activities/")
     phone.click("[data-testid=add-activity]")
     phone.wait_for_url(f"{base}/activities/new/")
-    phone.select_option("#id_compound", label="甲一小区（A1）")
+    choose_compound(phone, "甲一", "甲一小区（A1）")
     phone.select_option("#id_kind", value=ActivityKind.LEGAL_EDUCATION)
     phone.fill("#id_date", timezone.localdate().isoformat())
     phone.fill("#id_title", TITLE)

@@ -109,3 +109,24 @@ def test_the_compound_list_fits_with_names_on_one_line(
 )
 def test_the_other_big_lists_fit_a_desktop(bureau_admin, live_server, big_lists, path):
     fits(bureau_admin, live_server.url, path)
+
+
+def test_the_households_are_filtered_by_a_compound_typed_into_the_filter(
+    live_server, bureau_admin, city
+):
+    """The compound filter lists no compounds: select2 asks the admin's autocomplete, and the
+    match picked reloads the list narrowed to it."""
+    for code in ("A1", "A1", "B1"):
+        f.HouseholdFactory(compound=city.compounds[code])
+    page = bureau_admin
+    page.goto(f"{live_server.url}/admin/communities/household/")
+    assert page.locator("#result_list tbody tr").count() == 8  # one of each compound and these
+
+    page.click("#changelist-filter .autocomplete-filter .select2-selection")
+    page.fill(".select2-search__field", "甲一")
+    page.locator(".select2-results__option", has_text="甲一小区").wait_for()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert f"compound__id__exact={city.compounds['A1'].pk}" in page.url
+    assert page.locator("#result_list tbody tr").count() == 3

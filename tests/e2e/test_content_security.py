@@ -22,7 +22,7 @@ from inspections.exporting import HazardsExporter
 from inspections.models import ChecklistItem, ChecklistSection, ChecklistTemplate
 
 from .conftest import is_csp_violation
-from .helpers import log_in, wait_until
+from .helpers import choose_compound, log_in, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -159,7 +159,7 @@ def test_choosing_a_compound_fills_the_responsible_company(live_server, things, 
     log_in(desktop, base, "street")
     assert _visit(desktop, f"{base}/hazards/new/") == []
 
-    desktop.select_option("#id_compound", value=str(city.compounds["A1"].pk))
+    choose_compound(desktop, "A1", "甲一小区（A1）")
 
     assert desktop.input_value("#id_responsible_party") == "甲物业公司"
 

@@ -27,7 +27,7 @@ from disputes.models import (
 )
 
 from .conftest import DESKTOP, _context
-from .helpers import log_in, no_horizontal_overflow
+from .helpers import choose_compound, compound_matches, log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -196,9 +196,9 @@ def test_a_case_goes_up_three_levels_and_is_resolved(
     phone.wait_for_url(f"{base}/disputes/new/")
     levels = phone.locator("#id_level option").evaluate_all("options => options.map(o => o.value)")
     assert levels == [Level.COMMUNITY, Level.STREET]  # a manager cannot register at district
-    compounds = phone.locator("#id_compound option").all_inner_texts()
-    assert [c for c in compounds if "（" in c] == ["甲一小区（A1）", "甲二小区（A2）"]
-    phone.select_option("#id_compound", str(city.compounds["A1"].pk))
+    # The compound is chosen by typing: a manager is offered only the company's compounds.
+    assert compound_matches(phone, "小区") == ["甲一小区（A1）", "甲二小区（A2）"]
+    choose_compound(phone, "甲一", "甲一小区（A1）")
     phone.select_option("#id_category", Category.NEIGHBOURS)
     phone.select_option("#id_source", Source.RESIDENT)
     phone.select_option("#id_level", Level.STREET)
@@ -452,7 +452,7 @@ def test_a_refused_registration_keeps_what_was_typed(live_server, live_city, pho
     base = live_server.url
     log_in(phone, base, "manager_a")
     phone.goto(f"{base}/disputes/new/")
-    phone.select_option("#id_compound", str(live_city.compounds["A2"].pk))
+    choose_compound(phone, "A2", "甲二小区（A2）")
     phone.select_option("#id_category", Category.NEIGHBOURS)
     phone.select_option("#id_source", Source.SCREENING)
     phone.fill("#id_description", DESCRIPTION)
@@ -469,7 +469,31 @@ def test_a_refused_registration_keeps_what_was_typed(live_server, live_city, pho
     assert phone.input_value("#id_parties-0-name") == APPLICANT
     assert phone.input_value("#id_parties-0-phone") == "12345"
     assert phone.input_value("#id_compound") == str(live_city.compounds["A2"].pk)
+    assert phone.input_value("#id_compound_search") == "甲二小区（A2）"
     assert phone.input_value("#id_source") == Source.SCREENING
     no_horizontal_overflow(phone)
     assert not DisputeCase.objects.filter(description=DESCRIPTION).exists()
     assert DisputeCase.objects.count() == 3
+
+
+def test_the_list_is_narrowed_to_a_compound_typed_into_its_filter(live_server, live_city, desktop):
+    """The compound filter lists no compounds: part of a name is typed, the match picked with
+    the keyboard, and the list shows that compound's cases only."""
+    base = live_server.url
+    log_in(desktop, base, "bureau")
+    desktop.goto(f"{base}/disputes/")
+    assert desktop.locator(".case-list > li").count() == 3
+    assert desktop.locator("#id_compound option").count() == 1  # «全部» only
+
+    desktop.fill("#id_compound_search", "甲一")
+    desktop.locator("#id_compound_search ~ [role=listbox] [role=option]").first.wait_for()
+    desktop.press("#id_compound_search", "ArrowDown")
+    desktop.press("#id_compound_search", "Enter")  # picks; does not submit the form yet
+    assert desktop.input_value("#id_compound_search") == "甲一小区（A1）"
+    assert desktop.url == f"{base}/disputes/"
+    with desktop.expect_navigation():
+        desktop.click(".list-filters__form button[type=submit]")
+
+    assert f"compound={live_city.compounds['A1'].pk}" in desktop.url
+    assert desktop.locator(".case-list > li").count() == 1
+    assert desktop.input_value("#id_compound_search") == "甲一小区（A1）"

@@ -28,7 +28,7 @@ from inspections.models import (
 )
 
 from .conftest import PHONE
-from .helpers import log_in, no_horizontal_overflow, wait_until
+from .helpers import choose_compound, log_in, no_horizontal_overflow, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -412,7 +412,7 @@ def test_supervision_shows_last_months_self_check_beside_each_item(
     desktop.goto(f"{base}/inspections/?list=supervision")
     form = desktop.locator("details.start-form")
     assert form.get_attribute("open") is not None
-    desktop.select_option("#supervise_compound", label="甲一小区")
+    choose_compound(desktop, "甲一", "甲一小区（A1）", field="supervise_compound")
     desktop.fill("#supervise_month", f"{this_month:%Y-%m}")
     form.locator("button[type=submit]").click()
     desktop.wait_for_url(f"{base}/inspections/*/")
