@@ -11,8 +11,10 @@ templates as "also accepted"), so a ledger written with «装修» imports as we
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
+from django.db.models import Choices
 from django.utils.translation import get_language, override
 
 #: the language of every spreadsheet the site writes (headers, choice words)
@@ -24,12 +26,23 @@ def _pairs(choices) -> list[tuple[str, object]]:
     return list(choices.choices if hasattr(choices, "choices") else choices)
 
 
+@functools.lru_cache(maxsize=512)
+def _labels(choices: type, language: str | None) -> dict:
+    """A choices class's labels by value in one language (an export asks per cell)."""
+    return {known: str(label) for known, label in choices.choices}
+
+
 def choice_label(choices, value, default: str = "") -> str:
     """The label of ``value`` in the active language; ``default`` for an empty value and the
     value itself for one the choices do not know."""
-    for known, label in _pairs(choices):
-        if known == value:
-            return str(label)
+    if isinstance(choices, type) and issubclass(choices, Choices):  # not hasattr: it builds them
+        label = _labels(choices, get_language()).get(value)
+        if label is not None:
+            return label
+    else:
+        for known, label in _pairs(choices):
+            if known == value:
+                return str(label)
     return default if value in (None, "") else str(value)
 
 

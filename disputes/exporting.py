@@ -126,18 +126,41 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
         ]
 
 
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def party_rows(cases: QuerySet, *, user) -> Iterator[list]:
-    """One row per party of the exported cases, in the cases' order."""
+    """One row per party of the exported cases, in the cases' order. The cases are read again
+    with only what the rows and the 回避 rule need, their parties one query per chunk (not the
+    case sheet's full rows and prefetches a second time: a province's 300,000 cases)."""
     shown = shown_parties(user)
-    for case in export_queryset(cases, user).iterator(chunk_size=CHUNK):
-        personal = shown(case)
-        for party in case.parties.all():
-            yield [
-                case.number,
-                case.compound.name,
-                choice_label(PartyRole, party.role),
-                *(personal_value(party, name, shown=personal) for name in PARTY_FIELDS),
-            ]
+    visible = Party.objects.visible_to(user)
+    light = (
+        cases.select_related(None)
+        .select_related("compound")
+        .only("number", "category", "respondent_company_id", "compound_id", "compound__name")
+    )
+    for chunk in _chunks(light.iterator(chunk_size=CHUNK), CHUNK):
+        parties: dict[int, list[Party]] = {}
+        for party in visible.filter(case__in=[case.pk for case in chunk]).order_by("pk"):
+            parties.setdefault(party.case_id, []).append(party)
+        for case in chunk:
+            personal = shown(case)
+            for party in parties.get(case.pk, ()):
+                yield [
+                    case.number,
+                    case.compound.name,
+                    choice_label(PartyRole, party.role),
+                    *(personal_value(party, name, shown=personal) for name in PARTY_FIELDS),
+                ]
 
 
 PARTY_FIELDS = ("name", "phone", "id_number")
