@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import audit
 from communities.admin.autocomplete_filter import autocomplete_filter_media
+from communities.paginators import EstimatedCountPaginator
 from communities.privacy import can_see_personal_data, mask_value, personal_fields
 
 
@@ -67,6 +68,7 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     # not see it: the model's declared personal fields, and these lookups through relations.
     personal_lookups: tuple[str, ...] = ()
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no exact COUNT(*) of a million households per page
     # The global audit log is for operators (it is not scoped); each object's own history,
     # reached through its scoped admin, is for everyone who may see the object: a «审计日志»
     # button on the object's page (templates/admin/change_form.html), not a column of links

@@ -229,6 +229,9 @@ REPORT_PRAISE_MIN_SCORE = env.int("REPORT_PRAISE_MIN_SCORE", default=95)
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=10 * 60)
 REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=12 * 60)
 REPORT_RESEND_AFTER_MINUTES = env.int("REPORT_RESEND_AFTER_MINUTES", default=5)
+# Lists count exactly up to this many rows; above, they show PostgreSQL's estimate ("about")
+# instead of counting a province's rows on every page (communities.paginators).
+EXACT_COUNT_MAX = env.int("EXACT_COUNT_MAX", default=100_000)
 # The home dashboard's figures are kept per scope (reports.dashboard_cache): a snapshot is
 # computed again in the background once something it counts has changed or it is this old, at
 # most once per scope this often, and dropped after DASHBOARD_KEEP_SECONDS.

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import attach_refusal
 from communities.compound_choice import several_compounds
+from communities.paginators import EstimatedCountPaginator
 from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
@@ -95,7 +95,7 @@ def case_list(request):
     filter_form = CaseFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
     cases = s.cases_for_page(user=user, filters=filters, today=today)
-    page = Paginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for case in rows:
         case.overdue = case.is_overdue(today)

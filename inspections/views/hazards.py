@@ -12,7 +12,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.actions import Action, RecordActions, refusal_text
 from communities.compound_choice import several_compounds
+from communities.paginators import EstimatedCountPaginator
 from communities.scoping import get_visible_or_404
 from communities.selectors import compounds_for_filter
 from communities.uploads import private_file_response
@@ -56,7 +56,7 @@ def hazard_list(request):
     filter_form = HazardFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
     hazards = selectors.hazards_for_list(user=user, filters=filters, today=today)
-    page = Paginator(hazards, HAZARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(hazards, HAZARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for hazard in rows:
         hazard.overdue = hazard.is_overdue(today)

@@ -1,0 +1,85 @@
+"""Long lists are not counted row by row (issue 14, ``communities.paginators``): above
+``EXACT_COUNT_MAX`` rows the workbench's and the admin's lists show PostgreSQL's planner
+estimate, marked "约", and send no ``COUNT(*)`` of the list; SQLite, and lists under the limit,
+count exactly."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.paginators import EstimatedCountPaginator, planned_rows
+from disputes.models import DisputeCase
+from tests.disputes.conftest import register
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [reverse("disputes:case_list"), reverse("admin:disputes_disputecase_changelist")]
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def _counts(captured) -> list[str]:
+    return [
+        q["sql"]
+        for q in captured
+        if re.search(r"COUNT\(\*\)", q["sql"], re.I)
+        and "disputes_disputecase" in q["sql"]
+        and "GROUP BY" not in q["sql"]
+    ]
+
+
+@pytest.fixture
+def cases(city):
+    made = [register(city, compound=code) for code in ("A1", "A2")]
+    return made + [register(city, actor=city.manager_b, compound=code) for code in ("B1", "B2")]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_long_list_shows_the_estimate_without_counting(client, city, cases, settings, url):
+    client.force_login(city.bureau)
+    with CaptureQueriesContext(connection) as exact:
+        client.get(url)
+    settings.EXACT_COUNT_MAX = 0  # every list is "long"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    if ON_POSTGRESQL:  # counted up to the limit only, then the planner's estimate
+        assert 'data-testid="count-estimated"' in html and "约" in html
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert any(q.startswith("EXPLAIN") and "disputes_disputecase" in q for q in sql)
+        assert any(
+            re.search(r"COUNT\(\*\).*LIMIT 1\b", q, re.S)
+            for q in _counts(captured.captured_queries)
+        )
+    else:  # the embedded database counts exactly
+        assert 'data-testid="count-estimated"' not in html
+        assert len(_counts(captured.captured_queries)) == len(_counts(exact.captured_queries))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_short_list_is_counted_exactly(client, city, cases, url):
+    client.force_login(city.bureau)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    html = response.content.decode()
+    assert 'data-testid="count-estimated"' not in html
+    assert _counts(captured.captured_queries)  # COUNT(*) under the limit
+    assert "4" in re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_paginator_counts_exactly_under_the_limit_and_estimates_above(cases, settings):
+    queryset = DisputeCase.objects.all()
+    exact = EstimatedCountPaginator(queryset, 2)
+    assert (exact.count, exact.estimated) == (4, False)
+    settings.EXACT_COUNT_MAX = 0
+    paginator = EstimatedCountPaginator(queryset, 2)
+    if ON_POSTGRESQL:
+        assert paginator.count == planned_rows(queryset) and paginator.count >= 1
+        assert paginator.estimated
+    else:
+        assert planned_rows(queryset) is None
+        assert (paginator.count, paginator.estimated) == (4, False)
+    assert EstimatedCountPaginator([1, 2, 3], 2).count == 3  # a list is simply counted
