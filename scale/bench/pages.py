@@ -144,7 +144,7 @@ def measure(client: Client, page: Page, role: str, floor: float, budget: Budget)
     return figure
 
 
-def run(budget: Budget, progress) -> list[Figure]:
+def run(budget: Budget, progress, match=None) -> list[Figure]:
     figures = []
     for role in ROLES:
         client = login(role)
@@ -152,6 +152,8 @@ def run(budget: Budget, progress) -> list[Figure]:
         figures.append(floor)
         progress(floor)
         for page in pages(get_user_model().objects.get(username=role)):
+            if match and not any(text in page.name for text in match):
+                continue
             figure = measure(client, page, role, floor.value, budget)
             if figure is not None:
                 figures.append(figure)

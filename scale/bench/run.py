@@ -34,12 +34,12 @@ def check_data() -> dict:
     }
 
 
-def run(*, budget: Budget, quick: bool, groups, progress) -> list:
+def run(*, budget: Budget, quick: bool, groups, progress, match=None) -> list:
     today = timezone.localdate()
     compounds = Compound.objects.visible_to(bureau())
     measured = []
     if "pages" in groups:
-        measured += pages.run(budget, progress)
+        measured += pages.run(budget, progress, match=match)
     if "load" in groups:
         measured += load.run(quick=quick, progress=progress)
     if "figures" in groups:

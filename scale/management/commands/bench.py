@@ -27,13 +27,18 @@ class Command(BaseCommand):
             "--quick", action="store_true", help="Fewer runs and smaller exports (CI)."
         )
         parser.add_argument(
+            "--match",
+            action="append",
+            help="Measure only the pages and searches whose name contains this (repeatable).",
+        )
+        parser.add_argument(
             "--only",
             action="append",
             choices=run.GROUPS,
             help="Measure only this group (repeatable).",
         )
 
-    def handle(self, *args, json_path=None, quick=False, only=None, **options):
+    def handle(self, *args, json_path=None, quick=False, only=None, match=None, **options):
         started = timezone.now()
         # A page a role may not see is a 403 the admin logs with its traceback; login noise.
         logging.getLogger("django.request").setLevel(logging.ERROR)
@@ -52,6 +57,7 @@ class Command(BaseCommand):
             budget=QUICK if quick else FULL,
             quick=quick,
             groups=only or run.GROUPS,
+            match=match,
             progress=progress,
         )
         elapsed = datetime.timedelta(seconds=round(time.monotonic() - clock))
