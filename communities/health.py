@@ -5,9 +5,9 @@ bench`` measures every page against, through the same middleware.
 """
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe  # GET and HEAD: a load balancer may ask either
 def live(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -3,9 +3,10 @@ PostgreSQL's planner estimate of the same query, which costs a plan instead of a
 million rows (an exact ``COUNT(*)`` over a province's households took 3 s on every page).
 
 Up to the limit a list is counted exactly, with a ``LIMIT`` so that a long one is not read to
-its end; above it the pages say "about" before the estimated count. With an estimate a little
-high, the last pages may come out empty; with one low, the "next" link still reaches every row
-the list can page to. SQLite (the embedded database) always counts exactly.
+its end; above it the pages say "about" before the estimated count. An estimated list takes any
+page number and offers "next" while a page comes back full, so an estimate that is low never
+hides rows; one that is high may show an empty page past the end. SQLite (the embedded
+database) always counts exactly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -31,6 +32,13 @@ def planned_rows(queryset: QuerySet) -> int | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedPage(Page):
+    def has_next(self) -> bool:
+        if self.paginator.estimated:  # the count is a guess: a full page may have a next one
+            return len(self.object_list) == self.paginator.per_page
+        return super().has_next()
 
 
 class EstimatedCountPaginator(Paginator):
@@ -53,3 +61,24 @@ class EstimatedCountPaginator(Paginator):
             self.estimated = True
             return max(planned_rows(rows) or 0, bounded)
         return super().count
+
+    def validate_number(self, number):
+        if not self.count or not self.estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number  # past the estimated last page too: the estimate may be low
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.estimated:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    def _get_page(self, *args, **kwargs):
+        return EstimatedPage(*args, **kwargs)

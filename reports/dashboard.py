@@ -33,9 +33,9 @@ def dashboard_context(request) -> dict | None:
         return None
     today = timezone.localdate()
     snapshot = snapshot_for(user, scope, today)  # the figures, kept per scope
-    return {
-        "month": month_of(today),
-        "today": today,
+    return {  # the month to date as of the snapshot's day (yesterday's, while it refreshes)
+        "month": month_of(snapshot.today),
+        "today": snapshot.today,
         "figures": snapshot.figures,
         "trend": snapshot.trend,
         "level": snapshot.level,

@@ -8,13 +8,15 @@ process) as a ``Snapshot`` with the moment it was computed; the home shows that 
 - A scope's first view computes the snapshot in the request (a new installation, a cache
   emptied by a restart).
 - A snapshot is **stale** once something it counts has changed since (a self-check, case,
-  hazard, resident, term or compound saved or deleted bumps one generation number, on commit)
-  or once it is older than ``DASHBOARD_FRESH_SECONDS``. A stale snapshot is still shown, and a
-  task (``reports.refresh_dashboard``) computes the new one in the background, at most once per
+  hazard, resident, term or compound saved or deleted through the ORM bumps one generation
+  number, on commit), once it is older than ``DASHBOARD_FRESH_SECONDS`` (this also catches bulk
+  writes, which send no signal: a register import), or once it was computed on an earlier day.
+  A stale snapshot is still shown, as of its own day and time, and a task
+  (``reports.refresh_dashboard``) computes the new one in the background, at most once per
   scope every ``DASHBOARD_REFRESH_SECONDS``: a busy province never makes the page wait.
-- The key holds everything the figures depend on: the scope's ids, the day and the language
-  of the labels. Users with the same scope share a snapshot; what waits for a user's own
-  action is never cached (``dashboard_actions``).
+- The key holds the scope's ids and the language of the labels. Users with the same scope
+  share a snapshot; what waits for a user's own action is never cached
+  (``dashboard_actions``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .dashboard_figures import bar_level, key_figures, month_trend, place_bars
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "reports:dashboard:generation"
-VERSION = 1  # bump when the snapshot's shape changes: older snapshots are then never read
+VERSION = 2  # bump when the snapshot's shape changes: older snapshots are then never read
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Snapshot:
     level: str
     bars: list
     places: int
+    today: datetime.date  # the day the figures are of (the month to date ends on it)
     computed_at: datetime.datetime
     generation: int
 
@@ -69,14 +72,13 @@ def changed(sender, **kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def scope_key(scope: Scope, today: datetime.date) -> str:
+def scope_key(scope: Scope) -> str:
     parts = (
         scope.everything,
         sorted(scope.district_ids),
         sorted(scope.street_ids),
         sorted(scope.community_ids),
         sorted(scope.company_ids),
-        today.isoformat(),
         get_language(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -98,6 +100,7 @@ def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
         level=level,
         bars=bars,
         places=places,
+        today=today,
         computed_at=timezone.now(),
         generation=current,
     )
@@ -106,7 +109,11 @@ def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
 def is_stale(snapshot: Snapshot, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     age = (now - snapshot.computed_at).total_seconds()
-    return snapshot.generation != generation() or age > settings.DASHBOARD_FRESH_SECONDS
+    return (
+        snapshot.generation != generation()
+        or age > settings.DASHBOARD_FRESH_SECONDS
+        or snapshot.today != timezone.localdate(now)
+    )
 
 
 def store(key: str, snapshot: Snapshot) -> None:
@@ -116,7 +123,7 @@ def store(key: str, snapshot: Snapshot) -> None:
 def snapshot_for(user, scope: Scope, today: datetime.date) -> Snapshot:
     """The scope's snapshot: computed now if there is none, else the one kept (a stale one
     asks for a new one in the background)."""
-    key = scope_key(scope, today)
+    key = scope_key(scope)
     kept = cache.get(key)
     if kept is None:
         kept = compute(user, scope, today)
@@ -146,8 +153,7 @@ def refresh(user, language: str) -> None:
         scope = scope_for(user)
         if scope.is_empty:
             return
-        today = timezone.localdate()
-        store(scope_key(scope, today), compute(user, scope, today))
+        store(scope_key(scope), compute(user, scope, timezone.localdate()))
 
 
 def connect() -> None:

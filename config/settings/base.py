@@ -237,7 +237,7 @@ EXACT_COUNT_MAX = env.int("EXACT_COUNT_MAX", default=100_000)
 # most once per scope this often, and dropped after DASHBOARD_KEEP_SECONDS.
 DASHBOARD_FRESH_SECONDS = env.int("DASHBOARD_FRESH_SECONDS", default=300)
 DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=60)
-DASHBOARD_KEEP_SECONDS = env.int("DASHBOARD_KEEP_SECONDS", default=24 * 3600)
+DASHBOARD_KEEP_SECONDS = env.int("DASHBOARD_KEEP_SECONDS", default=2 * 24 * 3600)
 
 # Personal data in full (communities.unmasking): a role allowed to see it states a reason first,
 # which holds PERSONAL_DATA_REASON_MINUTES; after PERSONAL_DATA_VIEWS_PER_HOUR pages with
@@ -290,7 +290,9 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "safecompound",
+            # Two installations sharing one Redis (staging beside production) must not read
+            # each other's figures: give each its own prefix.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="safecompound"),
         }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

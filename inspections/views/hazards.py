@@ -69,7 +69,7 @@ def hazard_list(request):
         "filters": filters,
         "refused_filters": filter_form.refused(),
         "figures": hazard_figures(listed, today),
-        "show_compound_filter": len(compounds) > 1,
+        "show_compound_filter": several_compounds(compounds),
         "key_management_ids": compound_ids_under_key_management(user=user),
         "can_raise": user.has_perm("inspections.add_hazard"),
         "today": today,

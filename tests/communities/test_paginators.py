@@ -83,3 +83,17 @@ def test_the_paginator_counts_exactly_under_the_limit_and_estimates_above(cases,
         assert planned_rows(queryset) is None
         assert (paginator.count, paginator.estimated) == (4, False)
     assert EstimatedCountPaginator([1, 2, 3], 2).count == 3  # a list is simply counted
+
+
+def test_an_estimated_list_pages_past_a_low_estimate():
+    """The planner guessed 4 rows of 10: every row stays reachable, "next" while pages are full."""
+    paginator = EstimatedCountPaginator(list(range(10)), 3)
+    paginator.__dict__["count"] = 4  # as if estimated
+    paginator.estimated = True
+    assert paginator.num_pages == 2
+    third = paginator.get_page(3)
+    assert (list(third.object_list), third.has_next()) == ([6, 7, 8], True)
+    last = paginator.get_page(4)
+    assert (list(last.object_list), last.has_next()) == ([9], False)
+    assert list(paginator.get_page("x").object_list) == [0, 1, 2]  # not a number: the first
+    assert list(paginator.get_page(0).object_list) == [3, 4, 5]  # below 1: the last estimated

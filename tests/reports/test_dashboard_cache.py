@@ -12,11 +12,13 @@ import time_machine
 from django.core.cache import cache
 from django.utils.translation import override
 
-from communities.scoping import scope_for
+from communities.scoping import compounds_visible_to, scope_for
+from disputes.figures import dispute_month_figures
 from reports import dashboard_cache
+from tests.conftest import _member
 from tests.disputes.conftest import register
 from tests.inspections.conftest import template  # noqa: F401 (a fixture)
-from tests.reports.test_dashboard import HOME, TODAY, dashboard, figure_block, month  # noqa: F401
+from tests.reports.test_dashboard import HOME, NOV, TODAY, dashboard, figure_block, month  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +62,27 @@ def test_the_second_view_reads_the_kept_figures(client, month, django_assert_max
     assert "2026-11-20 12:00" in html
 
 
-def test_users_with_the_same_scope_share_the_figures_and_others_do_not(client, month):
-    dashboard(client, month.bureau)
-    keys = {dashboard_cache.scope_key(scope_for(u), TODAY.date()) for u in (month.bureau,)}
-    assert all(cache.get(key) for key in keys)
-    street_key = dashboard_cache.scope_key(scope_for(month.street), TODAY.date())
-    assert cache.get(street_key) is None
+def test_users_with_the_same_scope_share_the_figures_and_others_do_not(
+    client, month, django_assert_max_num_queries
+):
+    colleague = _member("bureau2", month.org.bureau)  # the same district
+    client.force_login(month.bureau)
+    with django_assert_max_num_queries(53) as first:
+        client.get(HOME)
+    client.force_login(colleague)
+    with django_assert_max_num_queries(53) as shared:
+        client.get(HOME)
+    # The colleague's home reads the bureau's figures (the login's own reads aside).
+    assert len(first.captured_queries) - len(shared.captured_queries) >= FIGURE_QUERIES - 2
+    key = dashboard_cache.scope_key(scope_for(month.bureau))
+    assert cache.get(key)
+    assert dashboard_cache.scope_key(scope_for(month.street)) != key
+    street, _html = dashboard(client, month.street)  # its own figures, not the district's
+    compounds = compounds_visible_to(month.street)
+    assert registered(street) == dispute_month_figures(compounds, NOV).registered
     with override("en"):
-        english = dashboard_cache.scope_key(scope_for(month.bureau), TODAY.date())
-    assert english not in keys  # the labels are in the reader's language
+        english = dashboard_cache.scope_key(scope_for(month.bureau))
+    assert english != key  # the labels are in the reader's language
 
 
 def test_a_change_shows_the_kept_figures_and_refreshes_them_in_the_background(
@@ -123,3 +137,17 @@ def test_a_broker_that_is_down_leaves_the_page_as_it_is(
     with django_capture_on_commit_callbacks(execute=True):
         data, _html = dashboard(client, month.bureau)
     assert registered(data) == 2  # the kept figures; no error
+
+
+def test_the_next_day_shows_yesterdays_figures_while_they_refresh(
+    client, month, django_capture_on_commit_callbacks
+):
+    dashboard(client, month.bureau)
+    tomorrow = TODAY + datetime.timedelta(hours=20)  # 08:00 the next morning
+    with (
+        time_machine.travel(tomorrow, tick=False),
+        django_capture_on_commit_callbacks(execute=False) as sent,
+    ):
+        data, _html = dashboard(client, month.bureau)
+    assert data["today"] == TODAY.date()  # the month to date as of the figures' own day
+    assert len(refreshes(sent)) == 1

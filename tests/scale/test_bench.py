@@ -65,6 +65,12 @@ def _manage(database_url: str, media: Path, *args: str) -> str:
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media),
+        # Tasks in-process and a cache of its own: CI's Redis is the suite's (and its real
+        # worker's), and a snapshot kept there would outlive this database.
+        "REDIS_URL": "",
+        "CACHE_URL": "",
+        "CELERY_BROKER_URL": "memory://",
+        "CELERY_RESULT_BACKEND": "",
     }
     done = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],

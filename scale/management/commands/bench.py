@@ -17,8 +17,9 @@ class Command(BaseCommand):
         "Measure the site on the loaded data (seed_demo, then seed_scale): every list page as "
         "bureau and street beside the bare view, requests per second against gunicorn, "
         "searches, the monthly figures beside hand-written SQL, the monthly report job, the "
-        "dispute export beside xlsxwriter, the compound import beside a bulk insert. Writes "
-        "nothing that stays: the import and the report run in transactions rolled back."
+        "dispute export beside xlsxwriter, the compound import beside a bulk insert. The "
+        "import, the report and the exports run in transactions rolled back; what stays are "
+        "the two logins' sessions and their login and page-view audit entries."
     )
 
     def add_arguments(self, parser):
