@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from communities import audit
 
+from .base import ImportScopeError
+
 
 def import_audit(request, model, *, sha256: str, rows: dict, written: bool) -> None:
     audit.record(
@@ -24,7 +26,13 @@ def import_audit(request, model, *, sha256: str, rows: dict, written: bool) -> N
 
 def import_rows(result) -> dict[str, int]:
     """The counts of a django-import-export ``Result`` for the audit entry: its totals by kind
-    (``new``, ``update``, ``skip``…) and ``refused``, the rows named in its error lines."""
+    (``new``, ``update``, ``skip``…) and ``refused``, the rows named in its error lines: invalid
+    rows, rows that failed, and rows found outside the user's scope once written."""
     rows = {key: int(value) for key, value in result.totals.items()}
-    rows["refused"] = len(result.invalid_rows) + len(result.error_rows)
+    outside = sum(
+        len(error.error.rows)
+        for error in result.base_errors
+        if isinstance(error.error, ImportScopeError)
+    )
+    rows["refused"] = len(result.invalid_rows) + len(result.error_rows) + outside
     return rows

@@ -57,3 +57,16 @@ def test_a_refused_import_is_recorded_with_the_rows_it_refused(city, client):
         1,
     )
     assert not m.Household.objects.filter(room="901").exists()
+
+
+def test_rows_found_outside_the_scope_once_written_count_as_refused():
+    """The re-check after writing (``ImportScopeError``) refuses the whole import: its rows are
+    counted with the others the entry names."""
+    from import_export.results import Error, Result
+
+    from communities.importing.audit import import_rows
+    from communities.importing.base import ImportScopeError
+
+    result = Result()
+    result.append_base_error(Error(ImportScopeError([3, 4])))
+    assert import_rows(result)["refused"] == 2
