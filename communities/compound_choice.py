@@ -27,7 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Compound
-from communities.validators import ascii_int
+from communities.validators import ascii_ids, ascii_int
 
 MATCHES_MAX = 20
 SCRIPT = "js/compound-autocomplete.js"
@@ -78,10 +78,6 @@ def _for_labels(compounds: QuerySet) -> QuerySet:
     return compounds.select_related(None).only(*LABEL_FIELDS)
 
 
-def _ascii_ids(values) -> list[int]:
-    return [pk for pk in (ascii_int(str(v)) for v in values if v not in (None, "")) if pk]
-
-
 class CompoundAutocomplete(forms.Select):
     """A select holding only the empty choice and the chosen compound; the script makes it a
     typeahead over ``url`` (the endpoint, with ``params`` such as ``{"street": 3}``).
@@ -116,7 +112,7 @@ class CompoundAutocomplete(forms.Select):
         return context
 
     def _chosen(self, value) -> list:
-        ids = _ascii_ids(value)
+        ids = ascii_ids(value)
         queryset = getattr(self.choices, "queryset", None)
         if not ids or queryset is None:
             return []
@@ -127,7 +123,7 @@ class CompoundAutocomplete(forms.Select):
         field = getattr(self.choices, "field", None)
         empty_label = getattr(field, "empty_label", None)
         if empty_label is not None and not self.allow_multiple_selected:
-            chosen_none = not _ascii_ids(value)
+            chosen_none = not ascii_ids(value)
             options.append(self.create_option(name, "", empty_label, chosen_none, 0, attrs=attrs))
         label = getattr(field, "label_from_instance", compound_label)
         for index, compound in enumerate(self._chosen(value), start=len(options)):

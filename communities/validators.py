@@ -84,6 +84,12 @@ def normalize_code(value) -> str:
 _ID_DIGITS_MAX = 18
 
 
+def ascii_ids(values) -> list[int]:
+    """The ids among ``values`` (query-string or form values), each as ``ascii_int`` reads it;
+    anything else is left out."""
+    return [pk for pk in (ascii_int(str(v)) for v in values or () if v is not None) if pk]
+
+
 def ascii_int(raw) -> int | None:
     """An id or count from a query string or form: ASCII digits only (``int()`` would take
     ``١٢`` or ``１２`` too), at most 18 of them (a database integer); else ``None``."""

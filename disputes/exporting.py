@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
 
+from communities.chunks import chunked
 from communities.exports import DATE, NUMBER, TEXT, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
 from communities.exports.base import describe_scope, list_filter_form
@@ -126,17 +127,6 @@ def case_rows(cases: QuerySet, *, user, today: datetime.date) -> Iterator[list]:
         ]
 
 
-def _chunks(rows: Iterator, size: int) -> Iterator[list]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def party_rows(cases: QuerySet, *, user) -> Iterator[list]:
     """One row per party of the exported cases, in the cases' order. The cases are read again
     with only what the rows and the 回避 rule need, their parties one query per chunk (not the
@@ -148,7 +138,7 @@ def party_rows(cases: QuerySet, *, user) -> Iterator[list]:
         .select_related("compound")
         .only("number", "category", "respondent_company_id", "compound_id", "compound__name")
     )
-    for chunk in _chunks(light.iterator(chunk_size=CHUNK), CHUNK):
+    for chunk in chunked(light.iterator(chunk_size=CHUNK), CHUNK):
         parties: dict[int, list[Party]] = {}
         for party in visible.filter(case__in=[case.pk for case in chunk]).order_by("pk"):
             parties.setdefault(party.case_id, []).append(party)

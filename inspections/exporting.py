@@ -10,11 +10,11 @@ inspections: the query count does not grow with the rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from communities.chunks import chunked
 from communities.exports import DATE, MONTH, NUMBER, Column, ExportContext, Sheet
 from communities.exports.admin import AdminExporter
 from communities.exports.base import list_filter_form
@@ -78,12 +78,6 @@ HAZARD_COLUMNS = [
     Column(field_word(Hazard, "verified_at"), 12, DATE),
     Column(field_word(Hazard, "rectification_note"), 40),
 ]
-
-
-def _chunks(queryset) -> Iterator[list]:
-    rows = queryset.iterator(chunk_size=CHUNK)
-    while chunk := list(islice(rows, CHUNK)):
-        yield chunk
 
 
 def item_columns(queryset) -> list[tuple[str, str]]:
@@ -196,7 +190,7 @@ class InspectionsExporter(AdminExporter):
 
     @staticmethod
     def _rows(inspections, items) -> Iterator[list]:
-        for chunk in _chunks(inspections):
+        for chunk in chunked(inspections.iterator(chunk_size=CHUNK), CHUNK):
             answers = answers_of([obj.pk for obj in chunk])
             for obj in chunk:
                 row = _inspection_row(obj)

@@ -18,15 +18,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
-from communities.validators import ascii_int
+from communities.validators import ascii_ids
 
 
 class AutocompleteFilter(admin.RelatedFieldListFilter):
     template = "admin/communities/autocomplete_filter.html"
 
     def _chosen_ids(self) -> list[int]:
-        values = self.lookup_val or []
-        return [pk for pk in (ascii_int(str(v)) for v in values) if pk is not None]
+        return ascii_ids(self.lookup_val)
 
     def _related_queryset(self, request, model_admin):
         related = self.field.remote_field.model

@@ -17,7 +17,7 @@ own audit entry (``importing.audit``) records the file's SHA-256 and the counts.
 would do is done here (``normalise()``, ``auto_now``).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from copy import copy
 
 from diff_match_patch import diff_match_patch
@@ -33,6 +33,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
+from communities.chunks import chunked
 from communities.scoping import scope_for
 
 from . import messages as msg
@@ -68,12 +69,6 @@ def sheet_row(number: int) -> int:
 def column(attribute: str, header: str, widget=None) -> Field:
     """One column of a register file: model field ``attribute`` under a Chinese ``header``."""
     return Field(attribute=attribute, column_name=header, widget=widget or TextWidget())
-
-
-def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _key_part(value):

@@ -130,13 +130,17 @@ def test_a_broker_that_is_down_leaves_the_page_as_it_is(
     with django_capture_on_commit_callbacks(execute=True):
         register_earlier(month, "B1")
 
+    tried = []
+
     def down(*args, **kwargs):
+        tried.append(args)
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(refresh_dashboard, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
         data, _html = dashboard(client, month.bureau)
-    assert registered(data) == 2  # the kept figures; no error
+    assert tried == [(month.bureau.pk, "zh-hans")]  # the refresh was asked for …
+    assert registered(data) == 2  # … and the page shows the kept figures, no error
 
 
 def test_the_next_day_shows_yesterdays_figures_while_they_refresh(
