@@ -11,7 +11,8 @@ Apps above ``communities`` register theirs from ``AppConfig.ready()`` with ``reg
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +43,31 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}")
 
 
+class Feed:
+    """The rows of a sheet that another sheet's rows put in as they are read (a case's parties
+    as the case streams past): the writer writes them as they come, so nothing is read twice
+    and no more than one row's worth is held. A sheet whose ``rows`` is a ``Feed`` is written
+    alongside the sheets before it; read on its own, it gives what was put so far."""
+
+    def __init__(self) -> None:
+        self._rows: deque = deque()
+
+    def put(self, row: Sequence) -> None:
+        self._rows.append(row)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __iter__(self) -> Iterator[Sequence]:
+        rows = self._rows
+        while rows:
+            yield rows.popleft()
+
+
 @dataclass
 class Sheet:
-    """One sheet: its title, columns and rows (an iterable, read once, in order)."""
+    """One sheet: its title, columns and rows (an iterable, read once, in order; or a ``Feed``
+    filled while an earlier sheet's rows are read)."""
 
     title: str
     columns: Sequence[Column]

@@ -26,7 +26,13 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import override
 
-from communities.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_number, escape_formula
+from communities.exporting import (
+    CSV_CONTENT_TYPE,
+    FORMULA_PREFIXES,
+    XLSX_CONTENT_TYPE,
+    cell_number,
+    escape_formula,
+)
 from communities.people import person_name
 from communities.vocabulary import FILE_LANGUAGE
 
@@ -39,6 +45,7 @@ from .base import (
     Column,
     ExportContext,
     Exporter,
+    Feed,
     Sheet,
     describe_scope,
 )
@@ -82,6 +89,12 @@ class _Formats:
 
 
 def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> None:
+    if value.__class__ is str:  # most cells: plain text, decided first
+        if value:
+            if value.startswith(FORMULA_PREFIXES):
+                value = "'" + value  # escape_formula's rule, inline: it runs for every cell
+            sheet.write_string(row, col, value)
+        return
     if value is None or value == "":
         return
     if isinstance(value, datetime.datetime) and kind != DATE:
@@ -169,34 +182,75 @@ def _write_totals(ws, row: int, totals: Totals, fmt: _Formats) -> None:
             ws.write_number(row, index, cell_number(value), fmt.total)
 
 
-def _write_sheet(
-    book, sheet: Sheet, fmt: _Formats, progress: Progress | None, every: int, done: int = 0
-) -> int:
-    """Write one sheet; ``done`` counted rows were written before it (the progress bar counts
-    on across the counted sheets)."""
-    ws = book.add_worksheet(sheet.title[:31])
-    columns = list(sheet.columns)
-    for index, column in enumerate(columns):
-        cell_format = {DATE: fmt.date, DATETIME: fmt.datetime, MONTH: fmt.month}.get(column.kind)
-        ws.set_column(index, index, column_width(column), cell_format)
-    top = _write_title_rows(ws, sheet, fmt, len(columns))
-    for index, column in enumerate(columns):
-        ws.write_string(top, index, column.header, fmt.header)
-    ws.freeze_panes(top + 1, 0)
-    totals = Totals(columns) if sheet.totals else None
-    n = 0
-    for n, values in enumerate(sheet.rows, start=1):
+class _SheetWriter:
+    """One sheet being written: its columns, title rows and header when it is made, then its
+    rows one at a time (its own, or those another sheet's rows feed it), then its auto-filter
+    and totals row when it is finished."""
+
+    def __init__(self, book, sheet: Sheet, fmt: _Formats):
+        self.sheet, self.fmt = sheet, fmt
+        self.ws = ws = book.add_worksheet(sheet.title[:31])
+        self.columns = columns = list(sheet.columns)
+        by_kind = {DATE: fmt.date, DATETIME: fmt.datetime, MONTH: fmt.month}
+        for index, column in enumerate(columns):
+            cell_format = by_kind.get(column.kind)
+            ws.set_column(index, index, column_width(column), cell_format)
+        self.top = top = _write_title_rows(ws, sheet, fmt, len(columns))
+        for index, column in enumerate(columns):
+            ws.write_string(top, index, column.header, fmt.header)
+        ws.freeze_panes(top + 1, 0)
+        self.kinds = [column.kind for column in columns]
+        self.totals = Totals(columns) if sheet.totals else None
+        self.n = 0
+
+    def write(self, values) -> None:
+        self.n += 1
+        ws, row, kinds, fmt = self.ws, self.top + self.n, self.kinds, self.fmt
+        width = len(kinds)
         for index, value in enumerate(values):
-            kind = columns[index].kind if index < len(columns) else NUMBER
-            _write_cell(ws, top + n, index, value, kind, fmt)
-        if totals:
-            totals.add(values)
-        if progress and sheet.counted and n % every == 0:
-            progress(done + n)
-    ws.autofilter(top, 0, top + max(n, 1), max(len(columns) - 1, 0))
-    if totals:
-        _write_totals(ws, top + n + 1, totals, fmt)
-    return n
+            _write_cell(ws, row, index, value, kinds[index] if index < width else NUMBER, fmt)
+        if self.totals:
+            self.totals.add(values)
+
+    def finish(self) -> int:
+        top, n = self.top, self.n
+        self.ws.autofilter(top, 0, top + max(n, 1), max(len(self.columns) - 1, 0))
+        if self.totals:
+            _write_totals(self.ws, top + n + 1, self.totals, self.fmt)
+        return n
+
+
+def _write_sheets(
+    book, sheets: list[Sheet], fmt: _Formats, progress: Progress | None, every: int
+) -> int:
+    """Write the sheets in order; a sheet fed by another's rows (``Feed``) takes its rows as
+    they come. Returns the rows of the counted sheets (the progress bar counts on across
+    them)."""
+    writers = [_SheetWriter(book, sheet, fmt) for sheet in sheets]
+    fed = [writer for writer in writers if isinstance(writer.sheet.rows, Feed)]
+
+    def drain() -> None:
+        for writer in fed:
+            if writer.sheet.rows:
+                for values in writer.sheet.rows:
+                    writer.write(values)
+
+    done = 0
+    for writer in writers:
+        sheet = writer.sheet
+        counted = progress and sheet.counted
+        for values in sheet.rows:
+            writer.write(values)
+            if fed:
+                drain()
+            if counted and writer.n % every == 0:
+                progress(done + writer.n)
+        drain()
+        if sheet.counted:
+            done += writer.n
+    for writer in writers:
+        writer.finish()
+    return done
 
 
 def info_rows(exporter: Exporter, ctx: ExportContext, moment: datetime.datetime) -> list[tuple]:
@@ -230,12 +284,8 @@ def write_xlsx(
     info = book.add_worksheet(INFO_SHEET)
     info.set_column(0, 0, 14)
     info.set_column(1, 1, 60)
-    rows = 0
     try:
-        for sheet in exporter.sheets(ctx):
-            written = _write_sheet(book, sheet, fmt, progress, every, rows)
-            if sheet.counted:
-                rows += written
+        rows = _write_sheets(book, exporter.sheets(ctx), fmt, progress, every)
         info.write_string(0, 0, str(exporter.title), fmt.title)
         lines = [*info_rows(exporter, ctx, moment), ("行数", rows)]
         for index, (label, value) in enumerate(lines, start=2):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from communities import tasks
-from communities.exports import DATE, DATETIME, NUMBER, Column, Exporter, Sheet, register
+from communities.exports import DATE, DATETIME, NUMBER, Column, Exporter, Feed, Sheet, register
 from communities.exports import services as s
 from communities.exports.base import ExportContext, describe_scope
 from communities.exports.writer import INFO_SHEET, NO_FILTER, write_xlsx
@@ -168,6 +168,55 @@ def test_text_that_could_run_as_a_formula_is_neutralised_and_kept_as_text(city, 
         "B2": "'\tcmd",
     }
     assert {cell.data_type for cell in names.values()} == {"s"}
+
+
+class FedExporter(Exporter):
+    """Compounds, and a sheet of their letters filled while the compounds are read."""
+
+    key = "tests.fed"
+    title = "测试"
+
+    def sheets(self, ctx):
+        letters = Feed()
+
+        def compounds():
+            for code in ("A1", "=B2", "C3"):
+                for letter in code:
+                    letters.put([code, letter, 1])
+                yield [code]
+
+        return [
+            Sheet("小区", [Column("编码")], compounds(), counted=True),
+            Sheet(
+                "字母",
+                [Column("编码"), Column("字母"), Column("个", kind=NUMBER)],
+                letters,
+                totals=True,
+            ),
+        ]
+
+
+def test_a_sheet_fed_by_another_gets_its_rows_as_they_are_read(city, tmp_path):
+    path = tmp_path / "out.xlsx"
+
+    rows = write_xlsx(path, FedExporter(), ExportContext(user=city.bureau))
+
+    book = load_workbook(path)
+    assert rows == 3  # the counted sheet's rows only
+    assert [row[0].value for row in book["小区"].iter_rows(min_row=2)] == ["A1", "'=B2", "C3"]
+    letters = list(book["字母"].iter_rows(values_only=True))
+    assert letters[1:4] == [("A1", "A", 1), ("A1", "1", 1), ("'=B2", "'=", 1)]
+    assert len(letters) == 1 + 7 + 1 and letters[-1] == ("合计", None, 7)
+    assert book["字母"].auto_filter.ref == "A1:C8"
+
+
+def test_a_feed_read_on_its_own_gives_what_was_put_once():
+    feed = Feed()
+    feed.put(["a"])
+    feed.put(["b"])
+
+    assert bool(feed) and list(feed) == [["a"], ["b"]]
+    assert not feed and list(feed) == []
 
 
 def test_the_scope_names_every_organisation_of_the_user(city):
