@@ -34,6 +34,8 @@ class ManagementTermFormSet(BaseInlineFormSet):
 # Django's own empty choice of a select; never shown on the workbench.
 DJANGO_BLANK_LABEL = "---------"
 CHOOSE_LABEL = _("Please choose")
+#: Under a community filter whose choices wait for a street (``communities_for_filter``).
+COMMUNITY_NEEDS_STREET = _("Choose a street first: its communities are then offered here.")
 
 
 class WorkbenchForm(forms.Form):

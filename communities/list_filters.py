@@ -40,6 +40,7 @@ class CompoundListFilters:
             "communities": self.communities,
             "street_id": self.street_id,
             "community_id": self.community_id,
+            "communities_need_street": getattr(self.communities, "need_street", False),
             "is_filtered": self.is_filtered,
         }
 
@@ -55,10 +56,13 @@ class CompoundListFilters:
 
 def compound_list_filters(user, query) -> CompoundListFilters:
     streets = selectors.streets_for_filter(user=user)
-    communities = selectors.communities_for_filter(user=user)
+    street_id = chosen_id(query.get("street"), {s.pk for s in streets})
+    communities = selectors.communities_for_filter(
+        user=user, street_id=street_id, chosen_id=ascii_int(query.get("community"))
+    )
     return CompoundListFilters(
         search=query.get("q", "").strip()[:SEARCH_MAX_LENGTH],
-        street_id=chosen_id(query.get("street"), {s.pk for s in streets}),
+        street_id=street_id,
         community_id=chosen_id(query.get("community"), {c.pk for c in communities}),
         streets=streets,
         communities=communities,

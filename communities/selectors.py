@@ -49,11 +49,32 @@ def streets_for_filter(*, user) -> list[Street]:
     return list(Street.objects.visible_to(user).order_by("code"))
 
 
-def communities_for_filter(*, user) -> list[Community]:
-    """The communities a user may filter the home list by, street by street."""
-    return list(
+#: Past this many communities in a scope, a list filter offers those of the chosen street only:
+#: a province's two thousand are never one list (issue 14).
+COMMUNITY_CHOICES_MAX = 60
+
+
+class CommunityChoices(list):
+    """The communities offered, and whether more wait for a street to be chosen."""
+
+    need_street = False
+
+
+def communities_for_filter(*, user, street_id=None, chosen_id=None) -> CommunityChoices:
+    """The communities a user may filter a list by, street by street: all of them while they
+    are few (``COMMUNITY_CHOICES_MAX``), else those of the chosen street, else only the one
+    already chosen (a link that names it keeps working). Two queries at most."""
+    communities = (
         Community.objects.visible_to(user).select_related("street").order_by("street__code", "code")
     )
+    if street_id:
+        return CommunityChoices(communities.filter(street_id=street_id))
+    offered = CommunityChoices(communities[: COMMUNITY_CHOICES_MAX + 1])
+    if len(offered) <= COMMUNITY_CHOICES_MAX:
+        return offered
+    chosen = CommunityChoices(communities.filter(pk=chosen_id) if chosen_id else ())
+    chosen.need_street = True
+    return chosen
 
 
 def user_has_scope(*, user) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.compound_choice import CompoundChoiceField, CompoundFilterField
-from communities.forms import FilterForm, WorkbenchForm
+from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from communities.models import ActivityKind
 from communities.models.activities import EARLIEST_DATE, MSG_ONE_PLACE, PARTICIPANTS_MAX
 from communities.uploads import check_upload
@@ -71,6 +71,8 @@ class ActivityFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         for name, rows in (("street", streets), ("community", communities)):
             self.fields[name].choices = _all((r.pk, r.name) for r in rows)
+        if getattr(communities, "need_street", False):
+            self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
         self.fields["compound"].queryset = compounds
 
     def filters(self) -> ActivityFilters:

@@ -42,7 +42,11 @@ def filter_form(user, query) -> ActivityFilterForm:
     return ActivityFilterForm(
         query,
         streets=register.streets_for_filter(user=user),
-        communities=register.communities_for_filter(user=user),
+        communities=register.communities_for_filter(
+            user=user,
+            street_id=ascii_int(query.get("street")),
+            chosen_id=ascii_int(query.get("community")),
+        ),
         compounds=register.compounds_for_filter(user=user),
     )
 

@@ -24,9 +24,10 @@ from django.utils.translation import pgettext_lazy
 
 from communities import selectors
 from communities.compound_choice import CompoundFilterField
-from communities.forms import FilterForm
+from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm
 from communities.models import Household, Resident
 from communities.models.residents import REGISTERING_KINDS
+from communities.validators import ascii_int
 
 from .worklist import WorkItem, homes_without_tenant, item_counts, item_residents
 
@@ -52,9 +53,15 @@ class PlaceFilters(FilterForm):
         super().__init__(data if data is not None else {}, **kwargs)
         self.user = user
         streets = selectors.streets_for_filter(user=user)
-        communities = selectors.communities_for_filter(user=user)
+        communities = selectors.communities_for_filter(
+            user=user,
+            street_id=ascii_int(self.data.get("street")),
+            chosen_id=ascii_int(self.data.get("community")),
+        )
         self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
+        if communities.need_street:
+            self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
         self.fields["compound"].queryset = selectors.compounds_for_filter(user=user)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Compound, building or room")}
