@@ -206,9 +206,18 @@ class _SheetWriter:
     def write(self, values) -> None:
         self.n += 1
         ws, row, kinds, fmt = self.ws, self.top + self.n, self.kinds, self.fmt
+        # xlsxwriter's own write_row calls the undecorated writer too (version pinned): a
+        # province's export writes millions of text cells
+        write_string = ws._write_string
         width = len(kinds)
         for index, value in enumerate(values):
-            _write_cell(ws, row, index, value, kinds[index] if index < width else NUMBER, fmt)
+            if value.__class__ is str:  # most cells: plain text, as _write_cell writes it
+                if value:
+                    if value.startswith(FORMULA_PREFIXES):
+                        value = "'" + value
+                    write_string(row, index, value)
+            elif value is not None:
+                _write_cell(ws, row, index, value, kinds[index] if index < width else NUMBER, fmt)
         if self.totals:
             self.totals.add(values)
 
