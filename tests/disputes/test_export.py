@@ -490,5 +490,5 @@ def test_the_parties_sheet_has_a_column_for_each_personal_field_of_a_party():
     from disputes.exporting import PARTY_COLUMNS, PARTY_FIELDS
     from disputes.models import Party
 
-    assert PARTY_FIELDS == tuple(personal_fields(Party))  # what the rows and the text mask
+    assert tuple(personal_fields(Party)) == PARTY_FIELDS  # what the rows and the text mask
     assert len(PARTY_COLUMNS) == 3 + len(PARTY_FIELDS)
