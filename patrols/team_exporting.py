@@ -55,7 +55,9 @@ def _filters(ctx: ExportContext, with_month: bool):
         return s.PatrolFilters()
 
     def build(query):
-        return PatrolFilterForm(query, places=s.filter_places(ctx.user), with_month=with_month)
+        return PatrolFilterForm(
+            query, places=s.filter_places(ctx.user, query), with_month=with_month
+        )
 
     return list_filter_form(ctx, build).filters()
 
@@ -80,7 +82,7 @@ class _Base(Exporter):
 
         def build(query):
             return PatrolFilterForm(
-                query, places=s.filter_places(ctx.user), with_month=self.with_month
+                query, places=s.filter_places(ctx.user, query), with_month=self.with_month
             )
 
         return describe_form(list_filter_form(ctx, build))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.compound_choice import CompoundFilterField, CompoundMultipleChoiceField
-from communities.forms import FilterForm, WorkbenchForm
+from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from communities.validators import validate_phone
 from inspections.models import HazardCategory, Severity
 from patrols.models import MemberCategory, TeamKind
@@ -263,6 +263,8 @@ class PatrolFilterForm(FilterForm):
         streets, communities, compounds = places
         self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
+        if getattr(communities, "need_street", False):
+            self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
         self.fields["compound"].queryset = compounds
         if not with_month:
             del self.fields["month"]

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from communities.models import Community, Compound, Street
+from communities.models import Compound, Street
+from communities.selectors import communities_for_filter
+from communities.validators import ascii_int
 from patrols.models import PatrolFinding, PatrolLog, PatrolTeam, TeamMember
 
 
@@ -122,15 +125,31 @@ def logs_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pat
     return logs.order_by("-started_at", "-pk")
 
 
+def _per_log(rows: QuerySet, log_path: str) -> Coalesce:
+    """How many of ``rows`` belong to the outer log: a subquery evaluated for the page's rows
+    only (a ``COUNT(DISTINCT …)`` over joins grouped every visible log before the ``LIMIT``)."""
+    counted = (
+        rows.filter(**{log_path: OuterRef("pk")})
+        .order_by()
+        .values(log_path)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolLog]:
-    seen = PatrolFinding.objects.visible_to(user).values("pk")
+    """The list's rows, newest first (the ``patrol_log_started`` index), with the counts a card
+    shows: the findings the user may see (and the hazards they raised), the members present."""
+    seen = PatrolFinding.objects.visible_to(user)
+    present = PatrolLog.members.through.objects.all()
     return (
         logs_for_list(user=user, filters=filters)
         .select_related("team")
         .annotate(
-            finding_count=Count("findings", filter=Q(findings__in=seen), distinct=True),
-            hazard_count=Count("findings__hazard", filter=Q(findings__in=seen), distinct=True),
-            member_count=Count("members", distinct=True),
+            finding_count=_per_log(seen, "log"),
+            hazard_count=_per_log(seen.filter(hazard__isnull=False), "log"),
+            member_count=_per_log(present, "patrollog"),
         )
         .prefetch_related(Prefetch("compounds", queryset=_compounds(user).only("pk", "name")))
     )
@@ -151,11 +170,18 @@ def log_for_detail(*, user) -> QuerySet[PatrolLog]:
     )
 
 
-def filter_places(user) -> tuple[list, list, QuerySet]:
-    """The streets, communities and compounds a list may be filtered by (visible ones); the
-    compounds as a queryset, never read whole (the filter is a typeahead)."""
+def filter_places(user, query=None) -> tuple[list, list, QuerySet]:
+    """The streets, communities and compounds a list may be filtered by (visible ones): the
+    communities street by street once they are many (``communities_for_filter``: those of the
+    street in ``query``, else only the one it names); the compounds as a queryset, never read
+    whole (the filter is a typeahead)."""
+    query = query or {}
     streets = list(Street.objects.visible_to(user).order_by("code").only("pk", "name"))
-    communities = list(Community.objects.visible_to(user).order_by("code").only("pk", "name"))
+    communities = communities_for_filter(
+        user=user,
+        street_id=ascii_int(query.get("street")),
+        chosen_id=ascii_int(query.get("community")),
+    )
     compounds = Compound.objects.visible_to(user).order_by("code").only("pk", "name", "code")
     return streets, communities, compounds
 

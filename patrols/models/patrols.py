@@ -125,7 +125,12 @@ class PatrolLog(TimeStamped):
                 name="patrol_log_one_open_per_team",
             ),
         ]
-        indexes = [models.Index(fields=["team", "started_at"], name="patrol_log_team_started")]
+        indexes = [
+            models.Index(fields=["team", "started_at"], name="patrol_log_team_started"),
+            # The list's order (newest first), read backwards: a page is the next rows of the
+            # index, not a sort of every visible log.
+            models.Index(fields=["started_at", "id"], name="patrol_log_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team_id and self.team} {self.started_at:%Y-%m-%d %H:%M}"

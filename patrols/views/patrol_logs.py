@@ -13,7 +13,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communities import audit
 from communities.exports.views import export_begin
 from communities.models import Community, Compound, Street
+from communities.paginators import EstimatedCountPaginator
 from communities.scoping import compounds_visible_to, get_visible_or_404, scope_for
 from communities.workflow import WorkflowError
 from patrols import services_patrols as services
@@ -277,11 +277,11 @@ BREAKDOWN_LABELS = {
 @require_GET
 def patrol_list(request):
     user = request.user
-    form = PatrolFilterForm(request.GET, places=s.filter_places(user))
+    form = PatrolFilterForm(request.GET, places=s.filter_places(user, request.GET))
     filters = form.filters()
-    page = Paginator(s.logs_for_page(user=user, filters=filters), LOG_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = EstimatedCountPaginator(
+        s.logs_for_page(user=user, filters=filters), LOG_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     logs = list(page.object_list)
     context = {
         "page": page,

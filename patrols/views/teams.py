@@ -61,7 +61,7 @@ def _running(request, team) -> None:
 @require_GET
 def team_list(request):
     user = request.user
-    places = s.filter_places(user)
+    places = s.filter_places(user, request.GET)
     form = PatrolFilterForm(request.GET, places=places, with_month=False)
     filters = form.filters()
     page = Paginator(s.teams_for_page(user=user, filters=filters), TEAM_PAGE_SIZE).get_page(

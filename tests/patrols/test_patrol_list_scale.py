@@ -1,0 +1,88 @@
+# ruff: noqa: F811  (the fixtures are imported from tests.patrols.team_fixtures)
+"""The patrol log list at a province's size (issue 14): its cards' counts read for the page's
+rows only, its order newest first page by page, its figures kept per scope and filter until a
+log changes, its community filter street by street."""
+
+import pytest
+from django.urls import reverse
+
+from communities.paginators import EstimatedCountPaginator
+from patrols import services_patrols as sp
+from tests.patrols.team_fixtures import log_patrol, teams  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, user, **query):
+    client.force_login(user)
+    response = client.get(reverse("patrols:patrol_list"), query)
+    assert response.status_code == 200
+    return response.context
+
+
+def test_each_card_counts_the_findings_the_reader_sees_and_the_members_present(client, city, teams):
+    c = city.compounds
+    log = log_patrol(teams.officers, city.street, members=[teams.m.qian])
+    sp.finding_add(log=log, actor=city.street, compound=c["A1"], description="路灯不亮")
+    sp.finding_add(
+        log=log, actor=city.street, compound=c["B2"], description="消防通道堵塞", raise_hazard=True
+    )
+    street = listed(client, city.street)["logs"][0]
+    assert (street.finding_count, street.hazard_count, street.member_count) == (2, 1, 1)
+    # company B sees the log through B2, and only what was found there
+    company_b = listed(client, city.manager_b)["logs"][0]
+    assert (company_b.finding_count, company_b.hazard_count) == (1, 1)
+
+
+def test_a_card_without_findings_or_members_counts_nought(client, city, teams):
+    log_patrol(teams.guards, city.manager_a)
+    card = listed(client, city.manager_a)["logs"][0]
+    assert (card.finding_count, card.hazard_count, card.member_count) == (0, 0, 0)
+
+
+def test_the_list_pages_newest_first_without_counting_a_long_list_to_the_end(
+    client, city, teams, monkeypatch
+):
+    monkeypatch.setattr("patrols.views.patrol_logs.LOG_PAGE_SIZE", 2)
+    logs = [log_patrol(teams.guards, city.manager_a, start_hours_ago=h) for h in (9, 3, 7, 5, 1)]
+    newest_first = [log.pk for log in sorted(logs, key=lambda log: log.started_at, reverse=True)]
+    first = listed(client, city.manager_a)
+    assert isinstance(first["page"].paginator, EstimatedCountPaginator)
+    pages = [[log.pk for log in first["logs"]]]
+    pages += [[log.pk for log in listed(client, city.manager_a, page=n)["logs"]] for n in (2, 3)]
+    assert pages == [newest_first[:2], newest_first[2:4], newest_first[4:]]
+
+
+def test_the_figures_kept_show_a_new_log_at_the_next_view(client, city, teams):
+    log_patrol(teams.guards, city.manager_a)
+    assert listed(client, city.street)["figures"]["logs"] == 1
+    assert listed(client, city.street)["figures"]["logs"] == 1  # kept
+    log_patrol(teams.officers, city.street, start_hours_ago=6)
+    assert listed(client, city.street)["figures"]["logs"] == 2
+
+
+def test_the_figures_are_kept_per_filter_and_scope(client, city, teams):
+    log_patrol(teams.guards, city.manager_a)
+    log_patrol(teams.officers, city.street, start_hours_ago=6)
+    assert listed(client, city.street)["figures"]["logs"] == 2
+    assert listed(client, city.street, kind="officers")["figures"]["logs"] == 1
+    assert listed(client, city.manager_b)["figures"]["logs"] == 1  # the officers' (B2) only
+    assert listed(client, city.street)["figures"]["logs"] == 2
+
+
+def test_the_community_filter_waits_for_a_street_when_communities_are_many(
+    client, city, teams, monkeypatch
+):
+    monkeypatch.setattr("communities.selectors.COMMUNITY_CHOICES_MAX", 1)
+    log_patrol(teams.volunteers, city.community)  # A1 and N1
+    form = listed(client, city.bureau)["filter_form"]
+    assert [value for value, _label in form.fields["community"].choices] == [""]
+    street = city.compounds["A1"].community.street
+    form = listed(client, city.bureau, street=street.pk)["filter_form"]
+    offered = {value for value, _label in form.fields["community"].choices}
+    assert city.compounds["A1"].community_id in offered
+    # a link naming a community still filters without its street
+    community = city.compounds["N1"].community
+    context = listed(client, city.bureau, community=community.pk)
+    assert context["filters"].community_id == community.pk
+    assert context["figures"]["logs"] == 1
