@@ -77,6 +77,20 @@ def _compounds(user) -> QuerySet[Compound]:
     return Compound.objects.visible_to(user).order_by("name")
 
 
+def _per_row(rows: QuerySet, path: str) -> Coalesce:
+    """How many of ``rows`` belong to the outer row (``path``: their foreign key to it): a
+    subquery evaluated for the page's rows only (a ``COUNT(DISTINCT …)`` over joins grouped
+    every visible team or log before the ``LIMIT``)."""
+    counted = (
+        rows.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolTeam]:
     """The list's rows with what a card shows, in a fixed number of queries."""
     compounds = _compounds(user).only("pk", "name", "code")
@@ -84,8 +98,8 @@ def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pa
         teams_for_list(user=user, filters=filters)
         .select_related("organisation")
         .annotate(
-            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-            open_count=Count("logs", filter=Q(logs__ended_at__isnull=True), distinct=True),
+            member_count=_per_row(TeamMember.objects.filter(left_on__isnull=True), "team"),
+            open_count=_per_row(PatrolLog.objects.filter(ended_at__isnull=True), "team"),
         )
         .prefetch_related(Prefetch("compounds", queryset=compounds))
     )
@@ -125,19 +139,6 @@ def logs_for_list(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pat
     return logs.order_by("-started_at", "-pk")
 
 
-def _per_log(rows: QuerySet, log_path: str) -> Coalesce:
-    """How many of ``rows`` belong to the outer log: a subquery evaluated for the page's rows
-    only (a ``COUNT(DISTINCT …)`` over joins grouped every visible log before the ``LIMIT``)."""
-    counted = (
-        rows.filter(**{log_path: OuterRef("pk")})
-        .order_by()
-        .values(log_path)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolLog]:
     """The list's rows, newest first (the ``patrol_log_started`` index), with the counts a card
     shows: the findings the user may see (and the hazards they raised), the members present."""
@@ -147,9 +148,9 @@ def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pat
         logs_for_list(user=user, filters=filters)
         .select_related("team")
         .annotate(
-            finding_count=_per_log(seen, "log"),
-            hazard_count=_per_log(seen.filter(hazard__isnull=False), "log"),
-            member_count=_per_log(present, "patrollog"),
+            finding_count=_per_row(seen, "log"),
+            hazard_count=_per_row(seen.filter(hazard__isnull=False), "log"),
+            member_count=_per_row(present, "patrollog"),
         )
         .prefetch_related(Prefetch("compounds", queryset=_compounds(user).only("pk", "name")))
     )

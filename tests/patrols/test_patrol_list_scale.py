@@ -86,3 +86,18 @@ def test_the_community_filter_waits_for_a_street_when_communities_are_many(
     context = listed(client, city.bureau, community=community.pk)
     assert context["filters"].community_id == community.pk
     assert context["figures"]["logs"] == 1
+
+
+def test_a_team_card_counts_its_active_members_and_shows_a_patrol_under_way(client, city, teams):
+    from patrols import services_teams as st
+
+    st.member_leave(actor=city.manager_a, member=teams.m.li)
+    sp.patrol_start(
+        team=teams.guards, actor=city.manager_a, compounds=[city.compounds["A1"]], members=[]
+    )
+    client.force_login(city.manager_a)
+    response = client.get(reverse("patrols:team_list"))
+    cards = {team.name: team for team in response.context["teams"]}
+    guards = cards[teams.guards.name]
+    assert (guards.member_count, guards.open_count) == (1, 1)
+    assert cards[teams.officers.name].open_count == 0
