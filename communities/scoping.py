@@ -9,6 +9,7 @@ Superusers (operators) see everything. Every scoped manager's ``visible_to(user)
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -45,6 +46,18 @@ class Scope:
         """The user belongs to property companies and nothing else: they fill the checks and
         see their own company's terms only."""
         return bool(self.company_ids) and not self.has_area
+
+    def digest(self) -> str:
+        """A short stable name of the scope for cache keys: users with the same scope share
+        what is kept for it (the dashboard's figures, the dispute list's)."""
+        parts = (
+            self.everything,
+            sorted(self.district_ids),
+            sorted(self.street_ids),
+            sorted(self.community_ids),
+            sorted(self.company_ids),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
     def managed_compounds(self):
         """Compounds the user's companies run today (a subquery, not evaluated here)."""

@@ -6,8 +6,9 @@ compounds, and what waits for the user's action.
 the home's list (``communities.panels.register_home_panel``) from ``ReportsConfig.ready``. The
 figures come from each app's figures module (``reports.dashboard_figures``), kept per scope
 (``reports.dashboard_cache``: a province's figures take a minute to read), the counts of what
-waits from each app's list selectors (``reports.dashboard_actions``, always read now); both
-read only what ``compounds_visible_to(user)`` allows. A user with no scope gets no panel.
+waits from each app's list selectors (``reports.dashboard_actions``, read now, but for the
+registration work list's, kept with the figures); both read only what
+``compounds_visible_to(user)`` allows. A user with no scope gets no panel.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def dashboard_context(request) -> dict | None:
         "capped": snapshot.places > len(snapshot.bars),
         "bar_limit": BAR_LIMIT,
         "computed_at": snapshot.computed_at,
-        "actions": action_items(user, today),
+        "actions": action_items(user, today, snapshot.registration),
         "chart_data": chart_data(snapshot.trend, snapshot.bars),
     }
 

@@ -5,7 +5,8 @@ Each count is the list's own selector with the list's own filter (the self-check
 hazard and case lists' "mine", "overdue" and "awaiting", the missed patrols, the registration
 work list), so the number on the home is the number of rows the link opens. A part appears
 only for a role holding the permission to act on it (a viewer sees none). About ten queries in
-all, whatever the number of records.
+all, whatever the number of records. The registration work list's counts read every resident
+of the scope: the home takes them from the dashboard's snapshot (``dashboard_cache``).
 """
 
 from __future__ import annotations
@@ -129,15 +130,20 @@ def _patrol_items(user, today: datetime.date) -> list[ActionItem]:
     ]
 
 
-def _registration_items(user, today: datetime.date) -> list[ActionItem]:
+def registration_counts(user, today: datetime.date) -> dict[str, int]:
+    """The registration work list's counts over the user's scope (kept with the dashboard's
+    snapshot, ``dashboard_cache``: they read every resident and household of the scope)."""
+    return item_counts(Resident.objects.visible_to(user), Household.objects.visible_to(user), today)
+
+
+def _registration_items(user, today: datetime.date, kept: dict | None) -> list[ActionItem]:
     """The registration work list's items (not registered, expiring, expired, no tenant): the
     list the community committees and street offices follow (a company types residents in,
-    it does not chase registrations)."""
+    it does not chase registrations). The counts are the snapshot's (``kept``) when there is
+    one, as of its time."""
     if scope_for(user).company_only or not user.has_perm("communities.change_resident"):
         return []
-    counts = item_counts(
-        Resident.objects.visible_to(user), Household.objects.visible_to(user), today
-    )
+    counts = kept if kept is not None else registration_counts(user, today)
     return [
         ActionItem(
             f"residents_{item.value}",
@@ -149,12 +155,14 @@ def _registration_items(user, today: datetime.date) -> list[ActionItem]:
     ]
 
 
-PARTS = (_check_items, _hazard_items, _case_items, _patrol_items, _registration_items)
+PARTS = (_check_items, _hazard_items, _case_items, _patrol_items)
 
 
-def action_items(user, today: datetime.date) -> list[ActionItem]:
-    """Everything waiting for the user's action that their role may act on, in a fixed order."""
+def action_items(user, today: datetime.date, registration: dict | None = None) -> list[ActionItem]:
+    """Everything waiting for the user's action that their role may act on, in a fixed order;
+    ``registration`` is the registration work list's counts when already read."""
     items: list[ActionItem] = []
     for part in PARTS:
         items.extend(part(user, today))
+    items.extend(_registration_items(user, today, registration))
     return items

@@ -15,33 +15,35 @@ process) as a ``Snapshot`` with the moment it was computed; the home shows that 
   (``reports.refresh_dashboard``) computes the new one in the background, at most once per
   scope every ``DASHBOARD_REFRESH_SECONDS``: a busy province never makes the page wait.
 - The key holds the scope's ids and the language of the labels. Users with the same scope
-  share a snapshot; what waits for a user's own action is never cached
-  (``dashboard_actions``).
+  share a snapshot. Of what waits for the user's action (``dashboard_actions``) only the
+  registration work list's counts are kept here: they depend on the scope alone and read
+  every resident and household of it (2 s for a province's 2.4 million residents); the other
+  counts depend on the user's own organisation and are read on every view.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from communities.kept import Generation
 from communities.months import month_of
 from communities.scoping import Scope, compounds_visible_to
 
+from .dashboard_actions import registration_counts
 from .dashboard_figures import bar_level, key_figures, month_trend, place_bars
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "reports:dashboard:generation"
-VERSION = 2  # bump when the snapshot's shape changes: older snapshots are then never read
+VERSION = 3  # bump when the snapshot's shape changes: older snapshots are then never read
 
 
 @dataclass(frozen=True)
@@ -54,35 +56,18 @@ class Snapshot:
     today: datetime.date  # the day the figures are of (the month to date ends on it)
     computed_at: datetime.datetime
     generation: int
+    registration: dict | None = None  # the registration work list's counts (None: a company)
+
+
+GENERATION = Generation(GENERATION_KEY)
 
 
 def generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or evicted): any new number makes snapshots stale
-        cache.set(GENERATION_KEY, generation() + 1, None)
-
-
-def changed(sender, **kwargs) -> None:
-    """A record the dashboard counts was saved or deleted: stale once the change commits."""
-    transaction.on_commit(_bump)
+    return GENERATION.current()
 
 
 def scope_key(scope: Scope) -> str:
-    parts = (
-        scope.everything,
-        sorted(scope.district_ids),
-        sorted(scope.street_ids),
-        sorted(scope.community_ids),
-        sorted(scope.company_ids),
-        get_language(),
-    )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"reports:dashboard:v{VERSION}:{digest}"
+    return f"reports:dashboard:v{VERSION}:{scope.digest()}:{get_language()}"
 
 
 def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
@@ -94,6 +79,7 @@ def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
     trend = month_trend(compounds, month)
     level = bar_level(scope)
     bars, places = place_bars(compounds, month, level)
+    registration = None if scope.company_only else registration_counts(user, today)
     return Snapshot(
         trend=trend,
         figures=key_figures(compounds, trend, today),
@@ -103,6 +89,7 @@ def compute(user, scope: Scope, today: datetime.date) -> Snapshot:
         today=today,
         computed_at=timezone.now(),
         generation=current,
+        registration=registration,
     )
 
 
@@ -158,13 +145,14 @@ def refresh(user, language: str) -> None:
 
 def connect() -> None:
     """Stale on any change of what the figures count (``ReportsConfig.ready``)."""
-    from communities.models import Compound, ManagementTerm, Resident
+    from communities.models import Compound, Household, ManagementTerm, Resident
     from disputes.models import CaseEvent, DisputeCase
     from inspections.models import Hazard, HazardEvent, Inspection, InspectionEvent
 
-    for model in (
+    GENERATION.track(
         Compound,
         ManagementTerm,
+        Household,
         Resident,
         Inspection,
         InspectionEvent,
@@ -172,7 +160,4 @@ def connect() -> None:
         HazardEvent,
         DisputeCase,
         CaseEvent,
-    ):
-        uid = f"reports.dashboard_cache.{model._meta.label_lower}"
-        post_save.connect(changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.delete")
+    )

@@ -12,9 +12,11 @@ import time_machine
 from django.core.cache import cache
 from django.utils.translation import override
 
+from communities.models import Occupancy, ResidentKind
 from communities.scoping import compounds_visible_to, scope_for
 from disputes.figures import dispute_month_figures
 from reports import dashboard_cache
+from tests import factories as f
 from tests.conftest import _member
 from tests.disputes.conftest import register
 from tests.inspections.conftest import template  # noqa: F401 (a fixture)
@@ -22,8 +24,9 @@ from tests.reports.test_dashboard import HOME, NOV, TODAY, dashboard, figure_blo
 
 pytestmark = pytest.mark.django_db
 
-# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 53).
-FIGURE_QUERIES = 31
+# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 53) and the
+# registration work list's two counts, kept with them.
+FIGURE_QUERIES = 33
 
 
 def registered(data: dict) -> int:
@@ -105,6 +108,28 @@ def test_a_change_shows_the_kept_figures_and_refreshes_them_in_the_background(
         data, _html = dashboard(client, month.bureau)
     assert refreshes(again) == []
     assert registered(data) == 3
+
+
+def waiting(data: dict, key: str) -> int:
+    return next(item.count for item in data["actions"] if item.key == key)
+
+
+def test_the_registration_counts_are_kept_and_a_resident_or_home_changed_refreshes_them(
+    client, month, django_capture_on_commit_callbacks
+):
+    data, _html = dashboard(client, month.bureau)
+    assert waiting(data, "residents_unregistered") == 1
+    assert waiting(data, "residents_no_tenant") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ResidentFactory(household=month.households["B1"], kind=ResidentKind.FLOATING)
+        f.HouseholdFactory(compound=month.compounds["B2"], occupancy=Occupancy.RENTED)
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        stale, _html = dashboard(client, month.bureau)
+    assert waiting(stale, "residents_unregistered") == 1  # as of the kept snapshot
+    assert len(refreshes(sent)) == 1
+    fresh, _html = dashboard(client, month.bureau)
+    assert waiting(fresh, "residents_unregistered") == 2
+    assert waiting(fresh, "residents_no_tenant") == 1
 
 
 def test_old_figures_are_refreshed(client, month, settings, django_capture_on_commit_callbacks):

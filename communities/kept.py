@@ -1,0 +1,44 @@
+"""Figures kept in the cache and made stale by a change (issue 14).
+
+A ``Generation`` is a number in the cache (Redis in production, shared by every web process)
+that moves whenever a record of its models is saved or deleted through the ORM, and again on
+commit.
+Figures kept under a key that holds the number are stale once it moved, so what a user did
+shows at the next view. Bulk writes send no signal: whatever keeps figures also bounds their
+age (``reports.dashboard_cache``, ``disputes.list_figures``).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+
+class Generation:
+    def __init__(self, key: str):
+        self.key = key
+
+    def current(self) -> int:
+        return cache.get(self.key) or 0
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there yet (or evicted): any new number makes figures stale
+            cache.set(self.key, self.current() + 1, None)
+
+    def changed(self, sender, **kwargs) -> None:
+        """A record counted was saved or deleted: stale now, and again once the change
+        commits (figures read by another request in between did not see it)."""
+        self.bump()
+        transaction.on_commit(self.bump)
+
+    def track(self, *models) -> None:
+        """Move on every save or delete of these models (from an ``AppConfig.ready``)."""
+        for model in models:
+            uid = f"{self.key}.{model._meta.label_lower}"
+            post_save.connect(self.changed, sender=model, dispatch_uid=uid, weak=False)
+            post_delete.connect(
+                self.changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False
+            )
