@@ -7,11 +7,17 @@ its end; above it the pages say "about" before the estimated count. An estimated
 page number and offers "next" while a page comes back full, so an estimate that is low never
 hides rows; one that is high may show an empty page past the end. SQLite (the embedded
 database) always counts exactly.
+
+An estimated list serves the pages of its first ``LIST_DEPTH_MAX`` rows only: a page deeper
+than that is its deepest page, marked ``capped`` so the page can ask for a filter, a search or
+the other order. Reading page 10,000 of a million households skipped a million rows (3.6 s);
+nobody pages that far, and every list sorts both ways.
 """
 
 from __future__ import annotations
 
 import json
+from math import ceil
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -37,8 +43,9 @@ def planned_rows(queryset: QuerySet) -> int | None:
 class EstimatedPage(Page):
     def has_next(self) -> bool:
         if self.paginator.estimated:  # the count is a guess: a full page may have a next one
-            return len(self.object_list) == self.paginator.per_page
-        return super().has_next()
+            full = len(self.object_list) == self.paginator.per_page
+            return full and self.number < self.paginator.deepest_page
+        return super().has_next()  # the number of pages is capped for a long list
 
 
 class EstimatedCountPaginator(Paginator):
@@ -46,9 +53,18 @@ class EstimatedCountPaginator(Paginator):
 
     On PostgreSQL it counts at most ``EXACT_COUNT_MAX + 1`` rows (``COUNT(*)`` over a
     ``LIMIT``: one statement, as a plain count, for every list that is not long); only a list
-    past the limit asks the planner, and shows the larger of its estimate and the limit."""
+    past the limit asks the planner, and shows the larger of its estimate and the limit. A
+    caller that already knows the count (a list whose figures count its rows) passes it as
+    ``count`` and nothing is counted. A long list (estimated, or counted past the limit) serves
+    its first ``deepest_page`` pages only."""
 
     estimated = False
+    capped = False  # a page deeper than ``deepest_page`` was asked for
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached property, known
 
     @cached_property
     def count(self) -> int:
@@ -62,8 +78,28 @@ class EstimatedCountPaginator(Paginator):
             return max(planned_rows(rows) or 0, bounded)
         return super().count
 
+    @property
+    def is_long(self) -> bool:
+        return self.estimated or self.count > settings.EXACT_COUNT_MAX
+
+    @property
+    def deepest_page(self) -> int:
+        return max(1, settings.LIST_DEPTH_MAX // self.per_page)
+
+    def _all_pages(self) -> int:
+        """Django's number of pages, uncapped (not ``super().num_pages``: a cached property,
+        which would keep its value over this class's)."""
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, self.count - self.orphans) / self.per_page)
+
+    @cached_property
+    def num_pages(self) -> int:
+        pages = self._all_pages()
+        return min(pages, self.deepest_page) if self.is_long else pages
+
     def validate_number(self, number):
-        if not self.count or not self.estimated:
+        if not self.count or not self.is_long:
             return super().validate_number(number)
         try:
             number = int(number)
@@ -71,6 +107,11 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > self.deepest_page:
+            self.capped = True
+            return self.deepest_page
+        if number > self._all_pages() and not self.estimated:
+            raise EmptyPage(self.error_messages["no_results"])
         return number  # past the estimated last page too: the estimate may be low
 
     def page(self, number):

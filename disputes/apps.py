@@ -33,6 +33,9 @@ class DisputesConfig(AppConfig):
         from disputes.exporting import CasesExporter
 
         register(CasesExporter())
+        from disputes.list_figures import connect
+
+        connect()  # the list's kept figures go stale when a case changes
         from communities.guide import register_sections
         from disputes.help_sections import HELP_SECTIONS
 

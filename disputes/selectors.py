@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Compound
@@ -19,6 +19,7 @@ from disputes.models import (
     CAN_ACCEPT,
     CAN_ESCALATE,
     IN_HAND,
+    LIST_ORDER,
     OPEN_STATUSES,
     CaseEvent,
     DisputeCase,
@@ -133,13 +134,7 @@ def cases_for_list(
         cases = cases.filter(year=filters.year)
     if filters.awaiting:
         cases = cases.filter(_awaiting_q(user))
-    is_closed = Case(
-        When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    open_deadline = Case(When(status__in=OPEN_STATUSES, then=F("deadline")), default=None)
-    return cases.order_by(
-        is_closed.asc(), open_deadline.asc(nulls_last=True), "-registered_at", "-pk"
-    )
+    return cases.order_by(*LIST_ORDER)  # the order an index holds
 
 
 def cases_for_page(

@@ -232,6 +232,12 @@ REPORT_RESEND_AFTER_MINUTES = env.int("REPORT_RESEND_AFTER_MINUTES", default=5)
 # Lists count exactly up to this many rows; above, they show PostgreSQL's estimate ("about")
 # instead of counting a province's rows on every page (communities.paginators).
 EXACT_COUNT_MAX = env.int("EXACT_COUNT_MAX", default=100_000)
+# Such a long list serves the pages of its first this many rows; a deeper page asks for a
+# filter, a search or the other order (each page read skips the rows before it).
+LIST_DEPTH_MAX = env.int("LIST_DEPTH_MAX", default=10_000)
+# The dispute list's figures are kept per scope and filter until a case changes, and at most
+# this long (bulk writes send no signal: disputes.list_figures).
+LIST_FIGURES_SECONDS = env.int("LIST_FIGURES_SECONDS", default=600)
 # The home dashboard's figures are kept per scope (reports.dashboard_cache): a snapshot is
 # computed again in the background once something it counts has changed or it is this old, at
 # most once per scope this often, and dropped after DASHBOARD_KEEP_SECONDS.

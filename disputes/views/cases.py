@@ -28,7 +28,6 @@ from disputes import selectors as s
 from disputes import services
 from disputes.conflict import in_conflict
 from disputes.errors import WorkflowError
-from disputes.figures import dispute_figures
 from disputes.forms import (
     AcceptForm,
     CaseFilterForm,
@@ -45,6 +44,7 @@ from disputes.forms import (
     WithdrawForm,
 )
 from disputes.handlers import can_handle, handlers_for
+from disputes.list_figures import list_figures
 from disputes.privacy import agreement_seen, case_file, case_file_seen, shows_parties
 from disputes.workdays import working_days_between
 
@@ -94,13 +94,16 @@ def case_list(request):
     compounds = compounds_for_filter(user=user)
     filter_form = CaseFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
+    # The figures cover the same cases as the list: all the user's cases, or those filtered;
+    # their total is the list's count (kept with them for a scope's whole list).
+    listed = s.cases_for_list(user=user, filters=filters, today=today).order_by()
+    figures = list_figures(user, filters, listed, today)
     cases = s.cases_for_page(user=user, filters=filters, today=today)
-    page = EstimatedCountPaginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = EstimatedCountPaginator(cases, CASE_PAGE_SIZE, count=figures["total"])
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for case in rows:
         case.overdue = case.is_overdue(today)
-    # The figures cover the same cases as the list: all the user's cases, or those filtered.
-    listed = s.cases_for_list(user=user, filters=filters, today=today).order_by()
     can_handle = user.has_perm("disputes.handle_disputecase")
     context = {
         "page": page,
@@ -109,7 +112,7 @@ def case_list(request):
         "filters": filters,
         "refused_filters": filter_form.refused(),
         "show_compound_filter": several_compounds(compounds),
-        "figures": dispute_figures(listed, today),
+        "figures": figures,
         "can_register": user.has_perm("disputes.add_disputecase"),
         "can_handle": can_handle,
         "awaiting_count": s.awaiting_count(user=user) if can_handle else 0,

@@ -97,3 +97,56 @@ def test_an_estimated_list_pages_past_a_low_estimate():
     assert (list(last.object_list), last.has_next()) == ([9], False)
     assert list(paginator.get_page("x").object_list) == [0, 1, 2]  # not a number: the first
     assert list(paginator.get_page(0).object_list) == [3, 4, 5]  # below 1: the last estimated
+
+
+def test_an_estimated_list_serves_its_first_pages_only(settings):
+    """Past ``LIST_DEPTH_MAX`` rows a long list's page is its deepest one, marked capped."""
+    settings.LIST_DEPTH_MAX = 6
+    paginator = EstimatedCountPaginator(list(range(100)), 3)
+    paginator.__dict__["count"] = 1_000_000  # as if estimated: far more than served
+    paginator.estimated = True
+    assert (paginator.deepest_page, paginator.num_pages) == (2, 2)
+    second = paginator.get_page(2)
+    assert (list(second.object_list), second.has_next(), paginator.capped) == (
+        [3, 4, 5],
+        False,
+        False,
+    )
+    deep = paginator.get_page(10_000)
+    assert (deep.number, list(deep.object_list), deep.has_next()) == (2, [3, 4, 5], False)
+    assert paginator.capped
+    assert list(paginator.get_elided_page_range(10_000)) == [1, 2]
+
+
+def test_a_list_counted_under_the_limit_is_never_capped(settings):
+    settings.LIST_DEPTH_MAX = 6
+    paginator = EstimatedCountPaginator(list(range(100)), 3)
+    last = paginator.get_page(34)
+    assert (paginator.num_pages, list(last.object_list), paginator.capped) == (34, [99], False)
+
+
+def test_a_known_count_is_not_counted_again_and_past_the_limit_is_capped(settings):
+    settings.EXACT_COUNT_MAX, settings.LIST_DEPTH_MAX = 50, 6
+    paginator = EstimatedCountPaginator(list(range(100)), 3, count=100)
+    assert (paginator.count, paginator.estimated, paginator.is_long) == (100, False, True)
+    deep = paginator.get_page(30)
+    assert (deep.number, list(deep.object_list), deep.has_next(), paginator.capped) == (
+        2,
+        [3, 4, 5],
+        False,
+        True,
+    )
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_deep_page_of_a_long_list_asks_for_a_filter(client, city, cases, settings, url):
+    client.force_login(city.bureau)
+    parameter = "p" if "admin" in url else "page"
+    response = client.get(url, {parameter: 3})
+    assert 'data-testid="pages-capped"' not in response.content.decode()
+    settings.EXACT_COUNT_MAX = 0  # every list is "long" (estimated on PostgreSQL)
+    settings.LIST_DEPTH_MAX = 1  # one row a page at most, so page 1 is the deepest served
+    response = client.get(url, {parameter: 3})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="pages-capped"' in html and "仅显示前 1 页" in html
