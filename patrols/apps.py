@@ -44,3 +44,6 @@ class PatrolsConfig(AppConfig):
         from patrols import registry
 
         registry.register_all()
+        from patrols.list_figures import connect
+
+        connect()  # the kept figures go stale when what they count changes

@@ -144,7 +144,7 @@ class FacilitiesExporter(AdminExporter):
             return CoverageFilterForm(
                 query,
                 streets=selectors.streets_for_filter(user=ctx.user),
-                communities=selectors.communities_for_filter(user=ctx.user),
+                communities=selectors.communities_for_filter(user=ctx.user, query=query),
             )
 
         return list_filter_form(ctx, build)

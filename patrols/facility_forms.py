@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.forms import FilterForm, WorkbenchForm
+from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from patrols.facility_selectors import STATUS_CHOICES, CoverageFilters
 from patrols.models import EntranceKind, FacilityKind, FacilityLocation
 from patrols.models.facilities import QUANTITY_MAX
@@ -83,6 +83,8 @@ class CoverageFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["street"].choices = [("", _("All"))] + [(s.pk, s.name) for s in streets]
         self.fields["community"].choices = [("", _("All"))] + [(c.pk, c.name) for c in communities]
+        if getattr(communities, "need_street", False):
+            self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Compound name or code")}
         )

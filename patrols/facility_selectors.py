@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Compound, Street
+from communities.models import Compound, Street
 from communities.scoping import scope_for
+from communities.selectors import CommunityChoices
+from communities.selectors import communities_for_filter as area_communities
+from communities.validators import ascii_int
 from patrols.facility_coverage import annotate_coverage
 from patrols.models import Entrance, Facility
 
@@ -77,8 +80,15 @@ def streets_for_filter(*, user) -> list[Street]:
     return list(Street.objects.visible_to(user).order_by("code"))
 
 
-def communities_for_filter(*, user) -> list[Community]:
-    return list(Community.objects.visible_to(user).order_by("street__code", "code"))
+def communities_for_filter(*, user, query=None) -> CommunityChoices:
+    """The communities offered, street by street once they are many (those of the street in
+    ``query``, else only the one it names: ``communities.selectors.communities_for_filter``)."""
+    query = query or {}
+    return area_communities(
+        user=user,
+        street_id=ascii_int(query.get("street")),
+        chosen_id=ascii_int(query.get("community")),
+    )
 
 
 def coverage_groupings(*, user) -> list[str]:

@@ -27,6 +27,7 @@ from patrols import facility_selectors as selectors
 from patrols import facility_services as services
 from patrols.facility_exporting import EXPORTER_KEY
 from patrols.facility_forms import CoverageFilterForm, EntranceForm, FacilityForm, OutOfServiceForm
+from patrols.list_figures import kept
 
 COVERAGE_PAGE_SIZE = 25
 
@@ -266,7 +267,7 @@ def facility_repaired(request, pk: int):
 def coverage_list(request):
     user = request.user
     streets = selectors.streets_for_filter(user=user)
-    communities = selectors.communities_for_filter(user=user)
+    communities = selectors.communities_for_filter(user=user, query=request.GET)
     form = CoverageFilterForm(request.GET, streets=streets, communities=communities)
     filters = form.filters()
     area = selectors.compounds_in_area(user=user, filters=filters)
@@ -278,20 +279,25 @@ def coverage_list(request):
         compound.physical_status = fc.coverage_status(compound, fc.PHYSICAL)
         compound.tech_status = fc.coverage_status(compound, fc.TECH)
         compound.gaps = gaps[compound.pk]
-    groups = [
-        (group, fc.facility_coverage_by(area, group))
-        for group in selectors.coverage_groupings(user=user)
-    ]
+
+    def figures() -> dict:
+        groups = [
+            (group, fc.facility_coverage_by(area, group))
+            for group in selectors.coverage_groupings(user=user)
+        ]
+        return {"figures": fc.facility_coverage(area), "groups": groups}
+
+    # kept per scope and area (``patrols.list_figures``): every compound of a province
+    area_filters = (filters.street_id, filters.community_id, filters.query)
     context = {
         "page": page,
         "compounds": rows,
-        "figures": fc.facility_coverage(area),
-        "groups": groups,
+        **kept(user, "coverage", area_filters, figures),
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
         "show_street_filter": len(streets) > 1,
-        "show_community_filter": len(communities) > 1,
+        "show_community_filter": len(communities) > 1 or communities.need_street,
     }
     return render(request, "patrols/coverage_list.html", context)
 

@@ -29,6 +29,7 @@ from .. import watch_groups as services
 from ..coverage import watch_group_coverage
 from ..group_exporting import EXPORTER_KEY
 from ..group_forms import GroupForm, ProposalForm
+from ..list_figures import kept
 from ..models import WatchGroup
 from ..proposal import pack, ungrouped_households
 
@@ -69,7 +70,12 @@ def group_list(request):
     context = {
         "page": page,
         "compounds": selectors.annotate_compounds(list(page.object_list)),
-        "coverage": watch_group_coverage(listed),
+        "coverage": kept(
+            user,
+            "groups",
+            (filters.search, filters.street_id, filters.community_id),
+            lambda: watch_group_coverage(listed),
+        ),
         **filters.context(),
     }
     return render(request, "patrols/groups/list.html", context)

@@ -15,6 +15,7 @@ from communities.scoping import compounds_visible_to
 
 from ..coverage import watch_group_coverage
 from ..facility_coverage import facility_coverage
+from ..list_figures import kept
 from ..models import PatrolLog
 from ..patrol_figures import logs_in, patrol_totals
 
@@ -27,19 +28,21 @@ def overview(request):
     user = request.user
     if not any(user.has_perm(p) for p in PARTS):
         raise PermissionDenied
-    compounds = compounds_visible_to(user)
     today = timezone.localdate()
     month = today.replace(day=1)
-    context = {
-        "groups": watch_group_coverage(compounds) if user.has_perm(PARTS[0]) else None,
-        "patrols": (
-            patrol_totals(logs_in(PatrolLog.objects.visible_to(user), month, today), compounds)
-            if user.has_perm(PARTS[1])
-            else None
-        ),
-        "facilities": facility_coverage(compounds) if user.has_perm(PARTS[2]) else None,
-        "month": month,
-    }
+    shown = tuple(user.has_perm(p) for p in PARTS)
+
+    def compute() -> dict:
+        compounds = compounds_visible_to(user)
+        logs = PatrolLog.objects.visible_to(user)
+        return {
+            "groups": watch_group_coverage(compounds) if shown[0] else None,
+            "patrols": patrol_totals(logs_in(logs, month, today), compounds) if shown[1] else None,
+            "facilities": facility_coverage(compounds) if shown[2] else None,
+        }
+
+    # kept per scope (``patrols.list_figures``): a province's households, logs and facilities
+    context = {**kept(user, "overview", (shown, today), compute), "month": month}
     return render(request, "patrols/overview.html", context)
 
 

@@ -27,6 +27,7 @@ from communities.scoping import compounds_visible_to, get_visible_or_404, scope_
 from communities.workflow import WorkflowError
 from patrols import services_patrols as services
 from patrols import team_selectors as s
+from patrols.list_figures import list_figures
 from patrols.missed import patrols_due
 from patrols.models import PatrolLog, PatrolTeam
 from patrols.patrol_figures import (
@@ -241,27 +242,32 @@ def _breakdown_level(user, wanted) -> str:
     return COMPOUND
 
 
-def _figures(user, logs, wanted) -> dict:
-    """The list's figures: totals, per place and per month, from one read of the rows."""
-    rows = patrol_rows(logs, compounds_visible_to(user))
+def _figures(user, filters, wanted) -> dict:
+    """The list's figures: totals, per place and per month, from one read of the rows, kept
+    per scope and filter (``patrols.list_figures``)."""
     level = _breakdown_level(user, wanted)
-    by_place = figures_by_rows(rows, level)
-    names = dict(
-        BREAKDOWN_MODELS[level]
-        .objects.visible_to(user)
-        .filter(pk__in=list(by_place))
-        .values_list("pk", "name")
-    )
-    places = sorted(
-        ((names.get(pk, "—"), figures) for pk, figures in by_place.items()), key=lambda r: r[0]
-    )
-    months = sorted(figures_by_rows(rows, ALL, by_month=True).items(), reverse=True)
+
+    def compute() -> dict:
+        logs = s.logs_for_list(user=user, filters=filters)
+        rows = patrol_rows(logs, compounds_visible_to(user))
+        by_place = figures_by_rows(rows, level)
+        names = dict(
+            BREAKDOWN_MODELS[level]
+            .objects.visible_to(user)
+            .filter(pk__in=list(by_place))
+            .values_list("pk", "name")
+        )
+        places = sorted(
+            ((names.get(pk, "—"), figures) for pk, figures in by_place.items()),
+            key=lambda r: r[0],
+        )
+        months = sorted(figures_by_rows(rows, ALL, by_month=True).items(), reverse=True)
+        return {"figures": totals_of(rows), "by_place": places, "by_month": months}
+
     return {
-        "figures": totals_of(rows),
+        **list_figures(user, filters, level, compute),
         "breakdown_level": level,
         "breakdown_levels": [(k, BREAKDOWN_LABELS[k]) for k in BREAKDOWN_MODELS],
-        "by_place": places,
-        "by_month": months,
     }
 
 
@@ -289,7 +295,7 @@ def patrol_list(request):
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
-        **_figures(user, s.logs_for_list(user=user, filters=filters), request.GET.get("by")),
+        **_figures(user, filters, request.GET.get("by")),
         "my_teams": list(teams_run_by(user).filter(active=True).order_by("name")[:20])
         if user.has_perm("patrols.add_patrollog")
         else [],
