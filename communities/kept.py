@@ -5,14 +5,26 @@ that moves whenever a record of its models is saved or deleted through the ORM, 
 commit.
 Figures kept under a key that holds the number are stale once it moved, so what a user did
 shows at the next view. Bulk writes send no signal: whatever keeps figures also bounds their
-age (``reports.dashboard_cache``, ``disputes.list_figures``).
+age (``reports.dashboard_cache``, ``kept_for_scope``).
+
+``kept_for_scope`` keeps a list page's figures under the user's scope (users with the same
+scope see the same records), what narrows them, the language of the labels and the number:
+the dispute and hazard lists' (``disputes.list_figures``, ``inspections.list_figures``).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from communities.scoping import scope_for
 
 
 class Generation:
@@ -42,3 +54,19 @@ class Generation:
             post_delete.connect(
                 self.changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False
             )
+
+
+def kept_for_scope(
+    generation: Generation, name: str, user, parts: tuple, compute: Callable[[], Any]
+) -> Any:
+    """What ``compute`` gives for the user's scope, named by ``name`` and ``parts`` (values
+    with a stable ``repr``: the filters, the day), kept until ``generation`` moves, and at
+    most ``LIST_FIGURES_SECONDS``."""
+    named = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    scope = scope_for(user).digest()
+    key = f"kept:{name}:{scope}:{named}:{get_language()}:{generation.current()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.LIST_FIGURES_SECONDS)
+    return value

@@ -15,15 +15,10 @@ may read the parties' texts) is read each time: it narrows the cases to few.
 from __future__ import annotations
 
 import datetime
-import hashlib
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
-from communities.kept import Generation
-from communities.scoping import scope_for
+from communities.kept import Generation, kept_for_scope
 
 from .figures import dispute_figures
 from .selectors import CaseFilters
@@ -32,23 +27,14 @@ VERSION = 1  # bump when the figures' shape changes
 GENERATION = Generation("disputes:cases:generation")
 
 
-def _key(user, filters: CaseFilters, today: datetime.date) -> str:
-    named = hashlib.sha256(repr(filters).encode()).hexdigest()[:16]
-    scope = scope_for(user).digest()
-    generation = GENERATION.current()
-    return f"disputes:list-figures:v{VERSION}:{scope}:{named}:{today}:{get_language()}:{generation}"
-
-
 def list_figures(user, filters: CaseFilters, cases: QuerySet, today: datetime.date) -> dict:
     """``dispute_figures`` of the listed ``cases``, kept when they depend on the scope alone."""
     if filters.mine or filters.awaiting or filters.query:
         return dispute_figures(cases, today)
-    key = _key(user, filters, today)
-    kept = cache.get(key)
-    if kept is None:
-        kept = dispute_figures(cases, today)
-        cache.set(key, kept, settings.LIST_FIGURES_SECONDS)
-    return kept
+    name = f"disputes:list:v{VERSION}"
+    return kept_for_scope(
+        GENERATION, name, user, (filters, today), lambda: dispute_figures(cases, today)
+    )
 
 
 def connect() -> None:

@@ -35,6 +35,9 @@ class InspectionsConfig(AppConfig):
 
         register(InspectionsExporter())
         register(HazardsExporter())
+        from inspections.list_figures import connect
+
+        connect()  # the hazard list's kept figures go stale when a hazard changes
         from communities.guide import register_sections
         from inspections.help_sections import HELP_SECTIONS
 

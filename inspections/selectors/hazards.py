@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from communities.acting import acting_for_q
 from communities.models import Compound, OrganisationKind
 from inspections.models import Answer, Hazard, HazardEvent, HazardStatus
+from inspections.models.hazards import LIST_ORDER
 
 H = HazardStatus
 
@@ -115,14 +116,7 @@ def hazards_for_list(
     return (
         hazards_filtered(user=user, filters=filters, today=today)
         .select_related("compound")
-        .annotate(
-            is_done=Case(
-                When(status=H.VERIFIED, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("is_done", "deadline", "pk")
+        .order_by(*LIST_ORDER)  # the order an index holds
     )
 
 

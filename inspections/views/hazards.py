@@ -28,7 +28,6 @@ from communities.uploads import private_file_response
 from communities.validators import ascii_int
 from inspections import services
 from inspections.errors import WorkflowError
-from inspections.figures import hazard_figures
 from inspections.forms.hazards import (
     HazardFilterForm,
     HazardRaiseForm,
@@ -36,6 +35,7 @@ from inspections.forms.hazards import (
     HazardRejectForm,
     HazardVerifyForm,
 )
+from inspections.list_figures import list_figures
 from inspections.selectors import hazards as selectors
 from inspections.selectors.key_management import compound_ids_under_key_management
 
@@ -55,20 +55,23 @@ def hazard_list(request):
     compounds = compounds_for_filter(user=user)
     filter_form = HazardFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
+    # The figures cover the same hazards as the list: all the user's, or those filtered; their
+    # total is the list's count (kept with them for a scope's whole list).
+    listed = selectors.hazards_filtered(user=user, filters=filters, today=today)
+    figures = list_figures(user, filters, listed, today)
     hazards = selectors.hazards_for_list(user=user, filters=filters, today=today)
-    page = EstimatedCountPaginator(hazards, HAZARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = EstimatedCountPaginator(hazards, HAZARD_PAGE_SIZE, count=figures["total"])
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for hazard in rows:
         hazard.overdue = hazard.is_overdue(today)
-    # The figures cover the same hazards as the list: all the user's, or those filtered.
-    listed = selectors.hazards_filtered(user=user, filters=filters, today=today)
     context = {
         "page": page,
         "hazards": rows,
         "filter_form": filter_form,
         "filters": filters,
         "refused_filters": filter_form.refused(),
-        "figures": hazard_figures(listed, today),
+        "figures": figures,
         "show_compound_filter": several_compounds(compounds),
         "key_management_ids": compound_ids_under_key_management(user=user),
         "can_raise": user.has_perm("inspections.add_hazard"),

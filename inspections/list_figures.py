@@ -1,0 +1,42 @@
+"""The hazard list's figures, kept per scope and filter (issue 14).
+
+Above the list stand the figures of the hazards it shows (one query: total, unverified, to
+rectify, awaiting verification, verified, overdue). A bureau's list covers a province's
+100,000 hazards: that query and the list's count took a third of a second on every view. So
+the figures are kept (``communities.kept.kept_for_scope``) under the user's scope, the filters
+and the day (overdue is counted against it), until a hazard is saved or deleted; their total is
+the list's count. A filter that depends on the user (the hazards for me to act on) or a search
+is read each time: it narrows the hazards to few. The dispute list does the same
+(``disputes.list_figures``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from communities.kept import Generation, kept_for_scope
+
+from .figures import hazard_figures
+from .selectors.hazards import HazardFilters
+
+VERSION = 1  # bump when the figures' shape changes
+GENERATION = Generation("inspections:hazards:generation")
+
+
+def list_figures(user, filters: HazardFilters, hazards: QuerySet, today: datetime.date) -> dict:
+    """``hazard_figures`` of the listed ``hazards``, kept when they depend on the scope alone."""
+    if filters.mine or filters.query:
+        return hazard_figures(hazards, today)
+    name = f"inspections:hazards:v{VERSION}"
+    return kept_for_scope(
+        GENERATION, name, user, (filters, today), lambda: hazard_figures(hazards, today)
+    )
+
+
+def connect() -> None:
+    """Stale on any change of a hazard (``InspectionsConfig.ready``)."""
+    from .models import Hazard
+
+    GENERATION.track(Hazard)
