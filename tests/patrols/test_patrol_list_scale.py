@@ -101,3 +101,33 @@ def test_a_team_card_counts_its_active_members_and_shows_a_patrol_under_way(clie
     guards = cards[teams.guards.name]
     assert (guards.member_count, guards.open_count) == (1, 1)
     assert cards[teams.officers.name].open_count == 0
+
+
+def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
+    client, city, teams, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from patrols import services_teams as st
+    from patrols.models import PatrolPlanSlot
+
+    monkeypatch.setattr("patrols.views.patrol_logs.DUE_PAGE_SIZE", 3)
+    st.plan_slot_set(
+        team=teams.guards,
+        actor=city.manager_a,
+        windows=[(d, datetime.time(0, 0), datetime.time(0, 30)) for d in range(7)],
+    )
+    PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
+    client.force_login(city.manager_a)
+    url = reverse("patrols:patrol_missed")
+    first = client.get(url, {"days": 7}).context
+    assert len(first["due"]) == 7 and first["missed_count"] + first["kept_count"] <= 7
+    shown = [
+        (d.day, d.slot.pk)
+        for n in (1, 2, 3)
+        for d in client.get(url, {"days": 7, "page": n}).context["page"].object_list
+    ]
+    assert shown == [(d.day, d.slot.pk) for d in first["due"]]
+    assert [len(client.get(url, {"days": 7, "page": n}).context["page"]) for n in (1, 3)] == [3, 1]
