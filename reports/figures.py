@@ -290,12 +290,14 @@ def place_rows(
     compounds: QuerySet, month: datetime.date, level: str, today: datetime.date
 ) -> list[dict]:
     """One row per street or compound of the scope with every figure of the month."""
+    # The patrols first: they read the month's logs and places whole (a province's month: about
+    # 100 MB for a moment), so nothing else is held yet when they do.
+    patrols = patrol_month_figures_by(compounds, month, level)
     checks = inspections.self_check_figures_by(compounds, month, level)
     supervision = inspections.supervision_figures_by(compounds, month, level)
     hazards = inspections.hazard_month_figures_by(compounds, month, level)
     cases = disputes.dispute_month_figures_by(compounds, month, level)
     key = inspections.key_management_figures_by(compounds, month, level)
-    patrols = patrol_month_figures_by(compounds, month, level)
     watch = watch_group_coverage_by(compounds, level)
     registration = registration_rate_by(compounds, level, day_of_record(month, today))
     equipment = _facility_by(compounds, level)
@@ -449,13 +451,17 @@ def report_figures(
     rates and the disputes by category and level."""
     today = today or timezone.localdate()
     month = month_of(month)
+    # The small parts before the row per compound: each reads patrol rows whole for a moment
+    # (``place_rows``), and the peak is that moment plus whatever is held then.
+    totals = summary(compounds, month, today)
+    streets = None if level == COMPOUND else place_rows(compounds, month, level, today)
     compound_rows = place_rows(compounds, month, COMPOUND, today)
-    units = compound_rows if level == COMPOUND else place_rows(compounds, month, level, today)
+    units = compound_rows if streets is None else streets
     return {
         "month": month.isoformat(),
         "level": level,
         "built_on": today.isoformat(),
-        "summary": summary(compounds, month, today),
+        "summary": totals,
         "units": units,
         "compounds": compound_rows,
         "rankings": rankings(units, level),
