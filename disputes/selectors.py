@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Compound
+from communities.search import any_of, compound_part, text_part
 from disputes.conflict import conflicted_q, in_conflict
 from disputes.handlers import handled_by_q
 from disputes.models import (
@@ -85,14 +86,16 @@ class CaseFilters:
         return self.active_count > 0
 
 
-def _description_q(user, query: str) -> Q:
+def _description_part(user, query: str) -> tuple[Q, Q]:
     """The description matches the search, for a reader who may see the case's parties in full.
     For any other reader (or case: 回避) the description is not searched at all (as in the
     admin): the page shows it with the parties' names masked, and a hit on any piece of a name
-    (赵明远 → «远反映») would confirm a guessed name."""
+    (赵明远 → «远反映») would confirm a guessed name. As ``communities.search.text_part``."""
     if sees_parties(user):
-        return Q(description__icontains=query) & ~conflicted_q(user)
-    return Q(pk__in=[])
+        found, exact = text_part("description", query)
+        return found, exact & ~conflicted_q(user)
+    nothing = Q(pk__in=[])
+    return nothing, nothing
 
 
 def _mine_q(user) -> Q:
@@ -126,9 +129,11 @@ def cases_for_list(
         cases = cases.filter(_mine_q(user))
     if filters.query:
         cases = cases.filter(
-            Q(number__icontains=filters.query)
-            | _description_q(user, filters.query)
-            | Q(compound__name__icontains=filters.query)
+            any_of(
+                text_part("number", filters.query),
+                _description_part(user, filters.query),
+                compound_part(user, filters.query),
+            )
         )
     if filters.year:
         cases = cases.filter(year=filters.year)
