@@ -17,16 +17,10 @@ a renamed place can leave unseen. The same pattern as the dispute list's
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils.translation import get_language
-
-from communities.kept import Generation
-from communities.scoping import scope_for
+from communities.kept import Generation, kept_for_scope
 
 from .team_selectors import PatrolFilters
 
@@ -34,23 +28,11 @@ VERSION = 1  # bump when the figures' shape changes
 GENERATION = Generation("patrols:generation")
 
 
-def _key(user, page: str, parts: tuple) -> str:
-    named = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    scope = scope_for(user).digest()
-    generation = GENERATION.current()
-    return f"patrols:figures:v{VERSION}:{page}:{scope}:{named}:{get_language()}:{generation}"
-
-
 def kept(user, page: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """What ``compute`` gives for the user's scope on ``page`` narrowed by ``parts`` (the
     filters, as values with a stable ``repr``), kept until a record counted changes (or
-    ``LIST_FIGURES_SECONDS``)."""
-    key = _key(user, page, parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.LIST_FIGURES_SECONDS)
-    return value
+    ``LIST_FIGURES_SECONDS``): ``communities.kept.kept_for_scope``."""
+    return kept_for_scope(GENERATION, f"patrols:{page}:v{VERSION}", user, parts, compute)
 
 
 def list_figures(user, filters: PatrolFilters, level: str, compute: Callable[[], dict]) -> dict:
