@@ -11,7 +11,9 @@ database) always counts exactly.
 An estimated list serves the pages of its first ``LIST_DEPTH_MAX`` rows only: a page deeper
 than that is its deepest page, marked ``capped`` so the page can ask for a filter, a search or
 the other order. Reading page 10,000 of a million households skipped a million rows (3.6 s);
-nobody pages that far, and every list sorts both ways.
+nobody pages that far, and every list sorts both ways. A deep page (``DEFERRED_FROM`` rows
+skipped) reads its rows' ids first, then the rows: what a row computes (the admin's counts of
+residents per household) is computed for the page only, not for every row skipped.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def planned_rows(queryset: QuerySet) -> int | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+#: From this many rows skipped, a page is read by its ids first (``_get_page``).
+DEFERRED_FROM = 1_000
 
 
 class EstimatedPage(Page):
@@ -71,7 +77,8 @@ class EstimatedCountPaginator(Paginator):
         rows = self.object_list
         if isinstance(rows, QuerySet) and connections[rows.db].vendor == "postgresql":
             limit = settings.EXACT_COUNT_MAX
-            bounded = rows.order_by()[: limit + 1].count()
+            # the rows' ids only: no annotation (a count per household …) computed to count
+            bounded = rows.order_by().values("pk")[: limit + 1].count()
             if bounded <= limit:
                 return bounded
             self.estimated = True
@@ -121,5 +128,10 @@ class EstimatedCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
-    def _get_page(self, *args, **kwargs):
-        return EstimatedPage(*args, **kwargs)
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet) and object_list.query.low_mark >= DEFERRED_FROM:
+            # A deep page: the ids first (the rows skipped are read from the indexes, with
+            # nothing computed for them), then the page's rows in the same order.
+            ids = list(object_list.values_list("pk", flat=True))
+            object_list = self.object_list.filter(pk__in=ids)
+        return EstimatedPage(object_list, number, paginator)

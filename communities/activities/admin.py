@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import models as m
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
+from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import person_column, short_date_column
 
 
@@ -27,8 +28,8 @@ class ActivityAdmin(ScopedReadOnlyAdmin):
     list_select_related = ["compound", "community"]
     list_filter = [
         "kind",
-        ("compound__community__street", admin.RelatedOnlyFieldListFilter),
-        ("community", admin.RelatedOnlyFieldListFilter),
+        ("compound__community__street", ScopedPlaceFilter),
+        ("community", ScopedPlaceFilter),
     ]
     search_fields = ["title", "organiser", "compound__name", "community__name"]
     date_hierarchy = "date"

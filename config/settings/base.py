@@ -231,7 +231,7 @@ REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=12 * 60)
 REPORT_RESEND_AFTER_MINUTES = env.int("REPORT_RESEND_AFTER_MINUTES", default=5)
 # Lists count exactly up to this many rows; above, they show PostgreSQL's estimate ("about")
 # instead of counting a province's rows on every page (communities.paginators).
-EXACT_COUNT_MAX = env.int("EXACT_COUNT_MAX", default=100_000)
+EXACT_COUNT_MAX = env.int("EXACT_COUNT_MAX", default=10_000)
 # Such a long list serves the pages of its first this many rows; a deeper page asks for a
 # filter, a search or the other order (each page read skips the rows before it).
 LIST_DEPTH_MAX = env.int("LIST_DEPTH_MAX", default=10_000)

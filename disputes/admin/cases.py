@@ -16,6 +16,7 @@ from communities import audit
 from communities.admin import ScopedAdminMixin, masked_column
 from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.readonly import OverdueFilter, ReadOnlyInline, ReadOnlyMixin
+from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import TimelineColumnsMixin, person_column, short_date_column
 from communities.exports import get_exporter
 from communities.exports.views import export_start
@@ -32,7 +33,6 @@ from disputes.models import (
 from .ledger import LedgerImportMixin
 from .masking import MaskedTextsMixin, SessionPresentMixin, masked_text_column, shows_parties_of
 
-RelatedOnly = admin.RelatedOnlyFieldListFilter
 EXPORT_PERMISSION = "disputes.export_disputecase"
 
 
@@ -144,7 +144,7 @@ class DisputeCaseAdmin(
         "category",
         "source",
         OverdueFilter,
-        ("street", RelatedOnly),
+        ("street", ScopedPlaceFilter),
         ("compound", AutocompleteFilter),
     ]
     search_fields = ["number", "description", "compound__name"]

@@ -9,6 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.exports.admin import ExporterAdminMixin
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -54,4 +55,4 @@ def _month_of(value: str) -> datetime.date | None:
         return None
 
 
-STREET = ("compound__community__street", RelatedOnly)
+STREET = ("compound__community__street", ScopedPlaceFilter)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.admin import ScopedAdminMixin
 from communities.admin.readonly import ReadOnlyInline, ReadOnlyMixin, ScopedReadOnlyAdmin
+from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import (
     TimelineColumnsMixin,
     TimelineStatusFilter,
@@ -163,7 +164,10 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
     # File names only, no links: files are served by the workbench's scoped views.
     list_display = ["original_name", "compound", "month", "item_code", "kind", "file_size"]
     list_select_related = ["answer__inspection__compound", "answer__item"]
-    list_filter = [FileKindFilter, ("answer__inspection__compound__community__street", RelatedOnly)]
+    list_filter = [
+        FileKindFilter,
+        ("answer__inspection__compound__community__street", ScopedPlaceFilter),
+    ]
     search_fields = ["original_name", "answer__inspection__compound__name"]
     fields = ["answer", "original_name", "content_type", "size", "uploaded_by_name", "uploaded_at"]
     uploaded_by_name = person_column(m.Evidence, "uploaded_by")

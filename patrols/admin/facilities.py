@@ -15,15 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from communities.admin import ScopedAdminMixin, ScopedInlineMixin
+from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import short_date_column
 from communities.exports.admin import ExporterAdminMixin
 from patrols import facility_services as services
 from patrols.facility_exporting import EXPORTER_KEY
 from patrols.models import Entrance, Facility, FacilityLocation
 
-RelatedOnly = admin.RelatedOnlyFieldListFilter
-STREET = ("compound__community__street", RelatedOnly)
-COMMUNITY = ("compound__community", RelatedOnly)
+STREET = ("compound__community__street", ScopedPlaceFilter)
+COMMUNITY = ("compound__community", ScopedPlaceFilter)
 
 
 class FacilityInlineForm(forms.ModelForm):

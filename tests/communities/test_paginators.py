@@ -150,3 +150,19 @@ def test_a_deep_page_of_a_long_list_asks_for_a_filter(client, city, cases, setti
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="pages-capped"' in html and "仅显示前 1 页" in html
+
+
+def test_a_deep_page_reads_its_ids_first_and_gives_the_same_rows(cases, monkeypatch):
+    from communities import paginators
+
+    queryset = DisputeCase.objects.order_by("-registered_at", "-pk")
+    expected = list(queryset[2:4])
+    monkeypatch.setattr(paginators, "DEFERRED_FROM", 2)
+    paginator = EstimatedCountPaginator(queryset, 2)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(paginator.page(2).object_list)
+    assert rows == expected
+    sql = [q["sql"] for q in queries.captured_queries if "COUNT" not in q["sql"]]
+    assert len(sql) == 2  # the page's ids, then its rows
+    assert "IN (" in sql[1] and "OFFSET" not in sql[1]
+    assert list(paginator.page(1).object_list) == list(queryset[:2])  # shallow: one read
