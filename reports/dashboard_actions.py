@@ -6,7 +6,8 @@ hazard and case lists' "mine", "overdue" and "awaiting", the missed patrols, the
 work list), so the number on the home is the number of rows the link opens. A part appears
 only for a role holding the permission to act on it (a viewer sees none). About ten queries in
 all, whatever the number of records. The registration work list's counts read every resident
-of the scope: the home takes them from the dashboard's snapshot (``dashboard_cache``).
+of the scope: the home takes them from the dashboard's snapshot (``dashboard_cache``); the
+missed patrols are kept like the joint-defence pages' figures.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from communities.scoping import scope_for
 from disputes.selectors import CaseFilters, awaiting_count, cases_for_list
 from inspections.selectors import checks as check_selectors
 from inspections.selectors.hazards import HazardFilters, hazards_filtered
+from patrols.list_figures import kept
 from patrols.missed import patrols_due
 from patrols.models import PatrolTeam
 
@@ -113,13 +115,20 @@ def _case_items(user, today: datetime.date) -> list[ActionItem]:
     ]
 
 
-def _patrol_items(user, today: datetime.date) -> list[ActionItem]:
-    """Patrols missed in the last 7 days by the teams the user sees (the missed-patrol list)."""
-    if not user.has_perm("patrols.add_patrollog"):
-        return []
+def _missed_patrols(user, today: datetime.date) -> int:
     teams = PatrolTeam.objects.visible_to(user)
     first = today - datetime.timedelta(days=MISSED_PATROL_DAYS - 1)
-    missed = sum(1 for due in patrols_due(teams, first, today) if due.missed)
+    return sum(1 for due in patrols_due(teams, first, today) if due.missed)
+
+
+def _patrol_items(user, today: datetime.date) -> list[ActionItem]:
+    """Patrols missed in the last 7 days by the teams the user sees (the missed-patrol list),
+    kept per scope like the joint-defence pages' figures (``patrols.list_figures``): reading
+    a province's 2,000 teams' windows and logs takes seconds; a log or team saved shows at the
+    next view, a window that passes unpatrolled within ``LIST_FIGURES_SECONDS``."""
+    if not user.has_perm("patrols.add_patrollog"):
+        return []
+    missed = kept(user, "dashboard-missed", (today,), lambda: _missed_patrols(user, today))
     return [
         ActionItem(
             "patrols_missed",

@@ -15,6 +15,7 @@ from django.utils.translation import override
 from communities.models import Occupancy, ResidentKind
 from communities.scoping import compounds_visible_to, scope_for
 from disputes.figures import dispute_month_figures
+from patrols.models import PatrolTeam
 from reports import dashboard_cache
 from tests import factories as f
 from tests.conftest import _member
@@ -24,9 +25,10 @@ from tests.reports.test_dashboard import HOME, NOV, TODAY, dashboard, figure_blo
 
 pytestmark = pytest.mark.django_db
 
-# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 53) and the
-# registration work list's two counts, kept with them.
-FIGURE_QUERIES = 33
+# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 53), the
+# registration work list's two counts kept with them, and the missed patrols' three reads
+# (teams, their plans, the week's logs), kept like the joint-defence figures.
+FIGURE_QUERIES = 36
 
 
 def registered(data: dict) -> int:
@@ -180,3 +182,15 @@ def test_the_next_day_shows_yesterdays_figures_while_they_refresh(
         data, _html = dashboard(client, month.bureau)
     assert data["today"] == TODAY.date()  # the month to date as of the figures' own day
     assert len(refreshes(sent)) == 1
+
+
+def test_the_missed_patrols_are_kept_and_a_team_changed_shows_at_the_next_view(client, month):
+    data, _html = dashboard(client, month.bureau)
+    assert waiting(data, "patrols_missed") == 6
+    data, _html = dashboard(client, month.bureau)
+    assert waiting(data, "patrols_missed") == 6  # kept
+    for team in PatrolTeam.objects.all():
+        team.active = False
+        team.save()
+    data, _html = dashboard(client, month.bureau)
+    assert waiting(data, "patrols_missed") == 0
