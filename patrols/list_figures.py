@@ -8,7 +8,8 @@ compounds and members, a million households, 20,000 compounds with their entranc
 facilities; the log list's figures alone took over twenty seconds on every view. So the figures
 are kept in the cache under the page, the user's scope (users with the same scope see the same
 records), the filters, the language of the labels, and a generation number that every log,
-finding, team, watch group (or membership), entrance or facility saved or deleted moves
+finding, team (or its plan's window), watch group (or membership), entrance or facility saved
+or deleted moves
 (``communities.kept``): a change shows at the next view, which reads them again.
 ``LIST_FIGURES_SECONDS`` bounds what a bulk write (no signal), a household moving in or out or
 a renamed place can leave unseen. The same pattern as the dispute list's
@@ -50,6 +51,7 @@ def connect() -> None:
         m.PatrolLog,
         m.PatrolFinding,
         m.PatrolTeam,
+        m.PatrolPlanSlot,  # the home's missed patrols (``reports.dashboard_actions``)
         m.WatchGroup,
         m.WatchGroupMembership,
         m.Entrance,
