@@ -153,7 +153,8 @@ def test_a_deep_page_of_a_long_list_asks_for_a_filter(client, city, cases, setti
     response = client.get(url, {parameter: 3})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="pages-capped"' in html and "仅显示前 1 页" in html
+    assert 'data-testid="pages-capped"' in html
+    assert "仅显示前 1 页" in html or "Only the first 1 page " in html
 
 
 def test_a_deep_page_reads_its_ids_first_and_gives_the_same_rows(cases, monkeypatch):
