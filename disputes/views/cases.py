@@ -94,11 +94,10 @@ def case_list(request):
     compounds = compounds_for_filter(user=user)
     filter_form = CaseFilterForm(request.GET, compounds=compounds)
     filters = filter_form.filters()
-    # The figures cover the same cases as the list: all the user's cases, or those filtered;
-    # their total is the list's count (kept with them for a scope's whole list).
-    listed = s.cases_for_list(user=user, filters=filters, today=today).order_by()
-    figures = list_figures(user, filters, listed, today)
+    # The figures cover the same cases as the list (built once): all the user's cases, or
+    # those filtered; their total is the list's count (kept with them for a scope's whole list).
     cases = s.cases_for_page(user=user, filters=filters, today=today)
+    figures = list_figures(user, filters, cases.select_related(None).order_by(), today)
     paginator = EstimatedCountPaginator(cases, CASE_PAGE_SIZE, count=figures["total"])
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
