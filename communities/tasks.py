@@ -29,6 +29,16 @@ def purge_audit_trail() -> int:
     return audit_purge()
 
 
+@shared_task(name="communities.refresh_resident_tallies")
+def refresh_resident_tallies(day: str | None = None) -> int:
+    """Nightly: every compound's 以房管人 figures for the new day (the pages add them up)."""
+    import datetime
+
+    from communities.residents.tallies import refresh_all
+
+    return refresh_all(datetime.date.fromisoformat(day) if day else None)
+
+
 @shared_task(name="communities.send_registration_notices")
 def send_registration_notices(day: str | None = None) -> int:
     """Daily: tell each community committee of the residents not registered or whose residence

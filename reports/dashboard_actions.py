@@ -20,9 +20,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from communities.models import Household, Resident
-from communities.residents.worklist import WorkItem, item_counts
-from communities.scoping import scope_for
+from communities.residents import tallies
+from communities.residents.worklist import WorkItem
+from communities.scoping import compounds_visible_to, scope_for
 from disputes.selectors import CaseFilters, awaiting_count, cases_for_list
 from inspections.selectors import checks as check_selectors
 from inspections.selectors.hazards import HazardFilters, hazards_filtered
@@ -140,9 +140,9 @@ def _patrol_items(user, today: datetime.date) -> list[ActionItem]:
 
 
 def registration_counts(user, today: datetime.date) -> dict[str, int]:
-    """The registration work list's counts over the user's scope (kept with the dashboard's
-    snapshot, ``dashboard_cache``: they read every resident and household of the scope)."""
-    return item_counts(Resident.objects.visible_to(user), Household.objects.visible_to(user), today)
+    """The registration work list's counts over the user's scope: the sums of its compounds'
+    tallies (``communities.residents.tallies``), kept with the dashboard's snapshot."""
+    return tallies.item_counts(tallies.current(compounds_visible_to(user), today))
 
 
 def _registration_items(user, today: datetime.date, kept: dict | None) -> list[ActionItem]:

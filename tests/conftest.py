@@ -70,7 +70,10 @@ def empty_cache():
     test to test, so a snapshot kept by one would be read by the next."""
     from django.core.cache import cache
 
+    from communities.residents import tallies
+
     cache.clear()
+    tallies.forget()  # the marks of the test before, whose changes rolled back
 
 
 @pytest.fixture

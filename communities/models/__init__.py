@@ -14,6 +14,7 @@ from .residents import (
     Resident,
     ResidentKind,
 )
+from .tallies import ResidentTally
 
 __all__ = [
     "LEGAL_EDUCATION_KINDS",
@@ -41,6 +42,7 @@ __all__ = [
     "Relation",
     "Resident",
     "ResidentKind",
+    "ResidentTally",
     "Role",
     "SafeTitleLevel",
     "Street",

@@ -19,6 +19,7 @@ import datetime
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,8 +28,10 @@ from communities.compound_choice import CompoundFilterField
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm
 from communities.models import Household, Resident
 from communities.models.residents import REGISTERING_KINDS
+from communities.scoping import compounds_visible_to
 from communities.validators import ascii_int
 
+from . import tallies
 from .worklist import WorkItem, homes_without_tenant, item_counts, item_residents
 
 SEARCH_MAX_LENGTH = 50
@@ -97,6 +100,17 @@ class PlaceFilters(FilterForm):
         """The user's households narrowed by these filters."""
         return Household.objects.visible_to(self.user).filter(self.place_q())
 
+    def compounds(self) -> QuerySet:
+        """The user's compounds narrowed by the chosen place (not by the search)."""
+        compounds = compounds_visible_to(self.user)
+        if self.value("street"):
+            compounds = compounds.filter(community__street_id=self.value("street"))
+        if self.value("community"):
+            compounds = compounds.filter(community_id=self.value("community"))
+        if self.value("compound"):
+            compounds = compounds.filter(pk=self.value("compound"))
+        return compounds
+
     def residents(self) -> QuerySet:
         """The user's residents (present or not) narrowed by these filters."""
         return Resident.objects.visible_to(self.user).filter(self.place_q("household__"))
@@ -138,7 +152,11 @@ class WorklistFilters(PlaceFilters):
         return rows.select_related("household__compound__community")
 
     def counts(self, on: datetime.date | None = None) -> dict[str, int]:
-        """How many rows each tab has under the other filters (two queries)."""
+        """How many rows each tab has under the other filters: today's narrowed by places only
+        add up the compounds' tallies, the rest are counted (two queries)."""
+        today = timezone.localdate()
+        if (on or today) == today and not (self.value("kind") or self.value("q")):
+            return tallies.item_counts(tallies.current(self.compounds(), today))
         return item_counts(self.residents(), self.households(), on)
 
 

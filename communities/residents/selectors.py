@@ -3,17 +3,23 @@ resident outside the user's scope is never read (the pages turn that into a 404)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
 from communities.models import Community, Compound, Household, Resident, Street
 from communities.scoping import compounds_visible_to, scope_for
 
-from .figures import resident_figures, resident_figures_by, with_counts
+from . import tallies
+from .figures import ResidentFigures, with_counts
 
 #: 2-1-102 before 2-1-1001, 2 before 10: a shorter number first, then the text.
 NATURAL_ORDER = [Length("building"), "building", Length("unit"), "unit", Length("room"), "room"]
 LEVEL_MODELS = {"street": Street, "community": Community, "compound": Compound}
+#: places a page of the figures (a province has 20,000 compounds)
+PLACES_PAGE_SIZE = 100
 
 
 def households_for_detail(*, user) -> QuerySet[Household]:
@@ -55,24 +61,32 @@ def household_residents(household: Household) -> tuple[list[Resident], list[Resi
 
 
 def default_level(user) -> str:
-    """How the figures page groups by default: by compound for a company or a single
-    community, else by community."""
+    """How the figures page groups by default: by street for a district, by compound for a
+    company or a single community, else by community."""
     scope = scope_for(user)
-    if scope.company_only or (
-        scope.community_ids and not scope.street_ids and not scope.district_ids
-    ):
+    if scope.everything or scope.district_ids:
+        return "street"
+    if scope.company_only or (scope.community_ids and not scope.street_ids):
         return "compound"
     return "community"
 
 
-def figures_for_scope(*, user, level: str):
-    """The user's figures in total and grouped (rows of (place, figures)), in five queries."""
-    compounds = compounds_visible_to(user)
-    total = resident_figures(compounds)
-    grouped = resident_figures_by(compounds, level)
-    places = LEVEL_MODELS[level].objects.in_bulk(list(grouped))
-    rows = sorted(
-        ((places[pk], figures) for pk, figures in grouped.items() if pk in places),
-        key=lambda row: row[0].code,
-    )
-    return total, rows
+@dataclass(frozen=True)
+class PlaceFigures:
+    """The figures of the user's area today: the total and one page of the places."""
+
+    total: ResidentFigures
+    page: Page  # of (place, figures), in the order of the places' codes
+
+
+def figures_for_scope(*, user, level: str, page: str | None = None) -> PlaceFigures:
+    """The sums of the user's compounds' tallies, grouped by ``level``; the page's places in
+    the order of their codes (a province has 20,000 compounds): five queries once the
+    tallies are current."""
+    grouped = tallies.figures_by(tallies.current(compounds_visible_to(user)), level)
+    model = LEVEL_MODELS[level]
+    ordered = model.objects.filter(pk__in=list(grouped)).order_by("code", "pk")
+    shown = Paginator(list(ordered.values_list("pk", flat=True)), PLACES_PAGE_SIZE).get_page(page)
+    places = model.objects.in_bulk(list(shown.object_list))
+    shown.object_list = [(places[pk], grouped[pk]) for pk in shown.object_list if pk in places]
+    return PlaceFigures(total=tallies.total(grouped.values()), page=shown)

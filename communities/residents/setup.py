@@ -24,3 +24,6 @@ def connect() -> None:
     register_notice_texts(NOTICE_TEXTS)
 
     from . import demo  # noqa: F401 (a seed_demo step)
+    from .tallies import connect as tallies_connect
+
+    tallies_connect()

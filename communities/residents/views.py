@@ -25,6 +25,7 @@ from communities import audit
 from communities import selectors as register
 from communities.actions import attach_refusal, refusal_text
 from communities.models import Household, Occupancy, Resident
+from communities.paginators import EstimatedCountPaginator
 from communities.privacy import can_see_personal_data, mask_instance, mask_value
 from communities.scoping import get_visible_or_404
 from communities.workflow import WorkflowError
@@ -66,10 +67,11 @@ def resident_overview(request):
     level = request.GET.get("by")
     if level not in LEVELS:
         level = s.default_level(user)
-    total, rows = s.figures_for_scope(user=user, level=level)
+    figures = s.figures_for_scope(user=user, level=level, page=request.GET.get("page"))
     context = {
-        "total": total,
-        "rows": rows,
+        "total": figures.total,
+        "rows": figures.page.object_list,
+        "page": figures.page,
         "level": level,
         "level_label": PLACE_LABELS[level],
         "levels": list(LEVELS.items()),
@@ -277,7 +279,9 @@ def resident_worklist(request):
     user = request.user
     form = WorklistFilters(user, request.GET)
     item = form.chosen_item
-    page = Paginator(form.rows(), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = form.counts()  # the chosen tab's is the list's count
+    paginator = EstimatedCountPaginator(form.rows(), WORKLIST_PAGE_SIZE, count=counts[str(item)])
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if item != WorkItem.NO_TENANT and not can_see_personal_data(user):
         for row in rows:
@@ -286,7 +290,6 @@ def resident_worklist(request):
         audit.personal_data_viewed(
             request, model=Resident, objects=[r.pk for r in rows], fields=RESIDENT_FIELDS
         )
-    counts = form.counts()
     tabs = [(choice, choice.label, counts[str(choice)]) for choice in WorkItem]
     context = {
         "filter_form": form,

@@ -77,11 +77,23 @@ def item_counts(
 ) -> dict[str, int]:
     """How many of each item (the page's tabs): two queries."""
     on = on or timezone.localdate()
-    counts = residents.aggregate(
-        **{str(item): Count("pk", filter=item_q(item, on)) for item in PERSON_ITEMS}
-    )
+    counts = residents.aggregate(**_person_counts(on))
     counts[str(WorkItem.NO_TENANT)] = homes_without_tenant(households, on).count()
     return counts
+
+
+def _person_counts(on: datetime.date) -> dict:
+    return {str(item): Count("pk", filter=item_q(item, on)) for item in PERSON_ITEMS}
+
+
+def person_item_counts(
+    residents: QuerySet, key: str, on: datetime.date | None = None
+) -> dict[int, dict[str, int]]:
+    """How many of each person item per place (``key``: ``"household__compound_id"``), in
+    one query; places with no resident are absent."""
+    on = on or timezone.localdate()
+    rows = residents.values(key).order_by(key).annotate(**_person_counts(on))
+    return {row.pop(key): row for row in rows}
 
 
 def visible_items(user, item: str, on: datetime.date | None = None) -> QuerySet:

@@ -460,6 +460,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patrols.notify_missed_patrols",
         "schedule": crontab(minute=35, hour=8),
     },
+    "resident-tallies": {  # each compound's 以房管人 figures for the new day
+        "task": "communities.refresh_resident_tallies",
+        "schedule": crontab(minute=10, hour=0),
+    },
     "residence-registration-notices": {  # the work list's people, to their committee, once
         "task": "communities.send_registration_notices",
         "schedule": crontab(minute=40, hour=8),

@@ -21,6 +21,8 @@ HINT = ("Choose a street first", "请先选择街道")  # in whichever language 
 
 def hinted(text) -> bool:
     return any(hint in str(text) for hint in HINT)
+
+
 EXTRA = 6  # with the cap lowered to 4: street 1 holds 8 communities, the district 9
 
 

@@ -293,10 +293,10 @@ def _grow(city, n=30):
 @pytest.mark.parametrize(
     "page,pinned",
     [
-        ("overview", 13),
+        ("overview", 16),  # with the tallies computed first (marked: never committed here)
         ("households", 12),
         ("household", 12),
-        ("worklist", 15),
+        ("worklist", 18),  # the same
     ],
 )
 def test_query_counts_do_not_grow_with_rows(

@@ -22,9 +22,11 @@ LOGIN = reverse("login")
 # permissions (2) and unread-notification count, then the page's own reads). A change that
 # makes a page grow with its rows fails these tests.
 # The home: 12 (+ streets, communities, count, rows), and the reports' dashboard above the list
-# (tests/reports/test_dashboard.py pins both together at 53): the 12-month trend 24, the key
-# figures 4, the bars 3, and what waits for the user up to 10 (a scope with no patrol team 8).
-PINNED_HOME = 53
+# (tests/reports/test_dashboard.py pins both together at 57): the 12-month trend 24, the key
+# figures 4, the bars 3, and what waits for the user up to 14 (a scope with no patrol team 12;
+# the registration work list's counts are 6 when the compounds' tallies are computed first, as
+# in a test: communities.residents.tallies).
+PINNED_HOME = 57
 # With the dashboard's figures already kept for the scope (reports.dashboard_cache): the home's
 # own 12 and what waits for the user (the registration work list's 2 counts and the missed
 # patrols' 3 reads are kept too).
