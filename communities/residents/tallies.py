@@ -76,7 +76,7 @@ def _marked() -> tuple[set[int], set[int]]:
 
 def _household_changed(sender, instance, **kwargs) -> None:
     _marked()[0].add(instance.compound_id)
-    transaction.on_commit(_refresh_marked)
+    transaction.on_commit(_refresh_marked, robust=True)
 
 
 def _resident_changed(sender, instance, **kwargs) -> None:
@@ -85,7 +85,7 @@ def _resident_changed(sender, instance, **kwargs) -> None:
         compounds.add(instance.household.compound_id)
     else:  # a cascade from its household: found when computed, never read row by row
         households.add(instance.household_id)
-    transaction.on_commit(_refresh_marked)
+    transaction.on_commit(_refresh_marked, robust=True)
 
 
 def connect() -> None:
@@ -111,8 +111,8 @@ def _refresh_marked() -> None:
     compounds = _marked_compounds()
     if compounds:
         marked = set(compounds)
-        compounds.clear()
-        refresh(marked)
+        refresh(marked)  # a failure is logged (robust) and the marks stay for the next commit
+        compounds.difference_update(marked)
 
 
 def forget() -> None:
@@ -149,7 +149,10 @@ def refresh_all(on: datetime.date | None = None) -> int:
 
 
 def _compute(ids: list[int], on: datetime.date) -> int:
-    """Write the tallies of these compounds (which exist), in chunks: four queries each."""
+    """Write the tallies of these compounds (which exist), in chunks: four queries each.
+    Always in the order of their ids, so two writers never wait for each other's rows in
+    opposite orders (a deadlock)."""
+    ids = sorted(ids)
     written = 0
     for start in range(0, len(ids), CHUNK):
         written += _compute_chunk(ids[start : start + CHUNK], on)

@@ -207,3 +207,25 @@ def test_a_warm_overview_reads_a_fixed_number_of_queries(client, world, django_a
 #: session, user, membership and scope reads of any page, then the stale check, two sums and
 #: the places
 WARM_OVERVIEW = 12
+
+
+def test_a_failed_rewrite_after_commit_is_logged_and_kept_for_the_next(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    _kept(world.bureau)
+    real = tallies.refresh
+
+    def broken(ids, on=None):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(tallies, "refresh", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the commit itself succeeds
+        f.ResidentFactory(household=world.households["B2"], kind=F)
+    assert "the database went away" in caplog.text
+    assert world.compounds["B2"].pk in tallies._marked()[0]
+    monkeypatch.setattr(tallies, "refresh", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.ResidentFactory(household=world.households["B1"], kind=F)
+    assert tallies._marked() == (set(), set())
+    tally = ResidentTally.objects.get(compound=world.compounds["B2"])
+    assert (tally.present, tally.unregistered) == (1, 1)
