@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
 from communities.levels import level_keys
@@ -74,8 +74,18 @@ def _marked() -> tuple[set[int], set[int]]:
     return _local.compounds, _local.households
 
 
+def _household_loaded(sender, instance, **kwargs) -> None:
+    """Remember the compound a household was read with: moved to another (the admin may),
+    both compounds change."""
+    instance._tally_compound_id = instance.__dict__.get("compound_id")
+
+
 def _household_changed(sender, instance, **kwargs) -> None:
-    _marked()[0].add(instance.compound_id)
+    compounds = _marked()[0]
+    compounds.add(instance.compound_id)
+    loaded = getattr(instance, "_tally_compound_id", None)
+    if loaded is not None:
+        compounds.add(loaded)
     transaction.on_commit(_refresh_marked, robust=True)
 
 
@@ -94,6 +104,7 @@ def connect() -> None:
         uid = f"resident-tally.{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+    post_init.connect(_household_loaded, sender=Household, dispatch_uid="resident-tally.loaded")
 
 
 def _marked_compounds() -> set[int]:

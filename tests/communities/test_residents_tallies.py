@@ -229,3 +229,16 @@ def test_a_failed_rewrite_after_commit_is_logged_and_kept_for_the_next(
     assert tallies._marked() == (set(), set())
     tally = ResidentTally.objects.get(compound=world.compounds["B2"])
     assert (tally.present, tally.unregistered) == (1, 1)
+
+
+def test_a_household_moved_to_another_compound_changes_both(world):
+    _kept(world.bureau)
+    tallies.forget()
+    household = Household.objects.get(pk=world.households["A1"].pk)  # as the admin reads it
+    household.compound = world.compounds["B2"]
+    household.save()
+    kept = tallies.current(compounds_visible_to(world.bureau))
+    assert tallies.figures_by(kept, "compound") == resident_figures_by(
+        compounds_visible_to(world.bureau), "compound"
+    )
+    assert ResidentTally.objects.get(compound=world.compounds["A1"]).households == 0
