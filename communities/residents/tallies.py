@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
+from communities.chunks import chunked
 from communities.levels import level_keys
 from communities.models import Compound, Household, Resident, ResidentTally
 
@@ -142,15 +143,12 @@ def forget_all() -> None:
 def refresh(compound_ids: Iterable[int], on: datetime.date | None = None) -> int:
     """Compute and write the tallies of these compounds (those that still exist) for the
     day; how many were written."""
-    ids = list(set(compound_ids))
     found = [
         pk
-        for start in range(0, len(ids), CHUNK)
-        for pk in Compound.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
-            "pk", flat=True
-        )
+        for chunk in chunked(set(compound_ids), CHUNK)
+        for pk in Compound.objects.filter(pk__in=chunk).values_list("pk", flat=True)
     ]
-    return _compute(sorted(found), on or timezone.localdate())
+    return _compute(found, on or timezone.localdate())
 
 
 def refresh_all(on: datetime.date | None = None) -> int:
@@ -163,16 +161,10 @@ def _compute(ids: list[int], on: datetime.date) -> int:
     """Write the tallies of these compounds (which exist), in chunks: four queries each.
     Always in the order of their ids, so two writers never wait for each other's rows in
     opposite orders (a deadlock)."""
-    ids = sorted(ids)
-    written = 0
-    for start in range(0, len(ids), CHUNK):
-        written += _compute_chunk(ids[start : start + CHUNK], on)
-    return written
+    return sum(_compute_chunk(chunk, on) for chunk in chunked(sorted(ids), CHUNK))
 
 
 def _compute_chunk(ids: list[int], on: datetime.date) -> int:
-    if not ids:
-        return 0
     computed_at = timezone.now()  # before reading: what changes after it is not in these
     figures = resident_figures_by(Compound.objects.filter(pk__in=ids), "compound", on)
     items = person_item_counts(
