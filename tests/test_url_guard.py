@@ -464,6 +464,9 @@ def _compound_objects(city, code: str) -> SimpleNamespace:
     )
 
     resident = f.ResidentFactory(household=city.households[code], name="乙住户")
+    # A change to the compound for its audit entry (the cast is built without any).
+    compound.address = f"{compound.address}（核实）"
+    compound.save(update_fields=["address"])
 
     return SimpleNamespace(
         resident=resident,

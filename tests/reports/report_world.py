@@ -46,6 +46,7 @@ from patrols import services_patrols as sp
 from patrols.watch_groups import GroupSpec, group_create
 from reports.services import report_request
 from tests import factories as f
+from tests.conftest import build_city, shared_copy
 from tests.disputes.conftest import register
 from tests.inspections.conftest import fill_check
 from tests.patrols.conftest_facilities import build_facilities
@@ -243,9 +244,15 @@ def build_world(city):
     return city
 
 
+@pytest.fixture(scope="module")
+def shared_report_world(module_db):
+    """The world, built once per test module (tests/conftest.py ``module_db``)."""
+    return build_world(build_city())
+
+
 @pytest.fixture
-def report_world(city, template):
-    return build_world(city)
+def report_world(shared_report_world, db):
+    return shared_copy(shared_report_world)
 
 
 @pytest.fixture

@@ -40,8 +40,8 @@ from inspections.figures import hazard_month_figures, self_check_figures, self_c
 from patrols.services_teams import plan_slot_set
 from reports.dashboard_figures import BAR_LIMIT, TREND_MONTHS
 from tests import factories as f
+from tests.conftest import build_city, shared_copy
 from tests.disputes.conftest import register
-from tests.inspections.conftest import template  # noqa: F401 (a fixture)
 from tests.inspections.test_monthly_figures import approve, raise_hazard, self_check
 from tests.patrols.team_fixtures import make_teams
 
@@ -55,8 +55,11 @@ def at(month: int, day: int):
     return time_machine.travel(datetime.datetime(2026, month, day, 10, tzinfo=SHANGHAI), tick=False)
 
 
-@pytest.fixture
-def month(city, template):  # noqa: F811 (the fixture imported above)
+@pytest.fixture(scope="module")
+def shared_month(module_db):
+    """The month, built once per module (tests/conftest.py ``module_db``); each test takes its
+    own copy (``month``)."""
+    city = build_city()
     c, a, b, street = city.compounds, city.manager_a, city.manager_b, city.street
     approve(self_check(c["A1"], a, OCT, submit_on=(5,)), street, 6)
     approve(
@@ -85,8 +88,13 @@ def month(city, template):  # noqa: F811 (the fixture imported above)
         officers = make_teams(city).officers
         evenings = [(day, datetime.time(20), datetime.time(22)) for day in range(7)]
         plan_slot_set(team=officers, actor=street, windows=evenings)
+    return city
+
+
+@pytest.fixture
+def month(shared_month, db):
     with time_machine.travel(TODAY, tick=False):
-        yield city
+        yield shared_copy(shared_month)
 
 
 def login(client, user):

@@ -20,8 +20,15 @@ from reports import dashboard_cache
 from tests import factories as f
 from tests.conftest import _member
 from tests.disputes.conftest import register
-from tests.inspections.conftest import template  # noqa: F401 (a fixture)
-from tests.reports.test_dashboard import HOME, NOV, TODAY, dashboard, figure_block, month  # noqa: F401
+from tests.reports.test_dashboard import (  # noqa: F401
+    HOME,
+    NOV,
+    TODAY,
+    dashboard,
+    figure_block,
+    month,
+    shared_month,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ view, as the missed-patrol list it links to does, not ``LIST_FIGURES_SECONDS`` l
 import pytest
 
 from patrols.models import PatrolPlanSlot
-from tests.inspections.conftest import template  # noqa: F401 (a fixture)
-from tests.reports.test_dashboard import dashboard, month  # noqa: F401
+from tests.reports.test_dashboard import dashboard, month, shared_month  # noqa: F401
 from tests.reports.test_dashboard_cache import waiting
 
 pytestmark = pytest.mark.django_db

@@ -19,6 +19,7 @@ from tests.reports.report_world import (  # noqa: F401  (fixtures)
     approve,
     report_world,
     self_check,
+    shared_report_world,
     template,
     today,
 )

@@ -25,6 +25,7 @@ from tests.reports.report_world import (  # noqa: F401  (fixtures)
     TODAY,
     build,
     report_world,
+    shared_report_world,
     template,
     today,
 )

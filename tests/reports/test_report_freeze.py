@@ -28,6 +28,7 @@ from tests.reports.report_world import (  # noqa: F401  (fixtures)
     build,
     report_world,
     resolve,
+    shared_report_world,
     template,
     today,
 )
