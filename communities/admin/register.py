@@ -15,6 +15,7 @@ from communities.residents.figures import with_counts
 
 from .autocomplete_filter import AutocompleteFilter
 from .importexport import RegisterImportExportMixin
+from .pair_search import PairSearchMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
 from .timeline import short_date_column
 
@@ -186,7 +187,7 @@ TYPED_MARK = _("(typed)")
 
 
 @admin.register(m.Household)
-class HouseholdAdmin(RegisterAdmin):
+class HouseholdAdmin(PairSearchMixin, RegisterAdmin):
     """Personal data shows in full only to users with ``view_personal_data``.
 
     The choice is made per request by picking columns, never by state on this (shared)
@@ -205,6 +206,7 @@ class HouseholdAdmin(RegisterAdmin):
     list_select_related = ["compound"]
     list_filter = ["occupancy", ("compound", AutocompleteFilter)]
     search_fields = ["compound__name", "compound__code", "building", "room"]
+    row_columns = m.Household.search_columns
     autocomplete_fields = ["compound"]
     inlines = [ResidentInline]
     fields_base = [

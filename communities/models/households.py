@@ -27,6 +27,16 @@ class HouseholdQuerySet(CompoundScopedQuerySet):
 
 
 class Household(TimeStamped):
+    #: The columns of the household's pair index (communities.search.row_part; migration 0012).
+    search_columns = (
+        "building",
+        "room",
+        "head_name",
+        "head_phone",
+        "head_id_number",
+        "landlord_name",
+        "landlord_phone",
+    )
     personal_data = {
         "head_name": NAME,
         "head_phone": PHONE,

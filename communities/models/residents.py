@@ -97,6 +97,8 @@ MSG_ID_CARD_FOR_KIND = _(
 
 
 class Resident(TimeStamped):
+    #: The columns of the resident's pair index (communities.search.row_part; migration 0012).
+    search_columns = ("name", "id_number", "phone")
     personal_data = {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE}
 
     household = models.ForeignKey(

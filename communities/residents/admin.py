@@ -8,20 +8,21 @@ personal data in full is recorded in the audit trail before it leaves.
 """
 
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from import_export.admin import ExportMixin
 
-from communities import audit
+from communities import audit, search
 from communities.admin.autocomplete_filter import AutocompleteFilter
+from communities.admin.pair_search import PairSearchMixin
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.admin.scoped import masked_column
 from communities.admin.timeline import person_column, short_date_column
 from communities.exports.admin import ExporterAdminMixin
 from communities.importing.admin_flow import FileImportMixin
 from communities.importing.uploads import WaitingImports
-from communities.models import Resident
+from communities.models import Household, Resident
 from communities.privacy import can_see_personal_data, personal_fields
 
 from .exporting import RESIDENTS_KEY
@@ -36,12 +37,8 @@ PERSONAL_FIELDS = list(personal_fields(Resident))  # name, id_number, phone
 MASKED_FIELDS = ["name_masked", "id_number_masked", "phone_masked"]
 LIST_PERSONAL = ["name", "id_number"]
 LIST_MASKED = ["name_masked", "id_number_masked"]
-SEARCH_FIELDS = [
-    "household__compound__name",
-    "household__compound__code",
-    "household__building",
-    "household__room",
-]
+HOME_FIELDS = ["household__building", "household__room"]
+SEARCH_FIELDS = ["household__compound__name", "household__compound__code", *HOME_FIELDS]
 
 
 def dwelling(household) -> str:
@@ -102,9 +99,16 @@ class ResidentImportMixin(FileImportMixin):
 
 @admin.register(Resident)
 class ResidentAdmin(
-    PersonalColumnsMixin, ResidentImportMixin, ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin
+    PairSearchMixin,
+    PersonalColumnsMixin,
+    ResidentImportMixin,
+    ExporterAdminMixin,
+    ExportMixin,
+    ScopedReadOnlyAdmin,
 ):
     exporter_key = RESIDENTS_KEY  # the change list's rows, on the shared export path
+    row_columns = Resident.search_columns
+    compound_path = "household__compound"
     # The whole change list (import links, export button, Django's own tools): not on top of
     # django-import-export's, which shows the tools above only to users who may add.
     import_export_change_list_template = "admin/communities/resident/change_list.html"
@@ -161,6 +165,21 @@ class ResidentAdmin(
         if self.shows_personal_data(request):
             return [*SEARCH_FIELDS, *PERSONAL_FIELDS]
         return SEARCH_FIELDS
+
+    def word_parts(self, request, fields, word):
+        # The home's building and room: the households holding the word, read from their own
+        # pair index, then carried as ids.
+        home = [field.removeprefix("household__") for field in fields if field in HOME_FIELDS]
+        homes = Household.objects.filter(
+            search.any_of(search.row_part(Household.search_columns, home, word))
+        )
+        joined = Q()
+        for field in home:
+            joined |= Q(**{f"household__{field}__icontains": word})
+        return [
+            *super().word_parts(request, fields, word),
+            search.ids_part(homes, "household", joined),
+        ]
 
     def get_fields(self, request, obj=None):
         personal = PERSONAL_FIELDS if self.shows_personal_data(request) else MASKED_FIELDS
