@@ -86,6 +86,10 @@ class CompoundAutocomplete(forms.Select):
     ``ModelChoiceIterator``) without iterating it: one query for the chosen compounds' labels.
     """
 
+    url_name = "communities:compound_autocomplete"
+    placeholder = _("Type a compound's name or code")
+    nothing_found = _("No compound found")
+
     def __init__(self, attrs=None, params: dict | None = None):
         super().__init__(attrs)
         self.params = params or {}
@@ -97,7 +101,7 @@ class CompoundAutocomplete(forms.Select):
         return html + format_html('<script src="{}" defer></script>', static(SCRIPT))
 
     def url(self) -> str:
-        url = reverse("communities:compound_autocomplete")
+        url = reverse(self.url_name)
         return f"{url}?{urlencode(self.params)}" if self.params else url
 
     def get_context(self, name, value, attrs):
@@ -105,8 +109,8 @@ class CompoundAutocomplete(forms.Select):
         context["widget"]["attrs"].update(
             {
                 "data-autocomplete-url": self.url(),
-                "data-autocomplete-placeholder": str(_("Type a compound's name or code")),
-                "data-autocomplete-empty": str(_("No compound found")),
+                "data-autocomplete-placeholder": str(self.placeholder),
+                "data-autocomplete-empty": str(self.nothing_found),
             }
         )
         return context

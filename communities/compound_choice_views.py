@@ -1,10 +1,12 @@
-"""The typeahead's endpoint: the user's compounds matching what was typed (section 3.3)."""
+"""The typeaheads' endpoints: the user's compounds, or streets, matching what was typed (section
+3.3)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from communities.compound_choice import compound_matches
+from communities.street_choice import street_matches
 from communities.validators import ascii_int
 
 
@@ -21,3 +23,13 @@ def compound_autocomplete(request):
         with_company=request.GET.get("company") == "1",
     )
     return JsonResponse({"results": results})
+
+
+@login_required
+@require_GET
+def street_autocomplete(request):
+    """``?q=`` words of a street's name or code. Answers ``{"results": [{"id", "text"}]}``, at
+    most 20, from the user's streets only (a list's street filter past ``STREET_CHOICES_MAX``)."""
+    return JsonResponse(
+        {"results": street_matches(user=request.user, query=request.GET.get("q", ""))}
+    )

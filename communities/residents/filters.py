@@ -26,9 +26,10 @@ from django.utils.translation import pgettext_lazy
 from communities import selectors
 from communities.compound_choice import CompoundFilterField
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm
-from communities.models import Household, Resident
+from communities.models import Household, Resident, Street
 from communities.models.residents import REGISTERING_KINDS
 from communities.scoping import compounds_visible_to
+from communities.street_choice import StreetFilterField, streets_to_offer
 from communities.validators import ascii_int
 
 from . import tallies
@@ -55,13 +56,17 @@ class PlaceFilters(FilterForm):
     def __init__(self, user, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
         self.user = user
-        streets = selectors.streets_for_filter(user=user)
+        streets = Street.objects.visible_to(user)
         communities = selectors.communities_for_filter(
             user=user,
             street_id=ascii_int(self.data.get("street")),
             chosen_id=ascii_int(self.data.get("community")),
         )
-        self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
+        offered = streets_to_offer(streets)
+        if offered is None:
+            self.fields["street"] = StreetFilterField(queryset=streets)
+        else:
+            self.fields["street"].choices = _all((s.pk, s.name) for s in offered)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
         if communities.need_street:
             self.fields["community"].help_text = COMMUNITY_NEEDS_STREET

@@ -6,9 +6,10 @@ The screenshots land in docs/user-guide/img/ and illustrate the user guide.
 import pytest
 
 from communities import models as m
+from communities import street_choice
 from tests import factories as f
 
-from .helpers import log_in, no_horizontal_overflow
+from .helpers import choose_compound, compound_matches, log_in, no_horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +100,19 @@ def test_bureau_on_a_desktop_sees_the_table_and_filters(
     rows = desktop.locator("tr.compound-row")
     assert rows.count() == 1
     assert rows.first.get_attribute("data-code") == "B1"
+
+
+def test_many_streets_are_chosen_by_typing(live_server, live_city, desktop, monkeypatch):
+    # The cast's two streets count as many (communities/street_choice.py)
+    monkeypatch.setattr(street_choice, "STREET_CHOICES_MAX", 1)
+    base = live_server.url
+    log_in(desktop, base, "bureau")
+    assert desktop.locator("#id_street option").count() == 1  # "All": no street listed
+    assert compound_matches(desktop, "建设", field="id_street") == ["建设街道"]
+    choose_compound(desktop, "建设", "建设街道", field="id_street")
+    desktop.click(".filters button[type=submit]")
+    desktop.wait_for_load_state()
+    rows = desktop.locator("tr.compound-row")
+    assert rows.count() == 1
+    assert rows.first.get_attribute("data-code") == "B1"
+    assert desktop.input_value("#id_street_search") == "建设街道"

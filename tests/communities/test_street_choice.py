@@ -1,0 +1,100 @@
+"""A street filter past ``STREET_CHOICES_MAX`` streets is a typeahead (issue 14,
+``communities/street_choice.py``): the pages render only the chosen street, the endpoint
+answers the user's streets alone, an id outside them filters nothing, and a chosen street still
+narrows the list. Below the limit the select is as it was."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from communities import street_choice
+from communities.list_filters import compound_list_filters
+from communities.residents.filters import WorklistFilters
+
+pytestmark = pytest.mark.django_db
+
+OPTION = re.compile(r"<option\b")
+HOME = reverse("communities:home")
+WORKLIST = reverse("communities:resident_worklist")
+ENDPOINT = reverse("communities:street_autocomplete")
+
+
+@pytest.fixture
+def few(monkeypatch):
+    """The cast's district (two streets) counts as many."""
+    monkeypatch.setattr(street_choice, "STREET_CHOICES_MAX", 1)
+
+
+def street_select(html: str) -> str:
+    found = re.search(r'<select[^>]*name="street".*?</select>', html, re.S)
+    assert found, "no street filter"
+    return found.group(0)
+
+
+def test_below_the_limit_every_street_is_an_option(client, city):
+    client.force_login(city.bureau)
+    select = street_select(client.get(HOME).content.decode())
+    assert "data-autocomplete-url" not in select
+    assert len(OPTION.findall(select)) == 3  # All, 和平街道, 建设街道
+
+
+@pytest.mark.parametrize("url", [HOME, WORKLIST])
+def test_past_the_limit_only_the_chosen_street_is_rendered(client, city, few, url):
+    client.force_login(city.bureau)
+    street2 = city.streets[1]
+    select = street_select(client.get(url).content.decode())
+    assert f'data-autocomplete-url="{ENDPOINT}"' in select
+    assert len(OPTION.findall(select)) == 1  # "All"
+    select = street_select(client.get(url, {"street": street2.pk}).content.decode())
+    assert len(OPTION.findall(select)) == 2
+    assert f'value="{street2.pk}" selected' in select
+    assert "建设街道" in select
+    assert "和平街道" not in select
+
+
+def test_a_chosen_street_still_narrows_the_home_list(city, few):
+    street2 = city.streets[1]
+    filters = compound_list_filters(city.bureau, {"street": str(street2.pk)})
+    assert filters.street_id == street2.pk
+    assert {c.code for c in filters.compounds(city.bureau)} == {"B1"}
+    # another district's street, or no number, filters nothing
+    assert compound_list_filters(city.street, {"street": str(street2.pk)}).street_id is None
+    assert compound_list_filters(city.bureau, {"street": "１"}).street_id is None
+
+
+def test_a_chosen_street_still_narrows_the_work_list(city, few):
+    street2 = city.streets[1]
+    filters = WorklistFilters(city.bureau, {"street": str(street2.pk)})
+    assert filters.value("street") == street2.pk
+    assert set(filters.compounds().values_list("code", flat=True)) == {"B1"}
+    refused = WorklistFilters(city.street, {"street": str(street2.pk)})
+    assert refused.value("street") is None
+    assert "street" in refused.errors
+
+
+def test_the_endpoint_answers_the_users_streets_matching_the_words(client, city):
+    street1, street2 = city.streets
+
+    def answer(user, q=""):
+        client.force_login(user)
+        response = client.get(ENDPOINT, {"q": q})
+        assert response.status_code == 200
+        return json.loads(response.content)["results"]
+
+    assert answer(city.bureau) == [
+        {"id": street1.pk, "text": "和平街道"},
+        {"id": street2.pk, "text": "建设街道"},
+    ]
+    assert answer(city.bureau, "建设") == [{"id": street2.pk, "text": "建设街道"}]
+    assert answer(city.bureau, "110105001") == [{"id": street1.pk, "text": "和平街道"}]
+    assert answer(city.street) == [{"id": street1.pk, "text": "和平街道"}]
+    assert answer(city.street, "建设") == []
+    assert answer(city.manager_b) == [  # B1 and B2 lie in both streets
+        {"id": street1.pk, "text": "和平街道"},
+        {"id": street2.pk, "text": "建设街道"},
+    ]
+    assert answer(city.nobody) == []
+    client.logout()
+    assert client.get(ENDPOINT).status_code == 302
