@@ -8,8 +8,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from communities import street_choice
+from communities.exports.filters import describe_form
 from communities.list_filters import compound_list_filters
 from communities.residents.filters import WorklistFilters
 
@@ -98,3 +100,10 @@ def test_the_endpoint_answers_the_users_streets_matching_the_words(client, city)
     assert answer(city.nobody) == []
     client.logout()
     assert client.get(ENDPOINT).status_code == 302
+
+
+def test_an_exports_filter_sheet_names_the_typed_street(city, few):
+    street2 = city.streets[1]
+    filters = WorklistFilters(city.bureau, {"street": str(street2.pk)})
+    with translation.override("zh-hans"):
+        assert "街道：建设街道" in describe_form(filters)
