@@ -17,6 +17,7 @@ NOT_PAGES = {
     "inspections:hazard_photo",
     "disputes:agreement",
     "communities:compound_autocomplete",  # the typeahead's JSON, not a page
+    "communities:street_autocomplete",  # the same for streets
 }
 HREF = re.compile(r'href="([^"]*)"')
 
