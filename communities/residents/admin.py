@@ -167,10 +167,10 @@ class ResidentAdmin(
         return SEARCH_FIELDS
 
     def word_parts(self, request, fields, word):
-        # The home's building and room: the households holding the word, read from their own
-        # pair index, then carried as ids.
+        # The home's building and room: the user's households holding the word, read from their
+        # own pair index, then carried as ids.
         home = [field.removeprefix("household__") for field in fields if field in HOME_FIELDS]
-        homes = Household.objects.filter(
+        homes = Household.objects.visible_to(request.user).filter(
             search.any_of(search.row_part(Household.search_columns, home, word))
         )
         joined = Q()
