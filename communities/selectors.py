@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
-from communities.models import Community, Compound, Household, ManagementTerm, Occupancy, Street
+from communities.models import Community, Compound, Household, ManagementTerm, Occupancy
 from communities.models.companies import current_term_q
 from communities.residents.figures import household_figures, registration_rate, with_counts
 from communities.scoping import compounds_visible_to, scope_for
@@ -42,11 +42,6 @@ def compounds_for_home(
     if community_id is not None:
         compounds = compounds.filter(community_id=community_id)
     return compounds
-
-
-def streets_for_filter(*, user) -> list[Street]:
-    """The streets a user may filter the home list by (those of their scope)."""
-    return list(Street.objects.visible_to(user).order_by("code"))
 
 
 #: Past this many communities in a scope, a list filter offers those of the chosen street only:

@@ -9,6 +9,7 @@ posted id against the user's streets exactly as the select did.
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +65,20 @@ class StreetFilterField(CompoundFilterField):
         if self.chosen is None or self.chosen.pk != value:
             self.chosen = self.queryset.get(pk=value)
         return self.chosen.name
+
+
+def street_filter_field(streets: QuerySet) -> forms.Field:
+    """A list's street filter among ``streets`` (the user's), cleaned to the id (or empty): a
+    select of them while they are at most ``STREET_CHOICES_MAX``, else the typeahead. One
+    query, that of ``streets_to_offer``."""
+    offered = streets_to_offer(streets)
+    if offered is None:
+        return StreetFilterField(queryset=streets)
+    choices = [("", _("All")), *((street.pk, street.name) for street in offered)]
+    return forms.TypedChoiceField(label=_("Street"), required=False, coerce=int, choices=choices)
+
+
+def offers_street_choice(field: forms.Field) -> bool:
+    """Whether the filter has a choice to make: a typeahead, or a select of two streets or more
+    (a street office's list needs no filter of its one street)."""
+    return isinstance(field, StreetFilterField) or len(field.choices) > 2

@@ -22,7 +22,7 @@ from communities.exports.admin import AdminExporter
 from communities.exports.base import describe_scope, list_filter_form, register
 from communities.exports.filters import describe_form
 from communities.exports.writer import FILTER_LABEL, NO_FILTER, SCOPE_LABEL
-from communities.models import Compound
+from communities.models import Compound, Street
 from communities.vocabulary import FILE_LANGUAGE, choice_label, field_word, file_word
 from patrols import facility_coverage as fc
 from patrols import facility_selectors as selectors
@@ -143,7 +143,7 @@ class FacilitiesExporter(AdminExporter):
         def build(query):
             return CoverageFilterForm(
                 query,
-                streets=selectors.streets_for_filter(user=ctx.user),
+                streets=Street.objects.visible_to(ctx.user),
                 communities=selectors.communities_for_filter(user=ctx.user, query=query),
             )
 

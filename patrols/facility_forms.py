@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
+from communities.street_choice import street_filter_field
 from patrols.facility_selectors import STATUS_CHOICES, CoverageFilters
 from patrols.models import EntranceKind, FacilityKind, FacilityLocation
 from patrols.models.facilities import QUANTITY_MAX
@@ -73,7 +74,7 @@ class CoverageFilterForm(FilterForm):
     or communities is left out and reported)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
-    street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
+    street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
     status = forms.ChoiceField(
         label=_("Coverage status"), required=False, choices=[("", _("All")), *STATUS_CHOICES]
@@ -81,7 +82,7 @@ class CoverageFilterForm(FilterForm):
 
     def __init__(self, *args, streets, communities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["street"].choices = [("", _("All"))] + [(s.pk, s.name) for s in streets]
+        self.fields["street"] = street_filter_field(streets)
         self.fields["community"].choices = [("", _("All"))] + [(c.pk, c.name) for c in communities]
         if getattr(communities, "need_street", False):
             self.fields["community"].help_text = COMMUNITY_NEEDS_STREET

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Compound, Street
+from communities.models import Compound
 from communities.scoping import scope_for
 from communities.selectors import CommunityChoices
 from communities.selectors import communities_for_filter as area_communities
@@ -74,10 +74,6 @@ def compounds_for_coverage(*, user, filters: CoverageFilters) -> QuerySet[Compou
     if filters.status:
         compounds = compounds.filter(STATUS_Q[filters.status])
     return compounds.select_related("community__street").order_by("code")
-
-
-def streets_for_filter(*, user) -> list[Street]:
-    return list(Street.objects.visible_to(user).order_by("code"))
 
 
 def communities_for_filter(*, user, query=None) -> CommunityChoices:

@@ -13,6 +13,7 @@ from communities.compound_choice import CompoundChoiceField, CompoundFilterField
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from communities.models import ActivityKind
 from communities.models.activities import EARLIEST_DATE, MSG_ONE_PLACE, PARTICIPANTS_MAX
+from communities.street_choice import street_filter_field
 from communities.uploads import check_upload
 
 from .selectors import ActivityFilters
@@ -63,14 +64,14 @@ class ActivityFilterForm(FilterForm):
 
     month = ActivityMonthField(label=_("Month"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_all(ActivityKind.choices))
-    street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
+    street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
     compound = CompoundFilterField()
 
     def __init__(self, *args, streets, communities, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, rows in (("street", streets), ("community", communities)):
-            self.fields[name].choices = _all((r.pk, r.name) for r in rows)
+        self.fields["street"] = street_filter_field(streets)
+        self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
         if getattr(communities, "need_street", False):
             self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
         self.fields["compound"].queryset = compounds

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities import selectors as register
 from communities.exports.views import export_begin
+from communities.models import Street
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from communities.validators import ascii_int
@@ -41,7 +42,7 @@ def filter_form(user, query) -> ActivityFilterForm:
     """The list's filter form for this user (the export reads the list's query with it)."""
     return ActivityFilterForm(
         query,
-        streets=register.streets_for_filter(user=user),
+        streets=Street.objects.visible_to(user),
         communities=register.communities_for_filter(
             user=user,
             street_id=ascii_int(query.get("street")),

@@ -29,7 +29,7 @@ from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm
 from communities.models import Household, Resident, Street
 from communities.models.residents import REGISTERING_KINDS
 from communities.scoping import compounds_visible_to
-from communities.street_choice import StreetFilterField, streets_to_offer
+from communities.street_choice import street_filter_field
 from communities.validators import ascii_int
 
 from . import tallies
@@ -48,7 +48,7 @@ def _all(choices) -> list:
 class PlaceFilters(FilterForm):
     """Street, community, compound (the user's own) and a search over places."""
 
-    street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
+    street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
     compound = CompoundFilterField()
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
@@ -62,11 +62,7 @@ class PlaceFilters(FilterForm):
             street_id=ascii_int(self.data.get("street")),
             chosen_id=ascii_int(self.data.get("community")),
         )
-        offered = streets_to_offer(streets)
-        if offered is None:
-            self.fields["street"] = StreetFilterField(queryset=streets)
-        else:
-            self.fields["street"].choices = _all((s.pk, s.name) for s in offered)
+        self.fields["street"] = street_filter_field(streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
         if communities.need_street:
             self.fields["community"].help_text = COMMUNITY_NEEDS_STREET

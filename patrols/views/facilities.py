@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.exports.views import export_begin
+from communities.models import Street
 from communities.scoping import get_visible_or_404
+from communities.street_choice import offers_street_choice
 from communities.workflow import WorkflowError
 from patrols import facility_coverage as fc
 from patrols import facility_selectors as selectors
@@ -266,9 +268,10 @@ def facility_repaired(request, pk: int):
 @require_GET
 def coverage_list(request):
     user = request.user
-    streets = selectors.streets_for_filter(user=user)
     communities = selectors.communities_for_filter(user=user, query=request.GET)
-    form = CoverageFilterForm(request.GET, streets=streets, communities=communities)
+    form = CoverageFilterForm(
+        request.GET, streets=Street.objects.visible_to(user), communities=communities
+    )
     filters = form.filters()
     area = selectors.compounds_in_area(user=user, filters=filters)
     compounds = selectors.compounds_for_coverage(user=user, filters=filters)
@@ -296,7 +299,7 @@ def coverage_list(request):
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
-        "show_street_filter": len(streets) > 1,
+        "show_street_filter": offers_street_choice(form.fields["street"]),
         "show_community_filter": len(communities) > 1 or communities.need_street,
     }
     return render(request, "patrols/coverage_list.html", context)

@@ -13,7 +13,10 @@ from django.utils import translation
 from communities import street_choice
 from communities.exports.filters import describe_form
 from communities.list_filters import compound_list_filters
+from communities.models import Street
 from communities.residents.filters import WorklistFilters
+from patrols.facility_forms import CoverageFilterForm
+from patrols.facility_selectors import communities_for_filter, compounds_for_coverage
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,55 @@ def test_an_exports_filter_sheet_names_the_typed_street(city, few):
     filters = WorklistFilters(city.bureau, {"street": str(street2.pk)})
     with translation.override("zh-hans"):
         assert "街道：建设街道" in describe_form(filters)
+
+
+ACTIVITIES = reverse("communities:activity_list")
+COVERAGE = reverse("patrols:coverage_list")
+
+
+@pytest.mark.parametrize("url", [ACTIVITIES, COVERAGE])
+def test_the_activities_and_the_coverage_lists_type_a_street_past_the_limit(client, city, few, url):
+    client.force_login(city.bureau)
+    street2 = city.streets[1]
+    select = street_select(client.get(url).content.decode())
+    assert f'data-autocomplete-url="{ENDPOINT}"' in select
+    assert len(OPTION.findall(select)) == 1
+    select = street_select(client.get(url, {"street": street2.pk}).content.decode())
+    assert len(OPTION.findall(select)) == 2
+    assert f'value="{street2.pk}" selected' in select
+
+
+@pytest.mark.parametrize("url", [ACTIVITIES, COVERAGE])
+def test_below_the_limit_the_activities_and_the_coverage_lists_offer_a_select(client, city, url):
+    client.force_login(city.bureau)
+    select = street_select(client.get(url).content.decode())
+    assert "data-autocomplete-url" not in select
+    assert len(OPTION.findall(select)) == 3
+
+
+def test_a_street_office_sees_no_filter_of_its_one_street_on_the_coverage_list(client, city):
+    client.force_login(city.street)
+    assert 'name="street"' not in client.get(COVERAGE).content.decode()
+
+
+def test_a_typed_street_narrows_the_coverage_list_and_its_export(city, few):
+    street2 = city.streets[1]
+
+    def form(user, street):
+        query = {"street": str(street)}
+        return CoverageFilterForm(
+            query,
+            streets=Street.objects.visible_to(user),
+            communities=communities_for_filter(user=user, query=query),
+        )
+
+    chosen = form(city.bureau, street2.pk)
+    filters = chosen.filters()
+    assert filters.street_id == street2.pk
+    listed = compounds_for_coverage(user=city.bureau, filters=filters)
+    assert {c.code for c in listed} == {"B1"}
+    with translation.override("zh-hans"):
+        assert "街道：建设街道" in describe_form(chosen)
+    refused = form(city.street, street2.pk)
+    assert refused.filters().street_id is None
+    assert "street" in refused.errors
