@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.compound_choice import CompoundFilterField, CompoundMultipleChoiceField
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
+from communities.street_choice import street_filter_field
 from communities.validators import validate_phone
 from inspections.models import HazardCategory, Severity
 from patrols.models import MemberCategory, TeamKind
@@ -246,7 +247,7 @@ class FindingForm(FindingFields, WorkbenchForm):
 
 
 class PatrolFilterForm(FilterForm):
-    street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int)
+    street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
     compound = CompoundFilterField()
     kind = forms.ChoiceField(label=_("Team kind"), required=False, choices=_all(TeamKind.choices))
@@ -261,7 +262,7 @@ class PatrolFilterForm(FilterForm):
     def __init__(self, *args, places, with_month: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         streets, communities, compounds = places
-        self.fields["street"].choices = _all((s.pk, s.name) for s in streets)
+        self.fields["street"] = street_filter_field(streets)
         self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
         if getattr(communities, "need_street", False):
             self.fields["community"].help_text = COMMUNITY_NEEDS_STREET
@@ -284,7 +285,16 @@ class PatrolFilterForm(FilterForm):
         )
 
 
+TEAM_NEEDS_PLACE = _(
+    "Choose a street, community or compound first: its teams are then offered here."
+)
+
+
 class MissedFilterForm(FilterForm):
+    """The period, the team and "missed only"; the page's place filters are a
+    ``PatrolFilterForm`` beside it, which narrow the teams offered (``teams``, a
+    ``TeamChoices``)."""
+
     days = forms.TypedChoiceField(
         label=_("Period"),
         required=False,
@@ -297,3 +307,5 @@ class MissedFilterForm(FilterForm):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = _all((t.pk, t.name) for t in teams)
+        if getattr(teams, "need_place", False):
+            self.fields["team"].help_text = TEAM_NEEDS_PLACE

@@ -91,6 +91,29 @@ def _per_row(rows: QuerySet, path: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
+#: Past this many teams, a filter offers those of the chosen place only (a province's bureau
+#: sees some 2,000 teams: never one select).
+TEAM_CHOICES_MAX = 60
+
+
+class TeamChoices(list):
+    """The teams offered, and whether more wait for a place to be chosen."""
+
+    need_place = False
+
+
+def teams_to_offer(teams: QuerySet[PatrolTeam], chosen_id: int | None = None) -> TeamChoices:
+    """``teams`` by name for a select while they are at most ``TEAM_CHOICES_MAX``, else only the
+    one already chosen (a link that names it keeps working). Two queries at most."""
+    teams = teams.order_by("name", "pk").only("pk", "name")
+    offered = TeamChoices(teams[: TEAM_CHOICES_MAX + 1])
+    if len(offered) <= TEAM_CHOICES_MAX:
+        return offered
+    chosen = TeamChoices(teams.filter(pk=chosen_id) if chosen_id else ())
+    chosen.need_place = True
+    return chosen
+
+
 def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[PatrolTeam]:
     """The list's rows with what a card shows, in a fixed number of queries."""
     compounds = _compounds(user).only("pk", "name", "code")
@@ -171,13 +194,14 @@ def log_for_detail(*, user) -> QuerySet[PatrolLog]:
     )
 
 
-def filter_places(user, query=None) -> tuple[list, list, QuerySet]:
+def filter_places(user, query=None) -> tuple[QuerySet, list, QuerySet]:
     """The streets, communities and compounds a list may be filtered by (visible ones): the
-    communities street by street once they are many (``communities_for_filter``: those of the
-    street in ``query``, else only the one it names); the compounds as a queryset, never read
-    whole (the filter is a typeahead)."""
+    streets and the compounds as querysets, never read whole (``street_filter_field`` reads at
+    most 61 streets; the compound filter is a typeahead); the communities street by street once
+    they are many (``communities_for_filter``: those of the street in ``query``, else only the
+    one it names)."""
     query = query or {}
-    streets = list(Street.objects.visible_to(user).order_by("code").only("pk", "name"))
+    streets = Street.objects.visible_to(user)
     communities = communities_for_filter(
         user=user,
         street_id=ascii_int(query.get("street")),

@@ -25,6 +25,7 @@ from communities.exports.views import export_begin
 from communities.models import Community, Compound, Street
 from communities.paginators import EstimatedCountPaginator
 from communities.scoping import compounds_visible_to, get_visible_or_404, scope_for
+from communities.validators import ascii_int
 from communities.workflow import WorkflowError
 from patrols import services_patrols as services
 from patrols import team_selectors as s
@@ -312,9 +313,12 @@ def patrol_missed(request):
     """Patrols due and missed in the last 7 or 30 days, for the teams the user sees (the team's
     organisation, the street, the bureau)."""
     user = request.user
-    teams = PatrolTeam.objects.visible_to(user).filter(active=True).order_by("name")
-    choices = list(teams.only("pk", "name"))
-    form = MissedFilterForm(request.GET, teams=choices)
+    place_form = PatrolFilterForm(
+        request.GET, places=s.filter_places(user, request.GET), with_month=False
+    )
+    teams = s.teams_for_list(user=user, filters=place_form.filters()).filter(active=True)
+    offered = s.teams_to_offer(teams, chosen_id=ascii_int(request.GET.get("team")))
+    form = MissedFilterForm(request.GET, teams=offered)
     form.is_valid()
     days = form.cleaned_data.get("days") or 7
     team_id = form.cleaned_data.get("team")
@@ -332,8 +336,9 @@ def patrol_missed(request):
         "due": due,
         "page": page,
         "days": days,
+        "place_form": place_form,
         "filter_form": form,
-        "refused_filters": form.refused(),
+        "refused_filters": place_form.refused() + form.refused(),
         "missed_count": missed_count,
         "kept_count": sum(1 for d in due if d.kept),
     }

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from communities.paginators import EstimatedCountPaginator
 from patrols import services_patrols as sp
+from patrols.team_forms import TEAM_NEEDS_PLACE
 from tests.patrols.team_fixtures import log_patrol, teams  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,69 @@ def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
     ]
     assert shown == [(d.day, d.slot.pk) for d in first["due"]]
     assert [len(client.get(url, {"days": 7, "page": n}).context["page"]) for n in (1, 3)] == [3, 1]
+
+
+def missed(client, user, **query):
+    client.force_login(user)
+    response = client.get(reverse("patrols:patrol_missed"), query)
+    assert response.status_code == 200
+    return response.context
+
+
+def offered_teams(context) -> set:
+    return {value for value, _label in context["filter_form"].fields["team"].choices} - {""}
+
+
+def test_the_missed_page_offers_every_team_while_they_are_few(client, city, teams):
+    context = missed(client, city.bureau)
+    assert offered_teams(context) == {
+        teams.guards.pk,
+        teams.volunteers.pk,
+        teams.officers.pk,
+        teams.guards_b.pk,
+    }
+    assert not context["filter_form"].fields["team"].help_text
+
+
+def test_past_the_limit_the_missed_page_offers_the_teams_of_the_chosen_place(
+    client, city, teams, monkeypatch
+):
+    monkeypatch.setattr("patrols.team_selectors.TEAM_CHOICES_MAX", 1)
+    context = missed(client, city.bureau)
+    assert offered_teams(context) == set()
+    assert context["filter_form"].fields["team"].help_text == TEAM_NEEDS_PLACE
+    html = client.get(reverse("patrols:patrol_missed")).content.decode()
+    assert teams.guards.name not in html.split('name="team"')[1].split("</select>")[0]
+    # B1 has one team: it is offered
+    context = missed(client, city.bureau, compound=city.compounds["B1"].pk)
+    assert offered_teams(context) == {teams.guards_b.pk}
+    # a link naming a team keeps working: the team alone, its windows alone
+    context = missed(client, city.bureau, team=teams.volunteers.pk)
+    assert offered_teams(context) == {teams.volunteers.pk}
+    assert context["filter_form"].cleaned_data["team"] == teams.volunteers.pk
+
+
+def test_a_place_narrows_the_missed_windows_to_the_teams_covering_it(client, city, teams):
+    import datetime
+
+    from django.utils import timezone
+
+    from patrols import services_teams as st
+    from patrols.models import PatrolPlanSlot
+
+    for team, actor in ((teams.guards, city.manager_a), (teams.guards_b, city.manager_b)):
+        st.plan_slot_set(
+            team=team, actor=actor, windows=[(0, datetime.time(1, 0), datetime.time(2, 0))]
+        )
+    PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
+    everywhere = missed(client, city.bureau, days=30)
+    assert {d.team.pk for d in everywhere["due"]} == {teams.guards.pk, teams.guards_b.pk}
+    in_b1 = missed(client, city.bureau, days=30, compound=city.compounds["B1"].pk)
+    assert {d.team.pk for d in in_b1["due"]} == {teams.guards_b.pk}
+    assert in_b1["missed_count"] + in_b1["kept_count"] <= len(in_b1["due"])
+    street2 = city.streets[1]
+    in_street2 = missed(client, city.bureau, days=30, street=street2.pk)
+    assert {d.team.pk for d in in_street2["due"]} == {teams.guards_b.pk}
+    # another area's street filters nothing and is reported
+    refused = missed(client, city.street, days=30, street=street2.pk)
+    assert refused["refused_filters"]
