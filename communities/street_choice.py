@@ -22,6 +22,8 @@ from communities.compound_choice import (
 )
 from communities.models import Street
 
+ALL = _("All")
+
 #: Past this many streets in a user's scope, a street filter is a typeahead.
 STREET_CHOICES_MAX = 60
 
@@ -67,15 +69,18 @@ class StreetFilterField(CompoundFilterField):
         return self.chosen.name
 
 
-def street_filter_field(streets: QuerySet) -> forms.Field:
-    """A list's street filter among ``streets`` (the user's), cleaned to the id (or empty): a
-    select of them while they are at most ``STREET_CHOICES_MAX``, else the typeahead. One
-    query, that of ``streets_to_offer``."""
+def street_filter_field(
+    streets: QuerySet, *, empty_label=ALL, required: bool = False
+) -> forms.Field:
+    """A street among ``streets`` (the user's), cleaned to the id (or empty): a select of them
+    while they are at most ``STREET_CHOICES_MAX``, else the typeahead; ``empty_label`` names
+    the empty choice (None: no empty choice). One query, that of ``streets_to_offer``."""
     offered = streets_to_offer(streets)
     if offered is None:
-        return StreetFilterField(queryset=streets)
-    choices = [("", _("All")), *((street.pk, street.name) for street in offered)]
-    return forms.TypedChoiceField(label=_("Street"), required=False, coerce=int, choices=choices)
+        return StreetFilterField(queryset=streets, empty_label=empty_label, required=required)
+    empty = [] if empty_label is None else [("", empty_label)]
+    choices = [*empty, *((street.pk, street.name) for street in offered)]
+    return forms.TypedChoiceField(label=_("Street"), required=required, coerce=int, choices=choices)
 
 
 def offers_street_choice(field: forms.Field) -> bool:

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.utils import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -79,32 +79,40 @@ def scope_compounds(district: District, street: Street | None = None):
     return Compound.objects.filter(community__street__district=district)
 
 
-def requestable_scopes(user) -> list[tuple[District, Street | None]]:
-    """The reports a user may ask for: a bureau its district's and every street's in it; a
-    street office its own street's (with ``reports.add_monthlyreport``)."""
-    if not user.has_perm("reports.add_monthlyreport"):
-        return []
+def may_request_any(user) -> bool:
+    """Whether the user may ask for some report (no query once the scope is cached)."""
     scope = scope_for(user)
-    scopes: list[tuple[District, Street | None]] = []
-    districts = (
-        District.objects.all()
-        if scope.everything
-        else District.objects.filter(pk__in=scope.district_ids)
+    return user.has_perm("reports.add_monthlyreport") and bool(
+        scope.everything or scope.district_ids or scope.street_ids
     )
-    for district in districts.order_by("code"):
-        scopes.append((district, None))
-        scopes += [(district, street) for street in district.streets.order_by("code")]
-    own = Street.objects.filter(pk__in=scope.street_ids).exclude(district__in=districts)
-    scopes += [(street.district, street) for street in own.select_related("district")]
-    return scopes
+
+
+def requestable_districts(user) -> QuerySet[District]:
+    """The districts whose own report the user may ask for: a bureau its district (an operator
+    every district), with ``reports.add_monthlyreport``."""
+    if not user.has_perm("reports.add_monthlyreport"):
+        return District.objects.none()
+    scope = scope_for(user)
+    if scope.everything:
+        return District.objects.all()
+    return District.objects.filter(pk__in=scope.district_ids)
+
+
+def requestable_streets(user) -> QuerySet[Street]:
+    """The streets whose report the user may ask for: every street of those districts, and a
+    street office its own."""
+    if not user.has_perm("reports.add_monthlyreport"):
+        return Street.objects.none()
+    own = Q(pk__in=scope_for(user).street_ids)
+    return Street.objects.filter(Q(district__in=requestable_districts(user)) | own)
 
 
 def may_request(user, district: District, street: Street | None) -> bool:
-    """Whether the user may ask for (or rebuild) this scope's reports."""
-    return any(
-        d.pk == district.pk and (s.pk if s else None) == (street.pk if street else None)
-        for d, s in requestable_scopes(user)
-    )
+    """Whether the user may ask for (or rebuild) this scope's reports; one query."""
+    if street is not None:
+        streets = requestable_streets(user).filter(pk=street.pk, district_id=district.pk)
+        return streets.exists()
+    return requestable_districts(user).filter(pk=district.pk).exists()
 
 
 # Request, regenerate ------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communities.models import District
 from communities.months import previous_month
 from communities.scoping import get_visible_or_404
+from communities.street_choice import street_filter_field
 from communities.uploads import private_file_response
 from communities.workflow import WorkflowError
 
@@ -25,10 +27,12 @@ from ..models import MonthlyReport
 from ..presenting import report_context
 from ..services import (
     download_name,
+    may_request_any,
     report_publish,
     report_regenerate,
     report_request,
-    requestable_scopes,
+    requestable_districts,
+    requestable_streets,
 )
 
 VIEW = "reports.view_monthlyreport"
@@ -42,28 +46,57 @@ FILES = {
 }
 
 
-def _scope_key(district, street) -> str:
-    return f"s{street.pk}" if street else f"d{district.pk}"
-
-
 class RequestForm(forms.Form):
-    scope = forms.ChoiceField(label=_("Report of"))
+    """Which report: a street's, or (left empty, for those who may) the district's own; and the
+    month. The district is chosen only by a user of several districts; the street is a select
+    or, past ``STREET_CHOICES_MAX``, a typeahead (``street_filter_field``), never a list of a
+    province's streets."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), empty_label=None
+    )
+    street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
-    def __init__(self, *args, scopes, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scopes = {_scope_key(d, s): (d, s) for d, s in scopes}
-        self.fields["scope"].choices = [
-            (key, s.name if s else d.name) for key, (d, s) in self.scopes.items()
-        ]
+        self.streets = requestable_streets(user)
+        districts = list(requestable_districts(user).order_by("code"))
+        self.only_district = districts[0] if len(districts) == 1 else None
+        if len(districts) > 1:
+            self.fields["district"].queryset = requestable_districts(user).order_by("code")
+        else:
+            del self.fields["district"]
+        field = street_filter_field(
+            self.streets,
+            empty_label=_("The whole district") if districts else None,
+            required=not districts,
+        )
+        if districts:
+            field.help_text = _("Leave empty for the district's own report.")
+        self.fields["street"] = field
         self.initial.setdefault("month", previous_month(timezone.localdate()))
+        self.chosen_place = None
+
+    def clean(self):
+        data = super().clean()
+        street_id = data.get("street")
+        district = data.get("district", self.only_district)
+        if street_id:
+            street = self.streets.select_related("district").get(pk=street_id)
+            if "district" in self.fields and district and district.pk != street.district_id:
+                self.add_error("street", _("This street is not in the district chosen."))
+            self.chosen_place = (street.district, street)
+        elif district is not None:
+            self.chosen_place = (district, None)
+        return data
 
     def place(self):
-        return self.scopes[self.cleaned_data["scope"]]
+        return self.chosen_place
 
 
 def _visible(request):
@@ -76,10 +109,9 @@ def _visible(request):
 def report_list(request):
     reports = _visible(request).order_by("-month", "street__code", "-version")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    scopes = requestable_scopes(request.user)
     context = {
         "page": page,
-        "form": RequestForm(scopes=scopes) if scopes else None,
+        "form": RequestForm(user=request.user) if may_request_any(request.user) else None,
     }
     return render(request, "reports/report_list.html", context)
 
@@ -87,10 +119,9 @@ def report_list(request):
 @require_POST
 @login_required
 def report_request_view(request):
-    scopes = requestable_scopes(request.user)
-    if not scopes:
+    if not may_request_any(request.user):
         raise PermissionDenied
-    form = RequestForm(request.POST, scopes=scopes)
+    form = RequestForm(request.POST, user=request.user)
     if form.is_valid():
         district, street = form.place()
         try:

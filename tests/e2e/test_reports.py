@@ -21,7 +21,7 @@ def test_the_bureau_requests_and_publishes_the_district_report(
     log_in(desktop, base, "bureau")
 
     desktop.goto(f"{base}/reports/")
-    desktop.select_option("#id_scope", value=f"d{city.district.pk}")
+    desktop.select_option("#id_street", value="")  # the whole district
     desktop.fill("#id_month", month.strftime("%Y-%m"))
     desktop.click("[data-testid=report-request-submit]")
 

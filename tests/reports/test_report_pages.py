@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -96,22 +97,62 @@ def test_the_page_shows_the_stored_figures_and_the_downloads_are_the_stored_file
 
 def test_a_street_office_requests_its_own_street_only(client, city, month):
     client.force_login(city.street)
-    own = {"scope": f"s{city.streets[0].pk}", "month": month.strftime("%Y-%m")}
+    form = client.get(reverse("reports:report_list")).context["form"]
+    assert "district" not in form.fields
+    assert [value for value, _label in form.fields["street"].choices] == [city.streets[0].pk]
+    own = {"street": city.streets[0].pk, "month": month.strftime("%Y-%m")}
     response = client.post(reverse("reports:report_request"), own)
     report = MonthlyReport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:report_detail", args=[report.pk])
     assert (report.street, report.requested_by) == (city.streets[0], city.street)
-    for scope in (f"s{city.streets[1].pk}", f"d{city.district.pk}"):
-        refused = client.post(reverse("reports:report_request"), {**own, "scope": scope})
+    for other in (
+        {"street": city.streets[1].pk},
+        {"street": ""},  # the district's own report is the bureau's
+        {"street": "", "district": city.district.pk},
+    ):
+        refused = client.post(reverse("reports:report_request"), {**own, **other})
         assert refused.status_code == 400
     assert MonthlyReport.objects.count() == 1
+
+
+def test_the_bureau_requests_its_districts_report_or_a_streets(client, city, month):
+    client.force_login(city.bureau)
+    form = client.get(reverse("reports:report_list")).context["form"]
+    assert "district" not in form.fields  # one district: no choice to make
+    assert [value for value, _label in form.fields["street"].choices] == [
+        "",
+        *(s.pk for s in city.streets),
+    ]
+    data = {"street": "", "month": month.strftime("%Y-%m")}
+    assert client.post(reverse("reports:report_request"), data).status_code == 302
+    data["street"] = city.streets[1].pk
+    assert client.post(reverse("reports:report_request"), data).status_code == 302
+    assert {(r.district, r.street) for r in MonthlyReport.objects.all()} == {
+        (city.district, None),
+        (city.district, city.streets[1]),
+    }
+    refused = client.post(reverse("reports:report_request"), {**data, "street": "１"})
+    assert refused.status_code == 400
+    assert MonthlyReport.objects.count() == 2
+
+
+def test_past_the_limit_the_report_street_is_typed(client, city, month, monkeypatch):
+    monkeypatch.setattr("communities.street_choice.STREET_CHOICES_MAX", 1)
+    client.force_login(city.bureau)
+    html = client.get(reverse("reports:report_list")).content.decode()
+    select = re.search(r'<select[^>]*name="street".*?</select>', html, re.S).group(0)
+    assert 'data-autocomplete-url="{}"'.format(reverse("communities:street_autocomplete")) in select
+    assert len(re.findall(r"<option\b", select)) == 1  # the whole district
+    data = {"street": city.streets[1].pk, "month": month.strftime("%Y-%m")}
+    assert client.post(reverse("reports:report_request"), data).status_code == 302
+    assert MonthlyReport.objects.get().street == city.streets[1]
 
 
 def test_a_future_month_is_refused_and_the_form_keeps_what_was_typed(client, city):
     client.force_login(city.bureau)
     future = timezone.localdate().replace(day=1) + datetime.timedelta(days=40)
-    data = {"scope": f"d{city.district.pk}", "month": future.strftime("%Y-%m")}
+    data = {"street": "", "month": future.strftime("%Y-%m")}
     response = client.post(reverse("reports:report_request"), data)
     assert response.status_code == 400
     assert future.strftime("%Y-%m") in response.content.decode()
@@ -156,7 +197,7 @@ def test_regenerating_a_published_report_makes_a_new_version(
     assert 'data-testid="report-versions"' in page.content.decode()
 
 
-LIST_QUERIES, PAGE_QUERIES = 12, 12
+LIST_QUERIES, PAGE_QUERIES = 12, 11  # may_request: one query
 
 
 @pytest.mark.parametrize("months", [1, 6])
