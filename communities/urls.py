@@ -28,6 +28,11 @@ urlpatterns = [
         compound_choice_views.street_autocomplete,
         name="street_autocomplete",
     ),
+    path(
+        "communities/autocomplete/",
+        compound_choice_views.community_autocomplete,
+        name="community_autocomplete",
+    ),
     path("compounds/<str:code>/", views.compound_detail, name="compound_detail"),
     path("exports/new/<str:key>/", exports.export_begin, name="export_begin"),
     path("exports/<int:pk>/", exports.export_job, name="export_job"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.community_choice import community_choice_field
 from communities.compound_choice import CompoundChoiceField, CompoundFilterField
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from communities.models import ActivityKind
@@ -51,11 +52,6 @@ class ActivityMonthField(forms.DateField):
                     "last": last.strftime(MONTH_FORMAT),
                 },
             )
-
-
-class PlaceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.code}）"
 
 
 class ActivityFilterForm(FilterForm):
@@ -126,12 +122,7 @@ class ActivityForm(WorkbenchForm):
     community) a community — exactly one."""
 
     compound = CompoundChoiceField(label=_("Compound"), required=False)
-    community = PlaceChoiceField(
-        label=_("or the whole community"),
-        queryset=None,
-        required=False,
-        help_text=_("For an activity of the whole community; leave the compound empty then."),
-    )
+    community = forms.Field(required=False)  # community_choice_field, or none
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -156,9 +147,15 @@ class ActivityForm(WorkbenchForm):
     def __init__(self, *args, compounds, communities, with_photos=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = compounds
-        self.fields["community"].queryset = communities
+        community = community_choice_field(
+            communities,
+            label=_("or the whole community"),
+            required=False,
+            help_text=_("For an activity of the whole community; leave the compound empty then."),
+        )
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if communities.exists():
+        if community is not None:
+            self.fields["community"] = community
             self.fields["compound"].required_when = _("or a community")
         else:  # a company records its compounds' activities only: the compound is required
             del self.fields["community"]

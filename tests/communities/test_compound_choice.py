@@ -19,7 +19,15 @@ from communities.activities.selectors import communities_for_recording, compound
 from communities.activities.views import filter_form as activity_filter_form
 from communities.compound_choice import MATCHES_MAX
 from communities.exports.filters import describe_form
-from communities.models import Compound, Household, ManagementMode, Resident, ResidentKind
+from communities.models import (
+    Community,
+    Compound,
+    Household,
+    ManagementMode,
+    Resident,
+    ResidentKind,
+    Street,
+)
 from communities.residents.filters import WorklistFilters
 from communities.selectors import compounds_for_filter
 from disputes.forms import CaseFilterForm, CaseRegisterForm
@@ -29,7 +37,7 @@ from inspections.forms.hazards import HazardFilterForm, HazardRaiseForm, KeyMana
 from inspections.selectors.checks import compounds_for_checks
 from inspections.selectors.hazards import compounds_for_hazard_raise
 from inspections.selectors.key_management import compounds_for_key_management_enter
-from patrols.models import TeamKind
+from patrols.models import PatrolTeam, TeamKind
 from patrols.services_teams import organisations_run_by
 from patrols.team_forms import PatrolFilterForm, TeamForm
 from patrols.team_selectors import filter_places
@@ -374,8 +382,30 @@ def page_urls() -> list[str]:
     return [*urls, reverse("admin:inspections_keymanagement_enter")]
 
 
+def add_streets_and_teams(city, count: int) -> None:
+    """``count`` more streets in the cast's district, each with a community, and ``count``
+    more patrol teams of street 1's office covering A1 (more than any filter could list)."""
+    district = city.streets[0].district
+    streets = Street.objects.bulk_create(
+        Street(district=district, code=f"1101059{n:02d}", name=f"批量街道{n:02d}")
+        for n in range(count)
+    )
+    Community.objects.bulk_create(
+        Community(street=s, code=f"{s.code}001", name=f"批量社区{n:02d}")
+        for n, s in enumerate(streets)
+    )
+    teams = PatrolTeam.objects.bulk_create(
+        PatrolTeam(organisation=city.org.street, kind=TeamKind.OFFICERS, name=f"批量队{n:02d}")
+        for n in range(count)
+    )
+    PatrolTeam.compounds.through.objects.bulk_create(
+        PatrolTeam.compounds.through(patrolteam=t, compound=city.compounds["A1"]) for t in teams
+    )
+
+
 def test_no_page_lists_more_than_a_fixed_number_of_options_or_compounds(crowded):
     add_households(Compound.objects.filter(code__startswith="ZZ"))
+    add_streets_and_teams(crowded, EXTRA_COMPOUNDS)
     client = as_user(crowded.bureau)
     seen, too_many = 0, []
     for url in page_urls():

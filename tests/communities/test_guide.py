@@ -18,6 +18,7 @@ NOT_PAGES = {
     "disputes:agreement",
     "communities:compound_autocomplete",  # the typeahead's JSON, not a page
     "communities:street_autocomplete",  # the same for streets
+    "communities:community_autocomplete",  # and for communities
 }
 HREF = re.compile(r'href="([^"]*)"')
 
