@@ -19,6 +19,7 @@ from communities.compound_choice import (
     QUERY_WORDS_MAX,
     CompoundAutocomplete,
     CompoundChoiceField,
+    select_or_typeahead,
 )
 from communities.models import Community
 from communities.selectors import COMMUNITY_CHOICES_MAX
@@ -45,11 +46,6 @@ class CommunityAutocomplete(CompoundAutocomplete):
     nothing_found = _("No community found")
 
 
-class CommunitySelectField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return community_label(obj)
-
-
 class CommunityChoiceField(CompoundChoiceField):
     """One community among ``queryset``, chosen by typing; cleaned to the community."""
 
@@ -61,11 +57,9 @@ class CommunityChoiceField(CompoundChoiceField):
 
 def community_choice_field(communities: QuerySet, **kwargs) -> forms.Field | None:
     """A community among ``communities``: a select while they are at most
-    ``COMMUNITY_CHOICES_MAX``, else the typeahead; None when there is none to choose. One query
-    of at most ``COMMUNITY_CHOICES_MAX + 1`` rows (the select reads its options again)."""
-    rows = list(communities.values_list("pk", flat=True)[: COMMUNITY_CHOICES_MAX + 1])
-    if not rows:
-        return None
-    if len(rows) > COMMUNITY_CHOICES_MAX:
-        return CommunityChoiceField(queryset=communities, **kwargs)
-    return CommunitySelectField(queryset=communities, **kwargs)
+    ``COMMUNITY_CHOICES_MAX``, else the typeahead; None when there is none to choose
+    (``select_or_typeahead``: one query)."""
+    field, seen = select_or_typeahead(
+        CommunityChoiceField, communities, limit=COMMUNITY_CHOICES_MAX, **kwargs
+    )
+    return field if seen else None

@@ -73,9 +73,9 @@ def several_compounds(compounds: QuerySet) -> bool:
     return len(compounds.values_list("pk", flat=True)[:2]) > 1
 
 
-def _for_labels(compounds: QuerySet) -> QuerySet:
+def _for_labels(compounds: QuerySet, fields=LABEL_FIELDS) -> QuerySet:
     """Just what a label needs (a form's queryset may select related rows: not wanted here)."""
-    return compounds.select_related(None).only(*LABEL_FIELDS)
+    return compounds.select_related(None).only(*fields)
 
 
 class CompoundAutocomplete(forms.Select):
@@ -89,6 +89,9 @@ class CompoundAutocomplete(forms.Select):
     url_name = "communities:compound_autocomplete"
     placeholder = _("Type a compound's name or code")
     nothing_found = _("No compound found")
+    #: what the chosen rows' labels read, and their order (rows without a code say so)
+    label_fields = LABEL_FIELDS
+    label_order = ("name", "code")
 
     def __init__(self, attrs=None, params: dict | None = None):
         super().__init__(attrs)
@@ -120,7 +123,8 @@ class CompoundAutocomplete(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if not ids or queryset is None:
             return []
-        return list(_for_labels(queryset).filter(pk__in=ids).order_by("name", "code"))
+        chosen = _for_labels(queryset, self.label_fields).filter(pk__in=ids)
+        return list(chosen.order_by(*self.label_order))
 
     def optgroups(self, name, value, attrs=None):
         options = []
@@ -194,6 +198,18 @@ class CompoundFilterField(CompoundChoiceField):
         if self.chosen is None or self.chosen.pk != value:
             self.chosen = _for_labels(self.queryset).get(pk=value)
         return compound_label(self.chosen)
+
+
+def select_or_typeahead(field_class, queryset: QuerySet, *, limit: int, **kwargs):
+    """A ``field_class`` (a typeahead field of this module, or a subclass naming other rows)
+    among ``queryset``: a plain select of every row while they are at most ``limit``, else the
+    typeahead. Returns the field and how many rows were seen (at most ``limit + 1``: 0 means
+    none to choose, 1 the only one). One query of at most ``limit + 1`` ids; the select reads
+    its options when rendered."""
+    seen = len(queryset.values_list("pk", flat=True)[: limit + 1])
+    if seen <= limit:
+        kwargs["widget"] = forms.Select
+    return field_class(queryset=queryset, **kwargs), seen
 
 
 class CompoundMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -13,13 +13,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.compound_choice import CompoundFilterField, CompoundMultipleChoiceField
+from communities.compound_choice import (
+    CompoundFilterField,
+    CompoundMultipleChoiceField,
+    select_or_typeahead,
+)
 from communities.forms import COMMUNITY_NEEDS_STREET, FilterForm, WorkbenchForm
 from communities.street_choice import street_filter_field
 from communities.validators import validate_phone
 from inspections.models import HazardCategory, Severity
+from patrols import organisation_choice
 from patrols.models import MemberCategory, TeamKind
 from patrols.models.patrols import Weekday
+from patrols.organisation_choice import OrganisationChoiceField
 from patrols.team_selectors import PatrolFilters
 
 TEXT_MAX_LENGTH = 2000
@@ -72,7 +78,7 @@ class MembersField(forms.ModelMultipleChoiceField):
 
 
 class TeamForm(WorkbenchForm):
-    organisation = forms.ModelChoiceField(label=_("run by"), queryset=None)
+    organisation = forms.Field()  # select_or_typeahead (a new team only)
     kind = forms.ChoiceField(label=_("kind"), choices=TeamKind.choices)
     name = forms.CharField(label=_("name"), max_length=80)
     leader_name = forms.CharField(label=_("team leader"), max_length=40, required=False)
@@ -84,14 +90,20 @@ class TeamForm(WorkbenchForm):
 
     def __init__(self, *args, organisations, compounds, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
         self.fields["compounds"].queryset = compounds
         if editing:
             del self.fields["organisation"]
         else:
             del self.fields["active"]
-            if organisations.count() == 1:
-                self.fields["organisation"].initial = organisations.first()
+            field, seen = select_or_typeahead(
+                OrganisationChoiceField,
+                organisations,
+                limit=organisation_choice.ORGANISATION_CHOICES_MAX,
+                label=_("run by"),
+            )
+            if seen == 1:
+                field.initial = organisations.values_list("pk", flat=True).first()
+            self.fields["organisation"] = field
 
 
 class MemberForm(WorkbenchForm):

@@ -6,6 +6,7 @@ non-superusers never see or set superuser status, groups or single permissions.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
@@ -216,8 +217,13 @@ class UserAdmin(SyncMembershipsMixin, ScopedAdminMixin, DjangoUserAdmin):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
                 field = self.fields["organisation"]
-                field.queryset = m.Organisation.objects.grantable_by(actor)
+                # typed, as on the memberships inline: a province's bureau grants some 4,000
+                field.widget = AutocompleteSelect(
+                    m.Membership._meta.get_field("organisation"), admin.site
+                )
                 field.required = not actor.is_superuser  # operators may make operators
+                field.widget.is_required = field.required
+                field.queryset = m.Organisation.objects.grantable_by(actor)  # the widget's too
 
         return AddForm
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -28,6 +29,7 @@ from communities.workflow import WorkflowError
 from patrols import services_teams as services
 from patrols import team_selectors as s
 from patrols.models import PatrolLog, PatrolTeam, TeamMember
+from patrols.organisation_choice import organisation_matches
 from patrols.team_exporting import TEAMS_EXPORTER_KEY
 from patrols.team_forms import MemberForm, PatrolFilterForm, PlanFormSet, TeamForm
 from patrols.team_privacy import masked_team, member_data_shown, shows_members
@@ -182,7 +184,7 @@ def team_edit(request, pk):
         initial.update(leader_name=team.leader_name, leader_phone=team.leader_phone)
     form = TeamForm(
         request.POST or None,
-        organisations=services.organisations_run_by(user),
+        organisations=None,  # kept: a team's organisation does not change
         compounds=compounds,
         editing=True,
         initial=initial,
@@ -278,8 +280,23 @@ def team_plan(request, pk):
     return render(request, "patrols/team_plan.html", context)
 
 
+@login_required
+@require_GET
+def organisation_autocomplete(request):
+    """``?q=`` words of an organisation's name. Answers ``{"results": [{"id", "text"}]}``, at
+    most 20, from the organisations whose teams the user may run (the new team's "run by" past
+    ``ORGANISATION_CHOICES_MAX``)."""
+    query = request.GET.get("q", "")
+    return JsonResponse({"results": organisation_matches(user=request.user, query=query)})
+
+
 urlpatterns = [
     path("patrols/teams/", team_list, name="team_list"),
+    path(
+        "patrols/organisations/autocomplete/",
+        organisation_autocomplete,
+        name="organisation_autocomplete",
+    ),
     path("patrols/teams/new/", team_create, name="team_create"),
     path("patrols/teams/export/", export_begin, {"key": TEAMS_EXPORTER_KEY}, name="team_export"),
     path("patrols/teams/<int:pk>/", team_detail, name="team_detail"),

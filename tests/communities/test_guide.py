@@ -19,6 +19,7 @@ NOT_PAGES = {
     "communities:compound_autocomplete",  # the typeahead's JSON, not a page
     "communities:street_autocomplete",  # the same for streets
     "communities:community_autocomplete",  # and for communities
+    "patrols:organisation_autocomplete",  # and for the organisations running a team
 }
 HREF = re.compile(r'href="([^"]*)"')
 
