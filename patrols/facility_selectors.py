@@ -87,12 +87,15 @@ def communities_for_filter(*, user, query=None) -> CommunityChoices:
     )
 
 
-def coverage_groupings(*, user) -> list[str]:
+def coverage_groupings(*, user, communities_wait: bool = False) -> list[str]:
     """Which groups an area role sees the figures by: the bureau by street and community, a
-    street office by community; a community or a company sees its compounds only."""
+    street office by community; a community or a company sees its compounds only. While the
+    community filter waits for a street (``communities_wait``: a province's 2,000 communities),
+    the bureau sees the streets alone: a table of every community made the page half a
+    megabyte."""
     scope = scope_for(user)
     if scope.everything or scope.district_ids:
-        return ["street", "community"]
+        return ["street"] if communities_wait else ["street", "community"]
     if scope.street_ids:
         return ["community"]
     return []

@@ -286,7 +286,9 @@ def coverage_list(request):
     def figures() -> dict:
         groups = [
             (group, fc.facility_coverage_by(area, group))
-            for group in selectors.coverage_groupings(user=user)
+            for group in selectors.coverage_groupings(
+                user=user, communities_wait=communities.need_street
+            )
         ]
         return {"figures": fc.facility_coverage(area), "groups": groups}
 
@@ -301,6 +303,7 @@ def coverage_list(request):
         "refused_filters": form.refused(),
         "show_street_filter": offers_street_choice(form.fields["street"]),
         "show_community_filter": len(communities) > 1 or communities.need_street,
+        "communities_wait": communities.need_street,
     }
     return render(request, "patrols/coverage_list.html", context)
 

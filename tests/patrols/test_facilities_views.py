@@ -56,6 +56,21 @@ def test_the_bureau_sees_rates_by_street_and_community(client, facilities):
     assert 'data-testid="groups-street"' in body
 
 
+def test_past_the_limit_the_bureau_sees_a_streets_communities_once_it_is_chosen(
+    client, facilities, monkeypatch
+):
+    monkeypatch.setattr("communities.selectors.COMMUNITY_CHOICES_MAX", 1)
+    client.force_login(facilities.bureau)
+    response = client.get(COVERAGE)
+    assert [g for g, _rows in response.context["groups"]] == ["street"]
+    assert 'data-testid="communities-wait"' in response.content.decode()
+    street1 = facilities.streets[0]
+    response = client.get(COVERAGE, {"street": street1.pk})
+    groups = dict(response.context["groups"])
+    assert [g.name for g in groups["community"]] == ["幸福社区", "团结社区"]
+    assert 'data-testid="communities-wait"' not in response.content.decode()
+
+
 def test_a_street_sees_rates_by_community_and_a_company_none(client, facilities):
     client.force_login(facilities.street)
     assert [g for g, _rows in client.get(COVERAGE).context["groups"]] == ["community"]
