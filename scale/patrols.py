@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from communities.demo import _mobile, _person_name
 from communities.models import Occupancy
 from patrols.models import (
@@ -78,6 +80,7 @@ def patrols_seed(run: Run) -> None:
     first = _with_ids(run, PatrolTeam, teams)
     covered, members, slots = [], [], []
     since = plan.today - datetime.timedelta(days=PATROL_DAYS)
+    planned = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     team_members: dict[int, list[int]] = {}
     for i, (_organisation_id, places) in enumerate(sorted(by_company.items())):
         team_id = first + i
@@ -100,8 +103,9 @@ def patrols_seed(run: Run) -> None:
                 "weekday": day,
                 "starts": NIGHT[0],
                 "ends": NIGHT[1],
-                "created_at": plan.now,
-                "updated_at": plan.now,
+                # planned when the patrols began: the windows of the whole period are due
+                "created_at": planned,
+                "updated_at": planned,
             }
             for day in range(7)
         )

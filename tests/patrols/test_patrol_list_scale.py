@@ -191,6 +191,8 @@ def test_a_place_narrows_the_missed_windows_to_the_teams_covering_it(client, cit
     assert {d.team.pk for d in everywhere["due"]} == {teams.guards.pk, teams.guards_b.pk}
     in_b1 = missed(client, city.bureau, days=30, compound=city.compounds["B1"].pk)
     assert {d.team.pk for d in in_b1["due"]} == {teams.guards_b.pk}
+    html = client.get(reverse("patrols:patrol_missed"), {"compound": city.compounds["B1"].pk})
+    assert "乙物业保安队" in html.content.decode() and "乙物业公司" in html.content.decode()
     assert in_b1["missed_count"] + in_b1["kept_count"] <= len(in_b1["due"])
     street2 = city.streets[1]
     in_street2 = missed(client, city.bureau, days=30, street=street2.pk)
