@@ -69,8 +69,8 @@ class DuePatrol:
     day: datetime.date
     starts: datetime.datetime
     ends: datetime.datetime
-    state: str
     log: LogRow | None = None
+    state: str = ""  # set by ``with_states``, at the time the windows are looked at
 
     @property
     def missed(self) -> bool:
@@ -144,10 +144,30 @@ def patrols_due(
     now: datetime.datetime | None = None,
 ) -> list[DuePatrol]:
     """Every planned window from ``first`` to ``last`` (local days, both included) of the
-    active teams given, each kept, missed or still due; newest first. Three queries, read as
+    active teams given, each kept, missed or still due; newest first. Three queries."""
+    return with_states(planned_windows(teams, first, last), now or timezone.now())
+
+
+def with_states(due: list[DuePatrol], now: datetime.datetime) -> list[DuePatrol]:
+    """The windows given, each kept (a log), missed (ended without one) or still due at
+    ``now``: a list kept in the cache stays true as time passes."""
+    for window in due:
+        if window.log is not None:
+            window.state = KEPT
+        elif window.ends < now:
+            window.state = MISSED
+        else:
+            window.state = DUE
+    return due
+
+
+def planned_windows(
+    teams: QuerySet[PatrolTeam], first: datetime.date, last: datetime.date
+) -> list[DuePatrol]:
+    """The planned windows from ``first`` to ``last`` of the active teams given, each with the
+    log that kept it (or None), newest first, without their states. Three queries, read as
     plain rows (model instances for a province's 14,000 windows and 12,000 logs a week took
     most of a second)."""
-    now = now or timezone.now()
     active = teams.filter(active=True).order_by()
     fields = ("pk", "name", "organisation_id", "organisation__name")
     rows = {row[0]: TeamRow(*row) for row in active.values_list(*fields)}
@@ -169,13 +189,7 @@ def patrols_due(
                 continue
             window_start, window_end = window(day, slot.starts, slot.ends)
             log = starts[team_id].first_between(window_start - margin, window_end)
-            if log is not None:
-                state = KEPT
-            elif window_end < now:
-                state = MISSED
-            else:
-                state = DUE
-            due.append(DuePatrol(team, slot, day, window_start, window_end, state, log))
+            due.append(DuePatrol(team, slot, day, window_start, window_end, log))
         day += datetime.timedelta(days=1)
     due.sort(key=lambda d: (d.starts, d.team.name), reverse=True)
     return due

@@ -78,6 +78,27 @@ def test_a_window_is_kept_by_a_log_starting_inside_it_or_just_before(city, plann
     assert states == {("甲物业保安队", 0): KEPT, ("幸福社区义务联防队", 0): MISSED}
 
 
+def test_the_page_keeps_its_windows_but_tells_their_states_at_each_view(client, city, planned):
+    """The windows are kept in the cache per scope and filters: time passing turns a due
+    window missed without a change, and a new log shows at the next view."""
+
+    def states():
+        response = client.get(reverse("patrols:patrol_missed"), {"team": planned.guards.pk})
+        assert response.status_code == 200
+        return [(d.day, d.state) for d in response.context["due"]]
+
+    client.force_login(city.bureau)
+    with at(MONDAY, 21):
+        assert states() == [(MONDAY, "due")]
+    with at(MONDAY, 22, 30):
+        assert states() == [(MONDAY, MISSED)]
+        _log(planned.guards, city.manager_a, local(MONDAY, 20, 5), local(MONDAY, 22))
+        assert states() == [(MONDAY, KEPT)]
+    tuesday = MONDAY + datetime.timedelta(days=1)
+    with at(tuesday, 23):  # a new day: the period moves
+        assert states() == [(tuesday, MISSED), (MONDAY, KEPT)]
+
+
 def test_a_log_starting_before_the_grace_keeps_nothing(city, planned, settings):
     settings.PATROL_PLAN_GRACE_MINUTES = 5
     with at(MONDAY, 23):
