@@ -151,9 +151,14 @@ def cases_for_page(
     )
 
 
+def awaiting_cases(*, user) -> QuerySet[DisputeCase]:
+    """The visible cases waiting for the user's organisation to accept them."""
+    return DisputeCase.objects.visible_to(user).filter(_awaiting_q(user))
+
+
 def awaiting_count(*, user) -> int:
     """How many visible cases wait for the user's organisation to accept them (one query)."""
-    return DisputeCase.objects.visible_to(user).filter(_awaiting_q(user)).count()
+    return awaiting_cases(user=user).count()
 
 
 def compounds_for_case_register(*, user) -> QuerySet[Compound]:

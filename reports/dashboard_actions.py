@@ -5,7 +5,8 @@ Each count is the list's own selector with the list's own filter (the self-check
 hazard and case lists' "mine", "overdue" and "awaiting", the missed patrols, the registration
 work list), so the number on the home is the number of rows the link opens. A part appears
 only for a role holding the permission to act on it (a viewer sees none). About ten queries in
-all, whatever the number of records. The registration work list's counts read every resident
+all, whatever the number of records (each part's two counts are one statement:
+``communities.counting``). The registration work list's counts read every resident
 of the scope: the home takes them from the dashboard's snapshot (``dashboard_cache``); the
 missed patrols are kept like the joint-defence pages' figures.
 """
@@ -20,10 +21,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from communities.counting import counts
 from communities.residents import tallies
 from communities.residents.worklist import WorkItem
 from communities.scoping import compounds_visible_to, scope_for
-from disputes.selectors import CaseFilters, awaiting_count, cases_for_list
+from disputes.selectors import CaseFilters, awaiting_cases, cases_for_list
 from inspections.selectors import checks as check_selectors
 from inspections.selectors.hazards import HazardFilters, hazards_filtered
 from patrols.list_figures import kept
@@ -76,8 +78,10 @@ def _hazard_items(user, today: datetime.date) -> list[ActionItem]:
         user.has_perm("inspections.rectify_hazard") or user.has_perm("inspections.verify_hazard")
     ):
         return []
-    mine = hazards_filtered(user=user, filters=HazardFilters(mine=True), today=today).count()
-    overdue = hazards_filtered(user=user, filters=HazardFilters(overdue=True), today=today).count()
+    mine, overdue = counts(
+        hazards_filtered(user=user, filters=HazardFilters(mine=True), today=today),
+        hazards_filtered(user=user, filters=HazardFilters(overdue=True), today=today),
+    )
     return [
         ActionItem(
             "hazards_mine",
@@ -98,18 +102,21 @@ def _case_items(user, today: datetime.date) -> list[ActionItem]:
     """Cases waiting for my organisation to accept them, and the open cases past deadline."""
     if not user.has_perm("disputes.handle_disputecase"):
         return []
-    overdue = cases_for_list(user=user, filters=CaseFilters(overdue=True), today=today)
+    awaiting, overdue = counts(
+        awaiting_cases(user=user),
+        cases_for_list(user=user, filters=CaseFilters(overdue=True), today=today),
+    )
     return [
         ActionItem(
             "cases_awaiting",
             pgettext("dashboard", "Disputes waiting for us to accept"),
-            awaiting_count(user=user),
+            awaiting,
             _link("disputes:case_list", awaiting=1),
         ),
         ActionItem(
             "cases_overdue",
             pgettext("dashboard", "Disputes overdue"),
-            overdue.order_by().count(),
+            overdue,
             _link("disputes:case_list", overdue=1),
         ),
     ]
