@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from communities import models as m
+from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import person_column, short_date_column
@@ -29,7 +30,7 @@ class ActivityAdmin(ScopedReadOnlyAdmin):
     list_filter = [
         "kind",
         ("compound__community__street", ScopedPlaceFilter),
-        ("community", ScopedPlaceFilter),
+        ("community", AutocompleteFilter),  # a province's 2,000: typed
     ]
     search_fields = ["title", "organiser", "compound__name", "community__name"]
     date_hierarchy = "date"

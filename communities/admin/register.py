@@ -17,6 +17,7 @@ from .autocomplete_filter import AutocompleteFilter
 from .importexport import RegisterImportExportMixin
 from .pair_search import PairSearchMixin
 from .scoped import ScopedAdminMixin, ScopedInlineMixin, masked_column
+from .scoped_filter import ScopedPlaceFilter
 from .timeline import short_date_column
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -82,8 +83,8 @@ class CompoundAdmin(RegisterAdmin):
         "kind",
         "title_level",
         "has_owners_committee",
-        ("community__street", RelatedOnly),
-        ("community", RelatedOnly),
+        ("community__street", ScopedPlaceFilter),
+        ("community", AutocompleteFilter),  # a province's 2,000: typed
     ]
     search_fields = ["code", "name", "address"]
     autocomplete_fields = ["community"]
@@ -160,7 +161,7 @@ class ManagementTermAdmin(RegisterAdmin):
     resource_classes = [r.ManagementTermResource]
     list_display = ["compound", "company", "start_day", "end_day", "contract_number"]
     list_select_related = ["compound", "company"]
-    list_filter = [("company", RelatedOnly)]
+    list_filter = [("company", AutocompleteFilter)]  # a province's 2,000 companies: typed
     search_fields = ["compound__name", "compound__code", "company__name", "contract_number"]
     autocomplete_fields = ["compound", "company"]
     date_hierarchy = "start"

@@ -17,7 +17,7 @@ from communities.admin.timeline import (
 from inspections import models as m
 from inspections import resources as r
 
-from .common import STREET, ExportOnlyMixin, MonthFilter, RelatedOnly
+from .common import STREET, ExportOnlyMixin, MonthFilter
 
 FILE_KINDS = {
     "image/jpeg": _("JPEG photo"),
@@ -100,7 +100,7 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.Mo
         "status",
         "result",
         STREET,
-        ("template", RelatedOnly),
+        "template",  # every template (a few), not the distinct ones of every row
     ]
     search_fields = ["compound__name", "compound__code"]
     inlines = [AnswerInline, InspectionEventInline]
@@ -135,7 +135,8 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.Mo
 class AnswerAdmin(ScopedReadOnlyAdmin):
     list_display = ["inspection", "item_code", "answer", "not_applicable", "comment"]
     list_select_related = ["inspection__compound", "item"]
-    list_filter = ["not_applicable", ("item__section__template", RelatedOnly)]
+    list_filter = ["not_applicable", "item__section__template"]  # every template (a few)
+    ordering = ["-inspection_id", "-item_id"]  # newest first, by the (inspection, item) index
     search_fields = ["inspection__compound__name", "inspection__compound__code", "item__code"]
     fields = [
         "inspection",

@@ -193,6 +193,8 @@ class HazardEvent(TimelineEvent):
     class Meta(TimelineEvent.Meta):
         verbose_name = _("hazard event")
         verbose_name_plural = _("hazard events")
+        # the admin's log, newest step first: read backwards, not sorted (issue 14)
+        indexes = [models.Index(fields=["at", "id"], name="inspections_hazardevent_at")]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.label}"

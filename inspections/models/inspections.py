@@ -265,6 +265,8 @@ class InspectionEvent(TimelineEvent):
     class Meta(TimelineEvent.Meta):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
+        # the admin's log, newest step first: read backwards, not sorted (issue 14)
+        indexes = [models.Index(fields=["at", "id"], name="inspections_inspectionevent_at")]
 
     def __str__(self) -> str:
         return f"{self.inspection_id} {self.label}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from communities.admin import ScopedAdminMixin, ScopedInlineMixin
+from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import short_date_column
 from communities.exports.admin import ExporterAdminMixin
@@ -23,7 +24,7 @@ from patrols.facility_exporting import EXPORTER_KEY
 from patrols.models import Entrance, Facility, FacilityLocation
 
 STREET = ("compound__community__street", ScopedPlaceFilter)
-COMMUNITY = ("compound__community", ScopedPlaceFilter)
+COMMUNITY = ("compound__community", AutocompleteFilter)  # a province's 2,000: typed
 
 
 class FacilityInlineForm(forms.ModelForm):

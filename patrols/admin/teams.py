@@ -13,14 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.readonly import ReadOnlyInline, ScopedReadOnlyAdmin
 from communities.exports.admin import ExporterAdminMixin
 from communities.privacy import personal_value
 from patrols.models import PatrolFinding, PatrolLog, PatrolPlanSlot, PatrolTeam, TeamMember
 from patrols.team_exporting import LOGS_EXPORTER_KEY, TEAMS_EXPORTER_KEY
 from patrols.team_privacy import annotate_people_shown
-
-RelatedOnly = admin.RelatedOnlyFieldListFilter
 
 
 def person_column(field: str, description):
@@ -56,7 +55,7 @@ class PatrolTeamAdmin(PeopleShownMixin, ExporterAdminMixin, ExportMixin, ScopedR
     exporter_key = TEAMS_EXPORTER_KEY
     list_display = ["name", "organisation", "kind", "leader", "active"]
     list_select_related = ["organisation"]
-    list_filter = ["kind", "active", ("organisation", RelatedOnly)]
+    list_filter = ["kind", "active", ("organisation", AutocompleteFilter)]
     search_fields = ["name", "organisation__name"]
     fields = ["name", "organisation", "kind", "leader", "leader_phone_shown", "compounds", "active"]
     inlines = [MemberInline, PlanInline]
@@ -88,7 +87,7 @@ class PatrolLogAdmin(ExporterAdminMixin, ExportMixin, ScopedReadOnlyAdmin):
     exporter_key = LOGS_EXPORTER_KEY
     list_display = ["__str__", "team", "started_at", "ended_at"]
     list_select_related = ["team"]
-    list_filter = ["team__kind", ("team", RelatedOnly)]
+    list_filter = ["team__kind", ("team", AutocompleteFilter)]
     search_fields = ["team__name", "route", "area"]
     date_hierarchy = "started_at"
     fields = ["team", "started_at", "ended_at", "compounds", "area", "route", "created_by"]
