@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from communities.counting import per_row
 from communities.models import Compound, Street
 from communities.selectors import communities_for_filter
 from communities.validators import ascii_int
@@ -77,20 +77,6 @@ def _compounds(user) -> QuerySet[Compound]:
     return Compound.objects.visible_to(user).order_by("name")
 
 
-def _per_row(rows: QuerySet, path: str) -> Coalesce:
-    """How many of ``rows`` belong to the outer row (``path``: their foreign key to it): a
-    subquery evaluated for the page's rows only (a ``COUNT(DISTINCT …)`` over joins grouped
-    every visible team or log before the ``LIMIT``)."""
-    counted = (
-        rows.filter(**{path: OuterRef("pk")})
-        .order_by()
-        .values(path)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 #: Past this many teams, a filter offers those of the chosen place only (a province's bureau
 #: sees some 2,000 teams: never one select).
 TEAM_CHOICES_MAX = 60
@@ -121,8 +107,8 @@ def teams_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pa
         teams_for_list(user=user, filters=filters)
         .select_related("organisation")
         .annotate(
-            member_count=_per_row(TeamMember.objects.filter(left_on__isnull=True), "team"),
-            open_count=_per_row(PatrolLog.objects.filter(ended_at__isnull=True), "team"),
+            member_count=per_row(TeamMember.objects.filter(left_on__isnull=True), "team"),
+            open_count=per_row(PatrolLog.objects.filter(ended_at__isnull=True), "team"),
         )
         .prefetch_related(Prefetch("compounds", queryset=compounds))
     )
@@ -171,9 +157,9 @@ def logs_for_page(*, user, filters: PatrolFilters | None = None) -> QuerySet[Pat
         logs_for_list(user=user, filters=filters)
         .select_related("team")
         .annotate(
-            finding_count=_per_row(seen, "log"),
-            hazard_count=_per_row(seen.filter(hazard__isnull=False), "log"),
-            member_count=_per_row(present, "patrollog"),
+            finding_count=per_row(seen, "log"),
+            hazard_count=per_row(seen.filter(hazard__isnull=False), "log"),
+            member_count=per_row(present, "patrollog"),
         )
         .prefetch_related(Prefetch("compounds", queryset=_compounds(user).only("pk", "name")))
     )

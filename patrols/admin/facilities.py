@@ -10,7 +10,6 @@ shared path (``patrols.facility_exporting``).
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -18,6 +17,7 @@ from communities.admin import ScopedAdminMixin, ScopedInlineMixin
 from communities.admin.autocomplete_filter import AutocompleteFilter
 from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.admin.timeline import short_date_column
+from communities.counting import per_row
 from communities.exports.admin import ExporterAdminMixin
 from patrols import facility_services as services
 from patrols.facility_exporting import EXPORTER_KEY
@@ -66,7 +66,12 @@ class EntranceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [FacilityInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_facilities=Count("facilities"))
+        # counted for the page's rows only (a GROUP BY over every entrance took 140 ms)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_facilities=per_row(Facility.objects, "entrance"))
+        )
 
     def save_model(self, request, obj, form, change):
         """Through the services (their permission and scope checks), then the scope re-check."""
