@@ -52,21 +52,24 @@ def status_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
     """One query: total, resolved (结案), of which resolved by the respondent company itself,
     closed unresolved, withdrawn, open, overdue, escalated, return visits and satisfied
     residents."""
-    today = today or timezone.localdate()
-    return cases.aggregate(
-        total=Count("pk"),
-        resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
-        resolved_by_respondent=Count(
+    return cases.aggregate(**_status_aggregates(today or timezone.localdate()))
+
+
+def _status_aggregates(today: datetime.date) -> dict:
+    return {
+        "total": Count("pk"),
+        "resolved": Count("pk", filter=Q(status=Status.RESOLVED)),
+        "resolved_by_respondent": Count(
             "pk", filter=Q(status=Status.RESOLVED, resolved_by_respondent=True)
         ),
-        unresolved=Count("pk", filter=Q(status=Status.CLOSED_UNRESOLVED)),
-        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=overdue_q(today)),
-        escalated=Count("pk", filter=Q(escalations__gt=0)),
-        visited=Count("pk", filter=~Q(satisfaction="")),
-        satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
-    )
+        "unresolved": Count("pk", filter=Q(status=Status.CLOSED_UNRESOLVED)),
+        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+        "escalated": Count("pk", filter=Q(escalations__gt=0)),
+        "visited": Count("pk", filter=~Q(satisfaction="")),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+    }
 
 
 def stage_counts(cases: QuerySet, today: datetime.date | None = None) -> dict:
@@ -105,18 +108,23 @@ def satisfaction_rate(counts: dict) -> Decimal | None:
     return percent(counts["satisfied"], counts["visited"])
 
 
-def average_days_to_resolve(cases: QuerySet) -> Decimal | None:
-    """Calendar days from registration to resolution, averaged over the resolved cases the
-    closure rate counts (not those the respondent company resolved itself)."""
-    took = ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField())
-    resolved = cases.filter(
-        status=Status.RESOLVED, closed_at__isnull=False, resolved_by_respondent=False
-    )
-    average = resolved.aggregate(avg=Avg(took))["avg"]
+#: The average time to resolve counts the cases the closure rate counts as resolved (not those
+#: the respondent company resolved itself).
+AVERAGED_Q = Q(status=Status.RESOLVED, closed_at__isnull=False, resolved_by_respondent=False)
+TOOK = ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField())
+
+
+def _in_days(average: datetime.timedelta | None) -> Decimal | None:
     if average is None:
         return None
     days = Decimal(average.total_seconds()) / Decimal(86400)
     return days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def average_days_to_resolve(cases: QuerySet) -> Decimal | None:
+    """Calendar days from registration to resolution, averaged over the resolved cases the
+    closure rate counts (not those the respondent company resolved itself)."""
+    return _in_days(cases.aggregate(avg=Avg(TOOK, filter=AVERAGED_Q))["avg"])
 
 
 def counts_by(cases: QuerySet, field: str, choices) -> list[tuple[str, str, int]]:
@@ -125,17 +133,41 @@ def counts_by(cases: QuerySet, field: str, choices) -> list[tuple[str, str, int]
     return [(value, label, found.get(value, 0)) for value, label in choices.choices]
 
 
+BREAKDOWNS = {"by_category": ("category", Category), "by_level": ("level", Level)}
+BREAKDOWNS["by_source"] = ("source", Source)
+
+
 def dispute_figures(cases: QuerySet, today: datetime.date | None = None) -> dict:
-    """All the figures of a set of cases: five queries whatever the number of cases."""
-    counts = status_counts(cases, today)
+    """All the figures of a set of cases in one query, whatever the number of cases: the
+    counts by category, level and source are counts with a filter beside the status counts
+    (five queries read a province's 300,000 cases five times: 0.7 s)."""
+    breakdowns = {
+        f"{key}_{n}": Count("pk", filter=Q(**{field: value}))
+        for key, (field, choices) in BREAKDOWNS.items()
+        for n, value in enumerate(choices.values)
+    }
+    # aliased apart from the fields (a count named resolved_by_respondent hid the field from
+    # the average's filter)
+    status = {
+        f"n_{key}": count
+        for key, count in _status_aggregates(today or timezone.localdate()).items()
+    }
+    row = cases.order_by().aggregate(
+        **status, average_took=Avg(TOOK, filter=AVERAGED_Q), **breakdowns
+    )
+    counts = {key.removeprefix("n_"): row[key] for key in status}
     return {
         **counts,
         "closure_rate": closure_rate(counts),
         "satisfaction_rate": satisfaction_rate(counts),
-        "average_days_to_resolve": average_days_to_resolve(cases),
-        "by_category": counts_by(cases, "category", Category),
-        "by_level": counts_by(cases, "level", Level),
-        "by_source": counts_by(cases, "source", Source),
+        "average_days_to_resolve": _in_days(row["average_took"]),
+        **{
+            key: [
+                (value, label, row[f"{key}_{n}"])
+                for n, (value, label) in enumerate(choices.choices)
+            ]
+            for key, (_field, choices) in BREAKDOWNS.items()
+        },
     }
 
 
@@ -172,10 +204,7 @@ class DisputeMonthFigures:
     def average_days_to_resolve(self) -> Decimal | None:
         """Calendar days from registration to resolution, averaged over the cases resolved in
         the month that the closure rate counts (``average_days_to_resolve``'s rule)."""
-        if self.resolve_time is None:
-            return None
-        days = Decimal(self.resolve_time.total_seconds()) / Decimal(86400)
-        return days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return _in_days(self.resolve_time)
 
 
 def month_end_moment(month: datetime.date) -> datetime.datetime:
@@ -204,7 +233,6 @@ def _dispute_aggregates(month: datetime.date) -> dict:
     registered = Q(registered_at__gte=start)
     counted = Q(status=Status.RESOLVED, resolved_by_respondent=False)
     resolved_in = Q(status=Status.RESOLVED, closed_at__gte=start, closed_at__lt=end)
-    took = ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField())
     return {
         "registered": Count("pk", filter=registered),
         "resolved": Count("pk", filter=resolved_in),
@@ -214,7 +242,7 @@ def _dispute_aggregates(month: datetime.date) -> dict:
         ),
         "registered_resolved": Count("pk", filter=registered & counted & Q(closed_at__lt=until)),
         "counted_resolved": Count("pk", filter=resolved_in & counted),
-        "resolve_time": Avg(took, filter=resolved_in & counted),
+        "resolve_time": Avg(TOOK, filter=resolved_in & counted),
     }
 
 

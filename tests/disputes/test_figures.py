@@ -46,7 +46,7 @@ def cases(city, today):
 
 
 def test_the_figures_of_a_known_set(cases, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):
         figures = dispute_figures(cases, today=TODAY)
     assert {k: figures[k] for k in ("total", "resolved", "unresolved", "withdrawn", "open")} == {
         "total": 6,

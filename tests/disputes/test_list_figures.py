@@ -16,7 +16,7 @@ from .conftest import register
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("disputes:case_list")
-FIGURE_QUERIES = 5
+FIGURE_QUERIES = 1  # disputes.figures.dispute_figures: one aggregate
 
 
 def view(client, user, data=None):
