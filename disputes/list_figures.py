@@ -2,11 +2,11 @@
 
 Above the list stand the figures of the cases it shows (by status, source, level and category,
 the rates and the average days to resolve: one query). A bureau's list covers a province's
-300,000 cases, and the five queries they were took over a second on every view. So they are kept in the
-cache under the user's scope (users with the same scope see the same cases), the filters, the
-day (overdue is counted against it), the language of the labels, and a generation number that
-every case saved or deleted moves on commit: a change shows at the next view, which reads them
-again. ``LIST_FIGURES_SECONDS`` bounds what a bulk write (no signal) can leave unseen.
+300,000 cases, and the five queries they were took over a second on every view. So they are
+kept in the cache under the user's scope (users with the same scope see the same cases), the
+filters, the day (overdue is counted against it), the language of the labels, and a generation
+number that every case saved or deleted moves on commit: a change shows at the next view, which
+reads them again. ``LIST_FIGURES_SECONDS`` bounds what a bulk write (no signal) can leave unseen.
 
 A filter that depends on the user (my cases, those waiting for my organisation, a search that
 may read the parties' texts) is read each time: it narrows the cases to few.
