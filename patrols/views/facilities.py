@@ -283,17 +283,15 @@ def coverage_list(request):
         compound.tech_status = fc.coverage_status(compound, fc.TECH)
         compound.gaps = gaps[compound.pk]
 
+    groupings = selectors.coverage_groupings(user=user, communities_wait=communities.need_street)
+
     def figures() -> dict:
-        groups = [
-            (group, fc.facility_coverage_by(area, group))
-            for group in selectors.coverage_groupings(
-                user=user, communities_wait=communities.need_street
-            )
-        ]
+        groups = [(group, fc.facility_coverage_by(area, group)) for group in groupings]
         return {"figures": fc.facility_coverage(area), "groups": groups}
 
-    # kept per scope and area (``patrols.list_figures``): every compound of a province
-    area_filters = (filters.street_id, filters.community_id, filters.query)
+    # kept per scope, area and groupings (``patrols.list_figures``): every compound of a
+    # province; the groupings too, as a street refused by the form still named communities
+    area_filters = (filters.street_id, filters.community_id, filters.query, tuple(groupings))
     context = {
         "page": page,
         "compounds": rows,

@@ -6,6 +6,7 @@ area's compound or facility is a 404 like a missing one, a role without the perm
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -69,6 +70,12 @@ def test_past_the_limit_the_bureau_sees_a_streets_communities_once_it_is_chosen(
     groups = dict(response.context["groups"])
     assert [g.name for g in groups["community"]] == ["幸福社区", "团结社区"]
     assert 'data-testid="communities-wait"' not in response.content.decode()
+    # a street the form refuses keeps its figures apart: the plain page is unchanged after it
+    cache.clear()
+    refused = client.get(COVERAGE, {"street": 999999})  # none of the bureau's streets
+    assert refused.context["refused_filters"]
+    plain = client.get(COVERAGE)
+    assert [g for g, _rows in plain.context["groups"]] == ["street"]
 
 
 def test_a_street_sees_rates_by_community_and_a_company_none(client, facilities):
