@@ -281,6 +281,7 @@ def team_plan(request, pk):
 
 
 @login_required
+@permission_required("patrols.add_patrolteam", raise_exception=True)
 @require_GET
 def organisation_autocomplete(request):
     """``?q=`` words of an organisation's name. Answers ``{"results": [{"id", "text"}]}``, at

@@ -21,6 +21,7 @@ from communities.months import previous_month
 from communities.scoping import get_visible_or_404
 from communities.street_choice import street_filter_field
 from communities.uploads import private_file_response
+from communities.validators import ascii_int
 from communities.workflow import WorkflowError
 
 from ..models import MonthlyReport
@@ -46,14 +47,29 @@ FILES = {
 }
 
 
+class DistrictField(forms.ModelChoiceField):
+    """A district among the form's, by its id in ASCII digits (``int()`` would take ``１``)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and ascii_int(str(value)) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class RequestForm(forms.Form):
     """Which report: a street's, or (left empty, for those who may) the district's own; and the
-    month. The district is chosen only by a user of several districts; the street is a select
-    or, past ``STREET_CHOICES_MAX``, a typeahead (``street_filter_field``), never a list of a
-    province's streets."""
+    month. The district is chosen only by a user of several districts, for a district's own
+    report (a street's report is of the street's district); the street is a select or, past
+    ``STREET_CHOICES_MAX``, a typeahead (``street_filter_field``), never a list of a province's
+    streets."""
 
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.none(), empty_label=None
+    district = DistrictField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        help_text=_("For the district's own report: a street's report is of its district."),
     )
     street = forms.TypedChoiceField(label=_("Street"), required=False)  # street_filter_field
     month = forms.DateField(
@@ -85,14 +101,14 @@ class RequestForm(forms.Form):
     def clean(self):
         data = super().clean()
         street_id = data.get("street")
-        district = data.get("district", self.only_district)
+        district = data.get("district") or self.only_district
         if street_id:
             street = self.streets.select_related("district").get(pk=street_id)
-            if "district" in self.fields and district and district.pk != street.district_id:
-                self.add_error("street", _("This street is not in the district chosen."))
             self.chosen_place = (street.district, street)
         elif district is not None:
             self.chosen_place = (district, None)
+        elif "district" in self.fields and not self.errors:
+            self.add_error("district", _("Choose a district for its own report, or a street."))
         return data
 
     def place(self):

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Notification
@@ -82,16 +84,21 @@ def test_the_page_keeps_its_windows_but_tells_their_states_at_each_view(client, 
     """The windows are kept in the cache per scope and filters: time passing turns a due
     window missed without a change, and a new log shows at the next view."""
 
+    reads = []
+
     def states():
-        response = client.get(reverse("patrols:patrol_missed"), {"team": planned.guards.pk})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("patrols:patrol_missed"), {"team": planned.guards.pk})
         assert response.status_code == 200
+        reads.append(len(queries))
         return [(d.day, d.state) for d in response.context["due"]]
 
     client.force_login(city.bureau)
-    with at(MONDAY, 21):
+    with at(MONDAY, 21, 58):
         assert states() == [(MONDAY, "due")]
-    with at(MONDAY, 22, 30):
+    with at(MONDAY, 22, 1):  # the window ended three minutes later, nothing changed
         assert states() == [(MONDAY, MISSED)]
+        assert reads[0] - reads[1] == 3  # the kept windows: no teams, plans or logs read
         _log(planned.guards, city.manager_a, local(MONDAY, 20, 5), local(MONDAY, 22))
         assert states() == [(MONDAY, KEPT)]
     tuesday = MONDAY + datetime.timedelta(days=1)

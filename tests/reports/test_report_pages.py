@@ -218,3 +218,34 @@ def test_the_list_and_the_page_keep_their_query_counts(
     with django_assert_num_queries(PAGE_QUERIES):
         url = reverse("reports:report_detail", args=[reports[0].pk])
         assert client.get(url).status_code == 200
+
+
+def test_a_user_of_two_districts_chooses_a_district_or_any_of_their_streets(client, city, month):
+    from communities.models import OrganisationKind
+    from communities.services import membership_set
+    from tests import factories as f
+
+    other = f.DistrictFactory(code="110106", name="丰台示范区")
+    far_street = f.StreetFactory(district=other, code="110106001", name="远方街道")
+    bureau2 = f.OrganisationFactory(
+        name="丰台示范区住建局", kind=OrganisationKind.BUREAU, district=other
+    )
+    both = f.UserFactory(username="both")
+    membership_set(user=both, organisation=city.org.bureau, role="admin")
+    membership_set(user=both, organisation=bureau2, role="admin")
+    client.force_login(both)
+    form = client.get(reverse("reports:report_list")).context["form"]
+    assert {d.pk for d in form.fields["district"].queryset} == {city.district.pk, other.pk}
+    request = reverse("reports:report_request")
+    data = {"month": month.strftime("%Y-%m"), "district": city.district.pk, "street": ""}
+    # a street's report is of the street's district, whichever district is chosen
+    assert client.post(request, {**data, "street": far_street.pk}).status_code == 302
+    assert client.post(request, {**data, "district": other.pk}).status_code == 302
+    for refused in ({"district": ""}, {"district": "１"}):
+        response = client.post(request, {**data, **refused})
+        assert response.status_code == 400
+        assert "district" in response.context["form"].errors
+    assert {(r.district, r.street) for r in MonthlyReport.objects.all()} == {
+        (other, far_street),
+        (other, None),
+    }
