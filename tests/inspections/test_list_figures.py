@@ -63,6 +63,19 @@ def test_each_scope_and_filter_keeps_its_own(client, city):
     assert figures(response)["total"] == 1
 
 
+def test_a_search_is_kept_per_scope_and_word(client, city):
+    raise_hazard(city, "A1", photo=None)
+    raise_hazard(city, "B2", photo=None)
+    first, counted = view(client, city.bureau, {"q": "甲一"})
+    second, again = view(client, city.bureau, {"q": "甲一"})
+    assert (len(counted), again) == (1, [])
+    assert figures(first)["total"] == figures(second)["total"] == 1
+    other, _counted = view(client, city.bureau, {"q": "乙二"})
+    assert figures(other)["total"] == 1
+    mine, _counted = view(client, city.manager_a, {"q": "乙二"})  # another scope: its own
+    assert figures(mine)["total"] == 0
+
+
 def test_the_hazards_for_me_are_counted_each_time(client, city):
     raise_hazard(city)
     _first, counted = view(client, city.manager_a, {"mine": "1"})
