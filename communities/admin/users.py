@@ -102,6 +102,18 @@ class OrganisationAdmin(SyncMembershipsMixin, ScopedAdminMixin, admin.ModelAdmin
 
         return super().get_queryset(request).annotate(n_members=Count("memberships"))
 
+    def get_search_results(self, request, queryset, search_term):
+        """The typeahead of a membership's organisation (the new-user form, the members inline)
+        offers only what the user may grant, as the field then checks."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if (request.GET.get("model_name"), request.GET.get("field_name")) == (
+            "membership",
+            "organisation",
+        ):
+            grantable = m.Organisation.objects.grantable_by(request.user)
+            queryset = queryset.filter(pk__in=grantable.values("pk"))
+        return queryset, duplicates
+
     @admin.display(description=_("area"))
     def area(self, obj):
         return obj.district or obj.street or obj.community or obj.property_company or "—"

@@ -103,3 +103,40 @@ def test_bureau_admin_never_sees_superuser_fields_or_superusers(client, city):
 def test_a_manager_cannot_create_users(client, city):
     client.force_login(city.manager_a)
     assert client.get(reverse("admin:auth_user_add")).status_code == 403
+
+
+def test_the_organisation_typeahead_offers_only_what_the_user_may_grant(client, city):
+    import json
+
+    from communities.models import Organisation
+
+    def offered(user, term=""):
+        client.force_login(user)
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "communities",
+                "model_name": "membership",
+                "field_name": "organisation",
+                "term": term,
+            },
+        )
+        assert response.status_code == 200
+        return {row["text"] for row in json.loads(response.content)["results"]}
+
+    from tests import factories as f
+
+    # 乙物业公司 now also runs a compound of another district: the bureau sees it, may not grant it
+    far = f.CompoundFactory(
+        community=f.CommunityFactory(
+            street=f.StreetFactory(district=f.DistrictFactory(code="120102"), code="120102001"),
+            code="120102001001",
+        ),
+        code="FAR1",
+    )
+    f.ManagementTermFactory(compound=far, company=city.company_b)
+    for user in (city.bureau, city.street):
+        grantable = set(Organisation.objects.grantable_by(user).values_list("name", flat=True))
+        assert offered(user) == grantable, user
+    assert "甲物业公司" not in offered(city.street)  # seen (it runs A1), not the street's to grant
+    assert offered(city.bureau, "物业") == {"甲物业公司"}
