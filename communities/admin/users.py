@@ -100,7 +100,10 @@ class OrganisationAdmin(SyncMembershipsMixin, ScopedAdminMixin, admin.ModelAdmin
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(n_members=Count("memberships"))
+        # ordered in so many words: a grouped query drops the model's ordering, and the
+        # typeahead's pages of organisations came unordered
+        counted = super().get_queryset(request).annotate(n_members=Count("memberships"))
+        return counted.order_by("kind", "name", "pk")
 
     def get_search_results(self, request, queryset, search_term):
         """The typeahead of a membership's organisation (the new-user form, the members inline)
