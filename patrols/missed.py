@@ -63,9 +63,9 @@ class LogRow(NamedTuple):
 
 
 class Window(NamedTuple):
-    """A planned window and the log that kept it (or None): what the page keeps in the cache
-    (named tuples of shared rows and times read back in a few milliseconds, where dataclasses
-    took a tenth of a second for a week's 14,034)."""
+    """A planned window and the log that kept it (or None): what the page keeps in the cache,
+    as named tuples of shared rows and times (a week's 14,034 windows of a province: 1.15 MB,
+    read back in about 0.12 s)."""
 
     team: TeamRow
     slot: SlotRow
