@@ -8,6 +8,7 @@ The monthly figures below take scoped compounds and a month (architecture 10.9).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from communities.counting import aggregates_each
 from communities.levels import level_keys
 from communities.models import Compound, ManagementTerm
 from communities.months import month_bounds, month_moments, month_of, percent
@@ -163,6 +165,14 @@ def self_check_figures(compounds: QuerySet, month: datetime.date) -> SelfCheckFi
     达标 / 基本达标 / 不达标: the approved checks' results; pass rate: 达标 ÷ approved."""
     row = _self_check_compounds(compounds, month).aggregate(**_self_check_aggregates(month))
     return SelfCheckFigures(**row)
+
+
+def self_check_figures_each_month(
+    compounds: QuerySet, months: Sequence[datetime.date]
+) -> list[SelfCheckFigures]:
+    """``self_check_figures`` of each of ``months``, in order, in one query."""
+    parts = [(_self_check_compounds(compounds, m), _self_check_aggregates(m)) for m in months]
+    return [SelfCheckFigures(**row) for row in aggregates_each(parts)]
 
 
 def self_check_figures_by(
@@ -351,6 +361,14 @@ def hazard_month_figures(compounds: QuerySet, month: datetime.date) -> HazardMon
     are the hazards found in the month that were rectified or verified at its end."""
     rows = _month_hazards(compounds, month)
     return HazardMonthFigures(**rows.aggregate(**_hazard_aggregates(month)))
+
+
+def hazard_month_figures_each_month(
+    compounds: QuerySet, months: Sequence[datetime.date]
+) -> list[HazardMonthFigures]:
+    """``hazard_month_figures`` of each of ``months``, in order, in one query."""
+    parts = [(_month_hazards(compounds, m), _hazard_aggregates(m)) for m in months]
+    return [HazardMonthFigures(**row) for row in aggregates_each(parts)]
 
 
 def hazard_month_figures_by(

@@ -6,10 +6,12 @@ side by side. Every function takes a compounds queryset the caller has scoped
 (``compounds_visible_to(user)``) and keeps to a fixed number of queries, whatever the number of
 compounds:
 
-- ``month_trend``: the 12 months up to this one, two queries a month (24): the self-checks
-  (达标率) and the disputes (结案率). The key figures take this month and the month before from
-  it instead of asking again.
-- ``key_figures``: four more queries (hazards and 列管率, this month and the month before).
+- ``month_trend``: the 12 months up to this one, two queries (each app's figures of every
+  month in one statement, ``communities.counting.aggregates_each``): the self-checks (达标率)
+  and the disputes (结案率). The key figures take this month and the month before from it
+  instead of asking again.
+- ``key_figures``: two more queries (hazards of this month and the month before; 列管率 today
+  and on the previous month's last day).
 - ``place_bars``: three queries (self-checks and disputes by place, the places' names).
 """
 
@@ -27,14 +29,18 @@ from django.utils.translation import pgettext
 
 from communities.models import Community, Compound, District, Street
 from communities.months import Compared, month_bounds, month_of, percent, previous_month
-from communities.residents.figures import registration_rate
+from communities.residents.figures import registration_rate_on_days
 from communities.scoping import Scope
-from disputes.figures import DisputeMonthFigures, dispute_month_figures, dispute_month_figures_by
+from disputes.figures import (
+    DisputeMonthFigures,
+    dispute_month_figures_by,
+    dispute_month_figures_each_month,
+)
 from inspections.figures import (
     SelfCheckFigures,
-    hazard_month_figures,
-    self_check_figures,
+    hazard_month_figures_each_month,
     self_check_figures_by,
+    self_check_figures_each_month,
 )
 
 TREND_MONTHS = 12
@@ -65,12 +71,12 @@ def trend_months(month: datetime.date, count: int = TREND_MONTHS) -> list[dateti
 
 
 def month_trend(compounds: QuerySet, month: datetime.date) -> list[TrendMonth]:
-    """Each of the last 12 months' self-checks and disputes, oldest first: two queries a month
-    (``self_check_figures``, ``dispute_month_figures``), 24 in all."""
-    return [
-        TrendMonth(m, self_check_figures(compounds, m), dispute_month_figures(compounds, m))
-        for m in trend_months(month)
-    ]
+    """Each of the last 12 months' self-checks and disputes, oldest first: two queries
+    (``self_check_figures`` and ``dispute_month_figures`` of each month)."""
+    months = trend_months(month)
+    checks = self_check_figures_each_month(compounds, months)
+    cases = dispute_month_figures_each_month(compounds, months)
+    return [TrendMonth(*figures) for figures in zip(months, checks, cases, strict=True)]
 
 
 # Key figures ----------------------------------------------------------------------------------
@@ -98,11 +104,6 @@ class KeyFigure:
         return self.kind == RATE
 
 
-def _registration_percent(compounds: QuerySet, on: datetime.date) -> Decimal | None:
-    figures = registration_rate(compounds, on)
-    return percent(figures.registered, figures.present)
-
-
 def _side_by_side(pair: tuple[Any, Any], field: str) -> Compared:
     """One field of this month's figures beside the same field of the month before's."""
     read = attrgetter(field)
@@ -113,19 +114,14 @@ def key_figures(
     compounds: QuerySet, trend: list[TrendMonth], today: datetime.date
 ) -> list[KeyFigure]:
     """The month's key figures with their 环比: the self-checks and disputes of the trend's last
-    two months, and four queries more: the hazards of both months and the 列管率 today and on
+    two months, and two queries more: the hazards of both months, and the 列管率 today and on
     the previous month's last day."""
     now, before = trend[-1], trend[-2]
     checks = (now.self_checks, before.self_checks)
     disputes = (now.disputes, before.disputes)
-    hazards = (
-        hazard_month_figures(compounds, now.month),
-        hazard_month_figures(compounds, before.month),
-    )
-    registration = Compared(
-        _registration_percent(compounds, today),
-        _registration_percent(compounds, month_bounds(before.month)[1]),
-    )
+    hazards = hazard_month_figures_each_month(compounds, [now.month, before.month])
+    rates = registration_rate_on_days(compounds, [today, month_bounds(before.month)[1]])
+    registration = Compared(*(percent(r.registered, r.present) for r in rates))
     return [
         KeyFigure(
             "submission_rate",

@@ -14,12 +14,14 @@ compound's, community's, street's or district's id, as the watch-group coverage 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from communities.counting import aggregates_each
 from communities.levels import level_keys
 from communities.models import Household, Occupancy, Relation, Resident
 from communities.models.residents import REGISTERING_KINDS, present_q, registered_q
@@ -57,6 +59,14 @@ def registration_rate(compounds: QuerySet, on: datetime.date | None = None) -> R
     on = on or timezone.localdate()
     row = _registering(compounds, on).aggregate(**_rate_figures(on))
     return RegistrationRate(**row)
+
+
+def registration_rate_on_days(
+    compounds: QuerySet, days: Sequence[datetime.date]
+) -> list[RegistrationRate]:
+    """``registration_rate`` on each of ``days``, in order, in one query."""
+    parts = [(_registering(compounds, on), _rate_figures(on)) for on in days]
+    return [RegistrationRate(**row) for row in aggregates_each(parts)]
 
 
 def registration_rate_by(

@@ -32,11 +32,11 @@ from tests.reports.test_dashboard import (  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-# The dashboard's own reads (tests/reports/test_dashboard.py: 24 + 4 + 3 of the 55), the
+# The dashboard's own reads (tests/reports/test_dashboard.py: 2 + 2 + 3 of the 31), the
 # registration work list's counts kept with them (6: the sum of the compounds' tallies, each
 # computed first in a test, communities.residents.tallies), and the missed patrols' three reads
 # (teams, their plans, the week's logs), kept like the joint-defence figures.
-FIGURE_QUERIES = 40
+FIGURE_QUERIES = 16
 
 
 def registered(data: dict) -> int:
@@ -57,9 +57,9 @@ def refreshes(callbacks) -> list:
 
 def test_the_second_view_reads_the_kept_figures(client, month, django_assert_max_num_queries):
     client.force_login(month.bureau)
-    with django_assert_max_num_queries(55) as cold:
+    with django_assert_max_num_queries(31) as cold:
         first = client.get(HOME)
-    with django_assert_max_num_queries(55) as warm:
+    with django_assert_max_num_queries(31) as warm:
         second = client.get(HOME)
     assert len(cold.captured_queries) - len(warm.captured_queries) == FIGURE_QUERIES
     panels = [{p.name: p.data for p in r.context["panels"]}["dashboard"] for r in (first, second)]
@@ -80,10 +80,10 @@ def test_users_with_the_same_scope_share_the_figures_and_others_do_not(
 ):
     colleague = _member("bureau2", month.org.bureau)  # the same district
     client.force_login(month.bureau)
-    with django_assert_max_num_queries(55) as first:
+    with django_assert_max_num_queries(31) as first:
         client.get(HOME)
     client.force_login(colleague)
-    with django_assert_max_num_queries(55) as shared:
+    with django_assert_max_num_queries(31) as shared:
         client.get(HOME)
     # The colleague's home reads the bureau's figures (the login's own reads aside).
     assert len(first.captured_queries) - len(shared.captured_queries) >= FIGURE_QUERIES - 2
