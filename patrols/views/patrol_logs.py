@@ -30,7 +30,7 @@ from communities.workflow import WorkflowError
 from patrols import services_patrols as services
 from patrols import team_selectors as s
 from patrols.list_figures import kept, list_figures
-from patrols.missed import planned_windows, with_states
+from patrols.missed import planned_windows
 from patrols.models import PatrolLog, PatrolTeam
 from patrols.patrol_figures import (
     ALL,
@@ -328,28 +328,28 @@ def patrol_missed(request):
     first = today - datetime.timedelta(days=days - 1)
     # kept per scope, filters and days until a log, team or plan changes (a province's 14,000
     # windows a week took a quarter of a second); their states are told at each view
-    windows = kept(
+    table = kept(
         user,
         "missed",
         (place_form.filters(), team_id, first, today),
         lambda: planned_windows(teams, first, today),
     )
-    due = with_states(windows, timezone.now())
-    missed_count = sum(1 for d in due if d.missed)
-    if form.cleaned_data.get("missed"):
-        due = [d for d in due if d.missed]
-    # A page of windows at a time: a province's 2,000 teams make 14,000 windows a week, and
-    # rendering them all took seconds.
-    page = Paginator(due, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    missed = table.missed(now)
+    shown = missed if form.cleaned_data.get("missed") else range(len(table))
+    # A page of windows at a time, each made whole only then: a province's 2,000 teams make
+    # 14,000 windows a week, and rendering them all took seconds.
+    page = Paginator(shown, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [table.patrol(n, now) for n in page.object_list]
     context = {
-        "due": due,
+        "window_count": len(shown),
         "page": page,
         "days": days,
         "place_form": place_form,
         "filter_form": form,
         "refused_filters": place_form.refused() + form.refused(),
-        "missed_count": missed_count,
-        "kept_count": sum(1 for d in due if d.kept),
+        "missed_count": len(missed),
+        "kept_count": table.kept_count(),
     }
     return render(request, "patrols/patrol_missed.html", context)
 

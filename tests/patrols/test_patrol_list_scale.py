@@ -112,7 +112,8 @@ def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
     from django.utils import timezone
 
     from patrols import services_teams as st
-    from patrols.models import PatrolPlanSlot
+    from patrols.missed import patrols_due
+    from patrols.models import PatrolPlanSlot, PatrolTeam
 
     monkeypatch.setattr("patrols.views.patrol_logs.DUE_PAGE_SIZE", 3)
     st.plan_slot_set(
@@ -124,13 +125,17 @@ def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
     client.force_login(city.manager_a)
     url = reverse("patrols:patrol_missed")
     first = client.get(url, {"days": 7}).context
-    assert len(first["due"]) == 7 and first["missed_count"] + first["kept_count"] <= 7
+    assert first["window_count"] == 7 and first["missed_count"] + first["kept_count"] <= 7
     shown = [
         (d.day, d.slot.pk)
         for n in (1, 2, 3)
         for d in client.get(url, {"days": 7, "page": n}).context["page"].object_list
     ]
-    assert shown == [(d.day, d.slot.pk) for d in first["due"]]
+    today = timezone.localdate()
+    every = patrols_due(
+        PatrolTeam.objects.filter(pk=teams.guards.pk), today - datetime.timedelta(days=6), today
+    )
+    assert shown == [(d.day, d.slot.pk) for d in every]  # each window once, newest first
     assert [len(client.get(url, {"days": 7, "page": n}).context["page"]) for n in (1, 3)] == [3, 1]
 
 
@@ -188,15 +193,15 @@ def test_a_place_narrows_the_missed_windows_to_the_teams_covering_it(client, cit
         )
     PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
     everywhere = missed(client, city.bureau, days=30)
-    assert {d.team.pk for d in everywhere["due"]} == {teams.guards.pk, teams.guards_b.pk}
+    assert {d.team.pk for d in everywhere["page"].object_list} == {teams.guards.pk, teams.guards_b.pk}
     in_b1 = missed(client, city.bureau, days=30, compound=city.compounds["B1"].pk)
-    assert {d.team.pk for d in in_b1["due"]} == {teams.guards_b.pk}
+    assert {d.team.pk for d in in_b1["page"].object_list} == {teams.guards_b.pk}
     html = client.get(reverse("patrols:patrol_missed"), {"compound": city.compounds["B1"].pk})
     assert "乙物业保安队" in html.content.decode() and "乙物业公司" in html.content.decode()
-    assert in_b1["missed_count"] + in_b1["kept_count"] <= len(in_b1["due"])
+    assert in_b1["missed_count"] + in_b1["kept_count"] <= in_b1["window_count"]
     street2 = city.streets[1]
     in_street2 = missed(client, city.bureau, days=30, street=street2.pk)
-    assert {d.team.pk for d in in_street2["due"]} == {teams.guards_b.pk}
+    assert {d.team.pk for d in in_street2["page"].object_list} == {teams.guards_b.pk}
     # another area's street filters nothing and is reported
     refused = missed(client, city.street, days=30, street=street2.pk)
     assert refused["refused_filters"]

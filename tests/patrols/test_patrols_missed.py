@@ -91,7 +91,7 @@ def test_the_page_keeps_its_windows_but_tells_their_states_at_each_view(client, 
             response = client.get(reverse("patrols:patrol_missed"), {"team": planned.guards.pk})
         assert response.status_code == 200
         reads.append(len(queries))
-        return [(d.day, d.state) for d in response.context["due"]]
+        return [(d.day, d.state) for d in response.context["page"].object_list]
 
     client.force_login(city.bureau)
     with at(MONDAY, 21, 58):
