@@ -1,4 +1,4 @@
-"""The hazard list's figures, kept per scope and filter (issue 14).
+"""The hazard list's figures, kept per scope and filter (issue 14), and the admin's months.
 
 Above the list stand the figures of the hazards it shows (one query: total, unverified, to
 rectify, awaiting verification, verified, overdue). A bureau's list covers a province's
@@ -15,6 +15,7 @@ texts for everyone in the scope, and a common word (消防, in half a province's
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 
@@ -25,6 +26,7 @@ from .selectors.hazards import HazardFilters
 
 VERSION = 1  # bump when the figures' shape changes
 GENERATION = Generation("inspections:hazards:generation")
+CHECKS = Generation("inspections:checks:generation")
 
 
 def list_figures(user, filters: HazardFilters, hazards: QuerySet, today: datetime.date) -> dict:
@@ -37,8 +39,17 @@ def list_figures(user, filters: HazardFilters, hazards: QuerySet, today: datetim
     )
 
 
+def kept_months(user, name: str, compute: Callable[[], list]) -> list:
+    """The months an admin list offers as its filter (the distinct months of the user's rows:
+    a province's 110,000 checks took 70 ms to read on every view), kept per scope until a
+    check is saved or deleted."""
+    return kept_for_scope(CHECKS, f"inspections:months:{name}", user, (), compute)
+
+
 def connect() -> None:
-    """Stale on any change of a hazard (``InspectionsConfig.ready``)."""
-    from .models import Hazard
+    """Stale on any change of a hazard, or of a check for the months
+    (``InspectionsConfig.ready``)."""
+    from .models import Hazard, Inspection
 
     GENERATION.track(Hazard)
+    CHECKS.track(Inspection)

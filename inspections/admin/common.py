@@ -11,6 +11,7 @@ from import_export.admin import ExportMixin
 
 from communities.admin.scoped_filter import ScopedPlaceFilter
 from communities.exports.admin import ExporterAdminMixin
+from inspections.list_figures import kept_months
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -27,7 +28,11 @@ class MonthFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         periods = model_admin.get_queryset(request).order_by("-period").values_list("period")
-        return [(f"{p:%Y-%m}", f"{p:%Y-%m}") for (p,) in periods.distinct()[:36]]
+        return kept_months(
+            request.user,
+            model_admin.opts.label_lower,
+            lambda: [(f"{p:%Y-%m}", f"{p:%Y-%m}") for (p,) in periods.distinct()[:36]],
+        )
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -83,6 +83,9 @@ class InspectionEventInline(TimelineColumnsMixin, ReadOnlyInline):
 @admin.register(m.Inspection)
 class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, ExportOnlyMixin, admin.ModelAdmin):
     exporter_key = "inspections.inspections"
+    # newest month first, by the (period, id) index: the model's order (month, then the
+    # compound's code) sorted a province's 110,000 checks for each page (0.16 s)
+    ordering = ["-period", "-pk"]
     list_display = [
         "compound",
         "month",

@@ -127,6 +127,9 @@ class Inspection(TimeStamped):
                 condition=Q(period__day=1), name="inspection_period_is_first_of_month"
             ),
         ]
+        # the admin's order (newest month first): a page of a province's checks without
+        # sorting them all by their compound's code
+        indexes = [models.Index(fields=["period", "id"], name="inspections_inspection_period")]
 
     def __str__(self) -> str:
         return f"{self.compound_id and self.compound} {self.period:%Y-%m} {self.get_kind_display()}"

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,6 +273,27 @@ def test_list_filters_offer_only_what_is_in_scope(client, city, check_a):
     assert isinstance(months, inspections_admin.MonthFilter)
     assert months.lookup_choices == [("2026-09", "2026-09")]  # not A1's 2026-10
     assert [i.compound.code for i in response.context["cl"].result_list] == ["B1"]
+
+
+def test_the_month_filter_is_kept_until_a_check_changes(client, city, check_a):
+    """The months offered are read once per scope; a check opened in another month shows at
+    the next view, newest first; the list is in month order, newest first."""
+    client.force_login(city.bureau)
+    distinct = []
+    for _view in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url("inspection"))
+        assert response.context["cl"].filter_specs[0].lookup_choices == [("2026-10", "2026-10")]
+        distinct.append(sum("DISTINCT" in q["sql"] for q in queries.captured_queries))
+    assert distinct == [1, 0]
+    september = datetime.date(2026, 9, 1)
+    services.inspection_open(compound=city.compounds["B1"], period=september, actor=None)
+    third = client.get(url("inspection"))
+    assert third.context["cl"].filter_specs[0].lookup_choices == [
+        ("2026-10", "2026-10"),
+        ("2026-09", "2026-09"),
+    ]
+    assert [i.period for i in third.context["cl"].result_list] == [PERIOD, september]
 
 
 def test_the_inspection_page_shows_answers_and_the_timeline(client, city, check_a):
