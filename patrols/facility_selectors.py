@@ -68,9 +68,16 @@ def compounds_in_area(*, user, filters: CoverageFilters) -> QuerySet[Compound]:
     return compounds
 
 
-def compounds_for_coverage(*, user, filters: CoverageFilters) -> QuerySet[Compound]:
-    """The coverage list: each compound with its status, narrowed by every filter; one query."""
-    compounds = annotate_coverage(compounds_in_area(user=user, filters=filters))
+def compounds_for_coverage(
+    *, user, filters: CoverageFilters, with_status: bool = True
+) -> QuerySet[Compound]:
+    """The coverage list: each compound with its status, narrowed by every filter; one query.
+    Without ``with_status`` the rows carry their status only when the filter needs it: the
+    page reads its rows' statuses from their gaps (``coverage_gaps_bulk``), and the status of
+    every compound, computed for a page of 25, took a province's list 0.1 s."""
+    compounds = compounds_in_area(user=user, filters=filters)
+    if with_status or filters.status:
+        compounds = annotate_coverage(compounds)
     if filters.status:
         compounds = compounds.filter(STATUS_Q[filters.status])
     return compounds.select_related("community__street").order_by("code")

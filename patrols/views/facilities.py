@@ -274,14 +274,14 @@ def coverage_list(request):
     )
     filters = form.filters()
     area = selectors.compounds_in_area(user=user, filters=filters)
-    compounds = selectors.compounds_for_coverage(user=user, filters=filters)
+    compounds = selectors.compounds_for_coverage(user=user, filters=filters, with_status=False)
     page = Paginator(compounds, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     gaps = fc.coverage_gaps_bulk(c.pk for c in rows)
     for compound in rows:
-        compound.physical_status = fc.coverage_status(compound, fc.PHYSICAL)
-        compound.tech_status = fc.coverage_status(compound, fc.TECH)
         compound.gaps = gaps[compound.pk]
+        compound.physical_status = compound.gaps.status(fc.PHYSICAL)
+        compound.tech_status = compound.gaps.status(fc.TECH)
 
     groupings = selectors.coverage_groupings(user=user, communities_wait=communities.need_street)
 

@@ -98,6 +98,19 @@ def test_each_compound_status(facilities):
     }
 
 
+def test_the_gaps_tell_the_same_status_as_the_rule_in_sql(facilities):
+    """The coverage list reads its page's statuses from the gaps (``Gaps.status``), the
+    filter and the export from SQL (``covered_q``): the same answer for every compound."""
+    _grow(facilities, 3)
+    annotated = list(fc.annotate_coverage(Compound.objects.all()))
+    gaps = fc.coverage_gaps_bulk(c.pk for c in annotated)
+    for which in (fc.PHYSICAL, fc.TECH):
+        in_sql = {c.code: fc.coverage_status(c, which) for c in annotated}
+        in_words = {c.code: gaps[c.pk].status(which) for c in annotated}
+        assert in_words == in_sql
+    assert {fc.COVERED, fc.NOT_COVERED, fc.NOT_ASSESSED} <= set(in_sql.values())
+
+
 def test_the_gaps_in_words(facilities):
     c = facilities.compounds
     with translation.override("zh-hans"):
