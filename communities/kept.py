@@ -7,6 +7,8 @@ Figures kept under a key that holds the number are stale once it moved, so what 
 shows at the next view. Bulk writes send no signal: whatever keeps figures also bounds their
 age (``reports.dashboard_cache``, ``kept_for_scope``).
 
+``kept_for_user`` keeps what is one user's own the same way (the home's "what needs my action").
+
 ``kept_for_scope`` keeps a list page's figures under the user's scope (users with the same
 scope see the same records), what narrows them, the language of the labels and the number:
 the dispute and hazard lists' (``disputes.list_figures``, ``inspections.list_figures``).
@@ -62,9 +64,22 @@ def kept_for_scope(
     """What ``compute`` gives for the user's scope, named by ``name`` and ``parts`` (values
     with a stable ``repr``: the filters, the day), kept until ``generation`` moves, and at
     most ``LIST_FIGURES_SECONDS``."""
+    return _kept(f"{name}:{scope_for(user).digest()}", parts, (generation,), compute)
+
+
+def kept_for_user(
+    generations: tuple[Generation, ...], name: str, user, parts: tuple, compute: Callable
+) -> Any:
+    """As ``kept_for_scope``, for what is the user's own (what waits for their action: their
+    company's hazards, their organisation's cases): kept under the user and their scope until
+    any of ``generations`` moves."""
+    return _kept(f"{name}:u{user.pk}:{scope_for(user).digest()}", parts, generations, compute)
+
+
+def _kept(name: str, parts: tuple, generations: tuple[Generation, ...], compute) -> Any:
     named = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    scope = scope_for(user).digest()
-    key = f"kept:{name}:{scope}:{named}:{get_language()}:{generation.current()}"
+    numbers = ".".join(str(generation.current()) for generation in generations)
+    key = f"kept:{name}:{named}:{get_language()}:{numbers}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -10,11 +10,14 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from communities.models import Occupancy, ResidentKind
 from communities.scoping import compounds_visible_to, scope_for
 from disputes.figures import dispute_month_figures
+from inspections.services import hazard_raise
 from patrols.models import PatrolTeam
 from reports import dashboard_cache
 from tests import factories as f
@@ -32,11 +35,13 @@ from tests.reports.test_dashboard import (  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-# The dashboard's own reads (tests/reports/test_dashboard.py: 2 + 2 + 3 of the 31), the
+# The dashboard's own reads (tests/reports/test_dashboard.py: 2 + 2 + 3 of the 31), the counts
+# of the self-checks, hazards and cases waiting for the user (3, kept per user), the
 # registration work list's counts kept with them (6: the sum of the compounds' tallies, each
 # computed first in a test, communities.residents.tallies), and the missed patrols' three reads
 # (teams, their plans, the week's logs), kept like the joint-defence figures.
-FIGURE_QUERIES = 16
+FIGURE_QUERIES = 19
+ACTION_QUERIES = 3  # of which kept per user, not shared with a colleague
 
 
 def registered(data: dict) -> int:
@@ -75,6 +80,32 @@ def test_the_second_view_reads_the_kept_figures(client, month, django_assert_max
     assert "2026-11-20 12:00" in html
 
 
+def test_what_waits_for_the_user_is_kept_until_a_hazard_changes(client, month):
+    """The counts of what waits for the user are kept per user: the second view reads no
+    hazard, and a hazard raised for the user's company shows at the next view."""
+
+    def mine() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            data, _html = dashboard(client, month.manager_a)
+        hazards = [q for q in queries.captured_queries if "inspections_hazard" in q["sql"]]
+        return {item.key: item.count for item in data["actions"]}["hazards_mine"], hazards
+
+    before, read = mine()
+    assert read  # counted on the first view
+    again, read = mine()
+    assert (again, read) == (before, [])
+    hazard_raise(
+        compound=month.compounds["A1"],
+        actor=month.street,
+        category="fire",
+        description="消防通道堆放杂物",
+        responsible_party="物业公司",
+        deadline=datetime.date(2026, 11, 30),
+    )
+    after, read = mine()
+    assert after == before + 1 and read
+
+
 def test_users_with_the_same_scope_share_the_figures_and_others_do_not(
     client, month, django_assert_max_num_queries
 ):
@@ -85,8 +116,10 @@ def test_users_with_the_same_scope_share_the_figures_and_others_do_not(
     client.force_login(colleague)
     with django_assert_max_num_queries(31) as shared:
         client.get(HOME)
-    # The colleague's home reads the bureau's figures (the login's own reads aside).
-    assert len(first.captured_queries) - len(shared.captured_queries) >= FIGURE_QUERIES - 2
+    # The colleague's home reads the bureau's figures (the login's own reads aside), and
+    # counts what waits for the colleague.
+    shared_reads = FIGURE_QUERIES - ACTION_QUERIES - 2
+    assert len(first.captured_queries) - len(shared.captured_queries) >= shared_reads
     key = dashboard_cache.scope_key(scope_for(month.bureau))
     assert cache.get(key)
     assert dashboard_cache.scope_key(scope_for(month.street)) != key
