@@ -25,6 +25,7 @@ from inspections.models import (
     InspectionEvent,
     InspectionKind,
     InspectionStatus,
+    KeyManagement,
     Severity,
 )
 from inspections.scoring import score_answers
@@ -278,3 +279,38 @@ def _hazard_batch(run: Run, raised: list[datetime.datetime]) -> None:
             before = step_status
     hazards.write(rows)
     with_ids(events, event_rows)
+
+
+KEY_MANAGED_SHARE = 0.03  # of the new compounds, a spell of key management in the last year
+KEY_LEFT_SHARE = 0.6  # of those spells, ended since
+KEY_START_REASONS = (
+    "连续两个月自查不达标。",
+    "重大隐患逾期未整改。",
+    "矛盾纠纷多发，群众反映强烈。",
+)
+KEY_END_REASONS = ("连续三个月自查达标。", "隐患已全部整改并验收。")
+
+
+def key_management_seed(run: Run) -> None:
+    """A spell of key management (重点管理) for a few of the new compounds: entered on a day in
+    the past year by the rule (no one put it on), most left since; at most one spell open per
+    compound, as the database keeps it."""
+    rng, today, now = run.rng, run.plan.today, run.plan.now
+    rows = []
+    managed = max(1, round(len(run.places) * KEY_MANAGED_SHARE))
+    for place in rng.sample(run.places, min(managed, len(run.places))):
+        started = today - datetime.timedelta(days=rng.randint(20, 365))
+        row = {
+            "compound_id": place.pk,
+            "started_on": started,
+            "start_reason": rng.choice(KEY_START_REASONS),
+            "end_reason": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        if rng.random() < KEY_LEFT_SHARE:
+            stayed = rng.randint(10, (today - started).days)
+            row["ended_on"] = started + datetime.timedelta(days=stayed)
+            row["end_reason"] = rng.choice(KEY_END_REASONS)
+        rows.append(row)
+    with_ids(run.writer(KeyManagement), rows)

@@ -20,9 +20,9 @@ from the demo's name helpers, codes and numbers valid by construction (ID number
 check digit and are unique per document while the resident lives there; credit codes carry
 theirs). Dates are relative to today, never after now.
 
-Not generated yet: activities, key management, supervision inspections, patrol findings,
-evidence files. Organisations are made for the new companies only (the new streets and
-communities have no office or committee logins).
+Key management spells (``checks``) and patrol findings (``patrols``) are generated too. Not
+generated yet: activities, supervision inspections, evidence files. Organisations are made for
+the new companies only (the new streets and communities have no office or committee logins).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from communities.residents.tallies import refresh_all
 from disputes.workdays import _exceptions
 
 from .cases import disputes_seed
-from .checks import hazards_seed, self_checks_seed
+from .checks import hazards_seed, key_management_seed, self_checks_seed
 from .patrols import facilities_seed, patrols_seed
 from .plan import CREDIT_PREFIX, DEFAULT_MONTHS, DEFAULT_SEED, Plan, Run
 from .register import companies_seed, homes_seed, regions_seed
@@ -88,6 +88,7 @@ def seed_scale(
         _phase(run, "households and residents", lambda: homes_seed(run))
         _phase(run, "self-checks", lambda: self_checks_seed(run))
         _phase(run, "hazards", lambda: hazards_seed(run))
+        _phase(run, "key management", lambda: key_management_seed(run))
         _phase(run, "disputes", lambda: disputes_seed(run))
         _phase(run, "patrols", lambda: patrols_seed(run))
         _phase(run, "facilities", lambda: facilities_seed(run))

@@ -9,6 +9,8 @@ the generator (``scale.writer``: ids given here, no audit entries).
   open log per team at most).
 - Occupied households are grouped about ten a group in address order, led by the first; nine
   compounds in ten are grouped, each formed on a day in the past year.
+- About one patrol in twelve records a finding in one of the compounds it went through (none
+  raises a hazard: the generated hazards are the checks' part).
 - Every compound gets one or two gates with a camera, access control and a barrier, plus an
   alarm point, a perimeter wall, lighting and fire equipment; a few are out of service.
 """
@@ -29,6 +31,7 @@ from patrols.models import (
     FacilityKind,
     FacilityLocation,
     MemberCategory,
+    PatrolFinding,
     PatrolLog,
     PatrolPlanSlot,
     PatrolTeam,
@@ -46,6 +49,8 @@ GROUP_SIZE = 10
 GROUPED_SHARE = 0.9
 GATES = ("北门", "南门", "东门", "西门")
 NIGHT = (datetime.time(20, 0), datetime.time(22, 0))
+FINDING_SHARE = 0.08  # of the patrols, one finding (none raises a hazard: those are hazards')
+FINDINGS = ("单元门禁损坏未关闭。", "消防通道有车辆停放。", "楼道堆放杂物。", "路灯不亮。")
 
 
 def _with_ids(run: Run, model, rows: list[dict]) -> int:
@@ -156,6 +161,19 @@ def _flush_logs(run: Run) -> None:
         present.extend({"patrollog_id": first + i, "teammember_id": m} for m in members)
     _with_ids(run, PatrolLog.compounds.through, went)
     _with_ids(run, PatrolLog.members.through, present)
+    findings = [
+        {
+            "log_id": first + i,
+            "compound_id": run.rng.choice(places).pk,
+            "description": run.rng.choice(FINDINGS),
+            "created_at": log["ended_at"],
+            "updated_at": log["ended_at"],
+        }
+        for i, (log, places, _members) in enumerate(pending)
+        if run.rng.random() < FINDING_SHARE
+    ]
+    if findings:
+        _with_ids(run, PatrolFinding, findings)
     pending.clear()
 
 

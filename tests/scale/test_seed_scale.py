@@ -40,11 +40,13 @@ from inspections.models import (
     Inspection,
     InspectionEvent,
     InspectionStatus,
+    KeyManagement,
 )
 from patrols.coverage import watch_group_coverage
 from patrols.facility_coverage import facility_coverage
 from patrols.models import (
     Facility,
+    PatrolFinding,
     PatrolLog,
     PatrolTeam,
     TeamMember,
@@ -229,6 +231,25 @@ def test_patrols_watch_groups_and_facilities(scaled):
     coverage = watch_group_coverage(new)
     assert 0.5 < coverage.rate <= 1
     assert facility_coverage(new).assessed == new.count()
+    findings = PatrolFinding.objects.filter(log__in=logs)
+    assert 0 < findings.count() < logs.count() / 5
+    for finding in findings:
+        finding.full_clean()
+        assert finding.log.compounds.filter(pk=finding.compound_id).exists()  # where it went
+
+
+def test_key_management_spells(scaled):
+    """A few new compounds have a spell of key management in the past year, by the rule; at
+    most one open per compound (the database's constraint), a closed one with its reason."""
+    spells = KeyManagement.objects.filter(compound__in=scaled["new"])
+    assert 0 < spells.count() < scaled["new"].count() / 5
+    today = timezone.localdate()
+    for spell in spells:
+        spell.full_clean()
+        assert today - datetime.timedelta(days=366) < spell.started_on <= today
+        assert spell.started_by_id is None and spell.start_reason
+        if spell.ended_on is not None:
+            assert spell.started_on < spell.ended_on <= today and spell.end_reason
 
 
 def _statements(scale: float) -> int:
