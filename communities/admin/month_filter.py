@@ -3,8 +3,8 @@
 Reading a province's distinct months (110,000 self-checks, 158,000 patrol logs) took 70 ms on
 every view of the list, so a subclass keeps them (``keep``) per scope until a row of its model
 changes. A value that is not a month as the choices write it (abc, 2026-13,
-99999999999999999999, ２０２６-０１ which ``int()`` reads as 2026-01) is the admin's "incorrect
-lookup", never a 500 nor another month's rows.
+99999999999999999999, ２０２６-０１ which ``int()`` reads as 2026-01, 9999-12 whose next month
+is no date) is the admin's "incorrect lookup", never a 500 nor another month's rows.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from communities.months import month_moments, next_month
 
 MONTHS_OFFERED = 36
+#: years a month may name: past them the month's bounds overflow a date (9999-12 has no next
+#: month; 0001-01's midnight in Shanghai is before the first day in UTC)
+YEARS = range(1900, 9999)
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 
 
 def month_of_text(value: str) -> datetime.date | None:
-    """``YYYY-MM`` (ASCII digits, a real month) → its first day; else ``None``."""
+    """``YYYY-MM`` (ASCII digits, a real month of ``YEARS``) → its first day; else ``None``."""
     match = _MONTH_RE.fullmatch(value)
-    if match is None:
+    if match is None or int(match[1]) not in YEARS:
         return None
     try:
         return datetime.date(int(match[1]), int(match[2]), 1)

@@ -125,6 +125,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c jit={'on' if env.bool('POSTGRES_JIT', default=False) else 'off'}"
     )
+    # Exports and the patrol figures read big results a chunk at a time (``iterator()``), a
+    # server-side cursor on PostgreSQL; behind PgBouncer's transaction pooling such a cursor
+    # may land on another server connection: there, set POSTGRES_SERVER_SIDE_CURSORS=false.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool(
+        "POSTGRES_SERVER_SIDE_CURSORS", default=True
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

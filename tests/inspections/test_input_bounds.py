@@ -259,12 +259,20 @@ def test_a_rejection_cannot_set_a_new_deadline_years_away(client, city):
         " 2026-10",
         "2026-10-01",
         "2026-1",
+        "9999-12",  # no next month: its end overflowed a date
+        "0001-01",  # its Shanghai midnight is before the first day in UTC
     ],
 )
-def test_a_month_that_is_not_one_is_the_admins_incorrect_lookup(city, check, month):
+@pytest.mark.parametrize("changelist", ["inspections_inspection", "patrols_patrollog"])
+def test_a_month_that_is_not_one_is_the_admins_incorrect_lookup(city, check, month, changelist):
+    """The self-checks' and the patrol logs' month filters (``communities.admin.month_filter``;
+    a filter offers its months, and so reads its value, once there is a row)."""
+    from tests.patrols.team_fixtures import log_patrol, make_teams
+
+    log_patrol(make_teams(city).guards, city.manager_a)
     client = Client(raise_request_exception=False)
     client.force_login(city.bureau)
-    changelist = reverse("admin:inspections_inspection_changelist")
+    changelist = reverse(f"admin:{changelist}_changelist")
     response = client.get(changelist, {"month": month})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")

@@ -114,6 +114,7 @@ def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
     from patrols import services_teams as st
     from patrols.missed import patrols_due
     from patrols.models import PatrolPlanSlot, PatrolTeam
+    from patrols.services_patrols import patrol_log
 
     monkeypatch.setattr("patrols.views.patrol_logs.DUE_PAGE_SIZE", 3)
     st.plan_slot_set(
@@ -122,10 +123,24 @@ def test_the_missed_page_shows_the_windows_a_page_at_a_time_and_counts_them_all(
         windows=[(d, datetime.time(0, 0), datetime.time(0, 30)) for d in range(7)],
     )
     PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    kept_at = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(0, 5)))
+    patrol_log(  # yesterday's window kept
+        team=teams.guards,
+        actor=city.manager_a,
+        started_at=kept_at,
+        ended_at=kept_at + datetime.timedelta(minutes=20),
+        compounds=list(teams.guards.compounds.all()),
+    )
     client.force_login(city.manager_a)
     url = reverse("patrols:patrol_missed")
     first = client.get(url, {"days": 7}).context
     assert first["window_count"] == 7 and first["missed_count"] + first["kept_count"] <= 7
+    # "missed only" lists the missed windows; the summary still counts the period's kept ones
+    only = client.get(url, {"days": 7, "missed": "1"}).context
+    assert only["window_count"] == first["missed_count"] > 0
+    assert only["kept_count"] == first["kept_count"] == 1
+    assert all(d.missed for d in only["page"].object_list)
     shown = [
         (d.day, d.slot.pk)
         for n in (1, 2, 3)
@@ -193,7 +208,8 @@ def test_a_place_narrows_the_missed_windows_to_the_teams_covering_it(client, cit
         )
     PatrolPlanSlot.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
     everywhere = missed(client, city.bureau, days=30)
-    assert {d.team.pk for d in everywhere["page"].object_list} == {teams.guards.pk, teams.guards_b.pk}
+    everyone = {d.team.pk for d in everywhere["page"].object_list}
+    assert everyone == {teams.guards.pk, teams.guards_b.pk}
     in_b1 = missed(client, city.bureau, days=30, compound=city.compounds["B1"].pk)
     assert {d.team.pk for d in in_b1["page"].object_list} == {teams.guards_b.pk}
     html = client.get(reverse("patrols:patrol_missed"), {"compound": city.compounds["B1"].pk})

@@ -14,15 +14,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
-from communities.models import Occupancy, ResidentKind
+from communities.models import Occupancy, ResidentKind, Role
 from communities.scoping import compounds_visible_to, scope_for
 from disputes.figures import dispute_month_figures
+from inspections.models import Inspection
 from inspections.services import hazard_raise
 from patrols.models import PatrolTeam
 from reports import dashboard_cache
 from tests import factories as f
 from tests.conftest import _member
 from tests.disputes.conftest import register
+from tests.inspections.test_monthly_figures import approve
 from tests.reports.test_dashboard import (  # noqa: F401
     HOME,
     NOV,
@@ -104,6 +106,27 @@ def test_what_waits_for_the_user_is_kept_until_a_hazard_changes(client, month):
     )
     after, read = mine()
     assert after == before + 1 and read
+
+
+def test_what_waits_is_kept_per_user_and_moves_with_a_check_or_a_case(client, month):
+    """Kept per user, not per scope: a viewer of the bureau (the same scope) has nothing to
+    act on after the bureau's counts were kept. A self-check approved, a case registered, each
+    shows at the next view."""
+
+    def counts(user) -> dict:
+        data, _html = dashboard(client, user)
+        return {item.key: item.count for item in data["actions"]}
+
+    viewer = _member("bureau_viewer", month.org.bureau, role=Role.VIEWER)
+    assert scope_for(viewer).digest() == scope_for(month.bureau).digest()
+    assert counts(month.bureau) and counts(viewer) == {}
+    before = counts(month.manager_a)
+    assert counts(month.street)["checks_review"] == 1  # A2's November check
+    check = Inspection.objects.get(compound=month.compounds["A2"], period=NOV)
+    approve(check, month.street, 19)
+    assert counts(month.street)["checks_review"] == 0
+    register(month, compound="A2")  # company A acts at community level for its compound
+    assert counts(month.manager_a)["cases_awaiting"] == before["cases_awaiting"] + 1
 
 
 def test_users_with_the_same_scope_share_the_figures_and_others_do_not(
