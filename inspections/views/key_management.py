@@ -25,11 +25,16 @@ HISTORY_PAGE_SIZE = 25
 MANAGE = "inspections.manage_keymanagement"
 
 
-def _leave_form(user, compound_id: int, data=None) -> KeyManagementLeaveForm:
+def _leave_form(user, compound_id: int, data=None, compounds=None) -> KeyManagementLeaveForm:
+    """A take-off form for one compound; ``compounds`` (the user's compounds on key management)
+    is built once for a page of such forms: built for each of a province's 226 rows it took
+    0.6 s."""
+    if compounds is None:
+        compounds = selectors.compounds_for_key_management_leave(user=user)
     return KeyManagementLeaveForm(
         data,
         initial={"compound": compound_id},
-        compounds=selectors.compounds_for_key_management_leave(user=user),
+        compounds=compounds,
         auto_id=f"id_leave_{compound_id}_%s",
     )
 
@@ -45,11 +50,12 @@ def _render(request, *, enter_form=None, failed_leave=None, error=None):
     compound_id = compound.pk if compound is not None else None
     current = list(selectors.key_management_current(user=user, compound_id=compound_id))
     if can_manage:
+        on_it = selectors.compounds_for_key_management_leave(user=user)
         for spell in current:
             spell.leave_form = (
                 failed_leave
                 if failed_leave is not None and failed_leave.failed_compound_id == spell.compound_id
-                else _leave_form(user, spell.compound_id)
+                else _leave_form(user, spell.compound_id, compounds=on_it)
             )
         if enter_form is None:
             enter_form = KeyManagementEnterForm(
