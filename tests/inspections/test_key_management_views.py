@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +278,29 @@ def test_history_paginates(client, city):
     login(client, city.bureau)
     assert len(history_codes(client.get(LIST, {"page": 2}))) == 2
     assert re.search(r'href="\?page=2"', client.get(LIST).content.decode())
+
+
+def test_the_compounds_on_it_now_are_paged_and_a_refused_take_off_stays_on_its_page(
+    client, city, monkeypatch
+):
+    """A page at a time (``?current=``), longest on first; the heading counts them all; a
+    take-off refused on the second page shows that page again with the form open."""
+    monkeypatch.setattr("inspections.views.key_management.CURRENT_PAGE_SIZE", 3)
+    for i in range(5):
+        compound = f.CompoundFactory(community=city.communities[0], code=f"P{i:03d}")
+        with time_machine.travel(timezone.now() - datetime.timedelta(days=10 - i)):
+            services.key_management_enter(compound=compound, actor=city.bureau, reason="抽查")
+    login(client, city.bureau)
+    first, second = client.get(LIST), client.get(LIST, {"current": 2})
+    order = [s.compound.code for s in (*first.context["current"], *second.context["current"])]
+    assert order == ["P000", "P001", "P002", "P003", "P004"]
+    assert "目前有 5 个小区纳入重点管理" in first.content.decode()
+    assert 'href="?current=2"' in first.content.decode()
+    p004 = second.context["current"][-1].compound
+    page = second.content.decode()
+    assert f'action="{LEAVE}?current=2"' in page
+    refused = client.post(f"{LEAVE}?current=2", {"compound": p004.pk, "reason": ""})
+    assert refused.status_code == 200
+    assert [s.compound.code for s in refused.context["current"]] == ["P003", "P004"]
+    assert refused.context["current"][-1].leave_form.errors["reason"]
+    assert KeyManagement.objects.active().count() == 5
