@@ -132,9 +132,11 @@ def test_submitted_checks_have_every_answer_and_their_evidence(seeded, output):
     assert all(answer_is_given(a) for a in answers)
     needs = [a for a in answers if a.item.evidence_required and (a.value_bool or a.value_score)]
     assert needs and all(a.evidence.all() for a in needs)
-    evidence = Evidence.objects.filter(answer__inspection=check).first()
-    assert (seeded["media"] / evidence.file.name).is_file()
-    assert (seeded["media"] / evidence.thumbnail.name).is_file()
+    evidence = list(Evidence.objects.filter(answer__inspection=check).order_by("pk"))
+    assert evidence and all((seeded["media"] / e.file.name).is_file() for e in evidence)
+    images = [e for e in evidence if e.content_type.startswith("image/")]
+    assert images and all((seeded["media"] / e.thumbnail.name).is_file() for e in images)
+    assert all(not e.thumbnail for e in evidence if e not in images)  # a PDF has no thumbnail
 
 
 def test_supervision_inspections_by_street_and_bureau(output):
