@@ -179,8 +179,9 @@ def dispute_figures(cases: QuerySet, today: datetime.date | None = None) -> dict
 # it), as the inspections app's monthly figures do (architecture 10.9, 11.6). The plain form
 # gives the scope's total, the ``*_by`` form each compound, community, street or district
 # (keyed by its id) in one query whatever the number of places; the groups add up to the
-# total (rates excepted); a place with no case registered by the month's end is absent from a
-# grouped dict (one with cases only before the month is in, with zeros).
+# total (rates excepted); a place with no case registered by the month's end, or only cases
+# closed before the month, is absent from a grouped dict (one whose case was registered
+# before the month and still open in it is in, with zeros).
 
 # How a case reaches the level it is grouped by.
 LEVELS = level_keys("compound")
@@ -221,7 +222,11 @@ def _month_cases(compounds: QuerySet, month: datetime.date) -> QuerySet:
     events = CaseEvent.objects.filter(case=OuterRef("pk"))
     escalations = events.filter(action=CaseAction.ESCALATE, at__gte=start, at__lt=end)
     then = events.filter(at__lt=until).order_by("-at", "-pk")
-    return DisputeCase.objects.filter(compound__in=compounds, registered_at__lt=until).annotate(
+    # A case closed before the month (closing is final) adds nothing to any figure of it:
+    # left out before its timeline is read, which a province's old cases made 9 s a query.
+    active = ~Q(closed_at__lt=start) | Q(registered_at__gte=start)
+    cases = DisputeCase.objects.filter(active, compound__in=compounds, registered_at__lt=until)
+    return cases.annotate(
         escalated_in=Exists(escalations),
         status_then=Subquery(then.values("to_status")[:1]),
         deadline_then=Subquery(then.values("deadline")[:1]),

@@ -329,7 +329,11 @@ def _month_hazards(compounds: QuerySet, month: datetime.date) -> QuerySet:
     events = HazardEvent.objects.filter(hazard=OuterRef("pk"))
     in_month = events.filter(at__gte=start, at__lt=end)
     then = events.filter(at__lt=until).order_by("-at", "-pk")
-    return Hazard.objects.filter(compound__in=compounds, created_at__lt=until).annotate(
+    # A hazard verified before the month (verifying is final) adds nothing to any figure of
+    # it: left out before its timeline is read (most of a province's hazards, once it has run).
+    active = ~Q(verified_at__lt=start) | Q(created_at__gte=start)
+    hazards = Hazard.objects.filter(active, compound__in=compounds, created_at__lt=until)
+    return hazards.annotate(
         rectified_in=Exists(in_month.filter(action=HazardAction.RECTIFY)),
         verified_in=Exists(in_month.filter(action=HazardAction.VERIFY)),
         status_then=Subquery(then.values("to_status")[:1]),

@@ -175,10 +175,13 @@ def test_an_empty_scope_and_an_empty_month_give_zeros_and_no_rates(cases):
     ):
         assert figures == DisputeMonthFigures()
         assert (figures.closure_rate, figures.average_days_to_resolve) == (None, None)
-    # a place with a case registered before the month is in, with zeros; one with none is not
+    # a place whose only case before the month was closed before it (c6, October 2025) is
+    # absent, as one with no case at all; in October 2025, when c6 was registered, it is in
     street1 = cases.compounds["A1"].community.street
-    assert fig.dispute_month_figures_by(ALL(), AUG, "street") == {street1.pk: DisputeMonthFigures()}
+    assert fig.dispute_month_figures_by(ALL(), AUG, "street") == {}
     assert fig.dispute_month_figures_by(ALL(), datetime.date(2025, 8, 1), "street") == {}
+    c6_month = fig.dispute_month_figures_by(ALL(), datetime.date(2025, 10, 1), "street")
+    assert set(c6_month) == {street1.pk} and c6_month[street1.pk].registered == 1
     assert set(fig.dispute_counts_by_category(ALL(), AUG).values()) == {0}
     assert set(fig.dispute_counts_by_level(Compound.objects.none(), OCT).values()) == {0}
 
@@ -265,6 +268,15 @@ def more_compounds(city, n: int) -> None:
             case = accept(register(city, compound=compound.name), city.manager_a)
         with at(10, 14):
             resolve(case, city.manager_a)
+
+
+def test_a_case_closed_before_the_month_is_not_read_for_it(cases):
+    c6 = DisputeCase.objects.get(registered_at__year=2025)
+    assert c6.pk in fig._month_cases(ALL(), datetime.date(2025, 10, 1)).values_list("pk", flat=True)
+    assert c6.pk not in fig._month_cases(ALL(), OCT).values_list("pk", flat=True)
+    # c0, registered in September and resolved in November, is read for October
+    c0 = DisputeCase.objects.get(registered_at__month=9, registered_at__year=2026)
+    assert c0.pk in fig._month_cases(ALL(), OCT).values_list("pk", flat=True)
 
 
 def test_the_number_of_queries_does_not_grow(cases, django_assert_num_queries):

@@ -257,6 +257,14 @@ def test_the_current_months_overdue_hazards_are_the_lists(october, today):
     assert current.found == 0
 
 
+def test_a_hazard_verified_before_the_month_is_not_read_for_it(october, today):
+    h1 = Hazard.objects.get(compound=october.compounds["A1"], verified_at__isnull=False)
+    assert h1.pk in fig._month_hazards(ALL(), OCT).values_list("pk", flat=True)
+    assert h1.pk not in fig._month_hazards(ALL(), NOV).values_list("pk", flat=True)
+    # the hazards still open at November's start are read: h3 was rectified in it
+    assert fig._month_hazards(ALL(), NOV).filter(compound=october.compounds["B1"]).exists()
+
+
 def test_hazards_by_compound(october, today):
     c = october.compounds
     by = fig.hazard_month_figures_by(ALL(), OCT)
