@@ -7,8 +7,9 @@ Reliable as ``communities.exports.services`` is, with a row lock for the claim:
   dead worker past the hard time limit) becomes running; a second delivery, or a second
   request of the same report, finds it taken and does nothing;
 - files are written to temporary names beside their final place, hashed, then moved in with
-  ``os.replace``; the row is marked ready with its figures, files and hashes in one UPDATE
-  that only the run holding the claim can make;
+  ``os.replace``; the row is marked ready with its files and hashes by an UPDATE that only
+  the run holding the claim can make, and its figures written in the same transaction
+  (``reports.stored``);
 - a transient database error is raised again for the task to retry with backoff (the row goes
   back to pending); any other error marks the report failed with a readable reason, and it can
   be retried.
@@ -47,6 +48,7 @@ from .circular import placeholder_values, write_circular
 from .default_circular import DEFAULT_CIRCULAR
 from .figures import COMPOUND, STREET, report_figures
 from .models import CircularTemplate, MonthlyReport, ReportStatus, report_path
+from .stored import json_bytes, write_figures
 from .workbook import write_workbook
 
 logger = logging.getLogger(__name__)
@@ -319,6 +321,18 @@ def _write_files(report: MonthlyReport, figures: dict, template, today) -> dict:
     }
 
 
+def _build(report: MonthlyReport, today: datetime.date) -> tuple:
+    """The template, the files written, and the figures as the JSON to store: the figures'
+    dicts (a province's run holds tens of MB of them) are freed on return, before the row's
+    UPDATE sends the JSON, so the two never weigh on the worker's memory at once."""
+    level = COMPOUND if report.street_id else STREET
+    compounds = scope_compounds(report.district, report.street)
+    figures = report_figures(compounds, report.month, level, today)
+    template = circular_template_in_force(report.district)
+    files = _write_files(report, figures, template, today)
+    return template, files, json_bytes(figures)
+
+
 def report_build(*, report_id: int) -> bool:
     """Build the report's figures and files; False when this run did not claim it."""
     attempt = _claim(report_id)
@@ -328,11 +342,7 @@ def report_build(*, report_id: int) -> bool:
     mine = MonthlyReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING, attempts=attempt)
     today = timezone.localdate()
     try:
-        level = COMPOUND if report.street_id else STREET
-        compounds = scope_compounds(report.district, report.street)
-        figures = report_figures(compounds, report.month, level, today)
-        template = circular_template_in_force(report.district)
-        files = _write_files(report, figures, template, today)
+        template, files, figures = _build(report, today)
     except TRANSIENT:
         logger.warning("report %s: transient error; retrying", report_id, exc_info=True)
         mine.update(status=ReportStatus.PENDING, attempts=F("attempts") - 1)
@@ -347,14 +357,16 @@ def report_build(*, report_id: int) -> bool:
         )
         return True
     earlier = (report.workbook.name, report.circular.name)
-    kept = mine.update(
-        status=ReportStatus.READY,
-        figures=figures,
-        circular_template=template,
-        finished_at=timezone.now(),
-        error="",
-        **files,
-    )
+    with transaction.atomic():
+        kept = mine.update(
+            status=ReportStatus.READY,
+            circular_template=template,
+            finished_at=timezone.now(),
+            error="",
+            **files,
+        )
+        if kept:
+            write_figures(report_id, figures)
     if kept:  # the files of an earlier build of this unpublished version go
         _delete_files(earlier)
     else:  # another run took the report over: ours are nobody's
