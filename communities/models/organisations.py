@@ -43,7 +43,6 @@ class OrganisationQuerySet(ScopedQuerySet):
         membership would open compounds of another area."""
         from communities.scoping import scope_for
 
-
         scope = scope_for(user)
         if scope.everything:
             return self
