@@ -116,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # ...and queue on a lock of the process, not on SQLite's polling (communities.middleware)
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "communities.middleware.EmbeddedOneAtATimeMiddleware",
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query whose estimated cost passes jit_above_cost; the monthly figures
     # (one aggregate over every compound of a province) pass it and spent more time compiling
