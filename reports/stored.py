@@ -67,8 +67,9 @@ def write_figures(report_id: int, figures: bytearray) -> None:
 
     table = connection.ops.quote_name(MonthlyReport._meta.db_table)
     connection.ensure_connection()
-    # %t: the text format, which passes the buffer as it is (the binary one prefixes a byte)
-    with psycopg.Cursor(connection.connection) as cursor:
+    # %t: the text format, which passes the buffer as it is (the binary one prefixes a byte);
+    # errors come out as Django's, as the ORM's would (the task retries an OperationalError)
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             f"UPDATE {table} SET figures = %t WHERE id = %t",  # noqa: S608 (our own table)
             [Jsonb(figures, dumps=bytes_as_they_are), report_id],

@@ -4,7 +4,7 @@ same JSON as ``json.dumps``, the same dict read back, on SQLite and PostgreSQL a
 import json
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -48,3 +48,14 @@ def test_written_figures_read_back_whole_and_nothing_else_changes(city):
     assert report.figures["units"][0]["name"] == "和平街道"
     other.refresh_from_db()
     assert other.figures == {}
+
+
+@pytest.mark.django_db
+def test_a_refused_write_raises_djangos_error_and_changes_nothing(city):
+    report = MonthlyReport.objects.create(
+        district=city.district, month=previous_month(timezone.localdate()), figures={"kept": 1}
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():  # what the task retries or fails
+        write_figures(report.pk, bytearray(b'{"not json'))
+    report.refresh_from_db()
+    assert report.figures == {"kept": 1}
