@@ -167,7 +167,7 @@ PASSWORD_CHANGE_EXEMPT_PATHS = ["/accounts/", "/i18n/", "/help/"]
 # TRUSTED_PROXY_COUNT (communities.accounts.addresses).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "communities.accounts.backends.ModelBackend",
 ]
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

@@ -134,7 +134,7 @@ def test_the_list_costs_the_same_queries_for_two_and_for_twenty_activities(clien
 
     large = _list_queries(client)
 
-    assert small == large == 13
+    assert small == large == 12
 
 
 # Recording, the page, the photos -----------------------------------------------------------------
@@ -408,4 +408,4 @@ def test_the_admin_list_costs_the_same_queries_for_few_and_many_activities(clien
         record(city.bureau, compound=city.compounds["B1"], title=f"乙一普法{n}")
         record(city.bureau, community=city.communities[1], title=f"团结社区活动{n}")
 
-    assert _admin_list_queries(client) == few == 12  # the community filter reads none (typed)
+    assert _admin_list_queries(client) == few == 11  # the community filter reads none (typed)

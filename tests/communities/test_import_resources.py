@@ -40,7 +40,9 @@ def run(resource_cls, user, headers, rows, dry_run=False):
 
 
 def credit_code(n: int) -> str:
-    first17 = f"91110105{n:09d}"
+    """A valid code the factories never make (theirs count up from 91110105…: in a long run
+    their sequence reaches any small n)."""
+    first17 = f"91110105{900_000_000 + n:09d}"
     return first17 + credit_code_check_char(first17)
 
 
@@ -364,7 +366,7 @@ def _count_queries(user_pk: int, rows: list[list]) -> tuple[int, int]:
         result, errors = run(r.HouseholdResource, user, HOUSEHOLD_HEADERS, rows, dry_run=True)
     assert errors == []
     assert result.totals["new"] == len(rows)
-    reads = sum(q["sql"].startswith("SELECT") for q in queries.captured_queries)
+    reads = sum(q["sql"].lstrip("(").startswith("SELECT") for q in queries.captured_queries)
     assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
     return len(queries.captured_queries), reads
 
@@ -373,11 +375,11 @@ def test_an_import_reads_once_per_import_not_once_per_row(city):
     total_100, reads_100 = _count_queries(city.manager_a.pk, _household_rows(100))
     total_200, reads_200 = _count_queries(city.manager_a.pk, _household_rows(200))
 
-    # Reads: the user's scope and permissions (3), the compound lookup, the existing rows, the
+    # Reads: the user's scope and permissions (2), the compound lookup, the existing rows, the
     # registered keys. A dry run writes nothing, not even in a transaction rolled back; the
     # rest are the library's (empty) savepoints, as many for 100 rows as for 200.
-    assert reads_100 == reads_200 == 6
-    assert total_100 == total_200 == 15
+    assert reads_100 == reads_200 == 5
+    assert total_100 == total_200 == 14
 
 
 def test_an_export_reads_a_fixed_number_of_queries(city):
@@ -388,5 +390,5 @@ def test_an_export_reads_a_fixed_number_of_queries(city):
         dataset = r.HouseholdResource(user=bureau).export(queryset=m.Household.objects.all())
 
     assert len(dataset) == 35
-    # The user's scope and personal-data permission (3), then one query for all the rows.
-    assert len(queries.captured_queries) == 4
+    # The user's scope and personal-data permission (2), then one query for all the rows.
+    assert len(queries.captured_queries) == 3

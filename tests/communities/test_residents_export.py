@@ -275,10 +275,10 @@ def _more_people(city, n):
         f.ResidentFactory(household=household, kind=ResidentKind.FLOATING)
 
 
-#: session, user, savepoint, permissions (2), scope, the filter's streets and communities (its
+#: session, user, savepoint, permissions (1), scope, the filter's streets and communities (its
 #: compounds are not read: a chosen one is looked up), the count, the rows, the figures per
 #: compound (3) and in total (2), the scope's names, the audit entry, release
-RESIDENTS_QUERIES = 18
+RESIDENTS_QUERIES = 17
 
 
 def test_the_residents_export_costs_the_same_queries_for_few_and_many_residents(
@@ -383,7 +383,7 @@ def test_the_work_list_export_is_audited_with_its_tab(client, city, people):
 
 #: as the residents export, with the rows of the tab and its counts for the figures (5): the
 #: sum of the compounds' tallies (6 with them computed first, as in a test)
-WORKLIST_QUERIES = 19
+WORKLIST_QUERIES = 18
 
 
 @pytest.mark.parametrize("item", ["unregistered", "no_tenant"])

@@ -204,7 +204,7 @@ def test_a_warm_overview_reads_a_fixed_number_of_queries(client, world, django_a
 
 #: session, user, membership and scope reads of any page, then the stale check, two sums and
 #: the places
-WARM_OVERVIEW = 12
+WARM_OVERVIEW = 11
 
 
 def test_a_failed_rewrite_after_commit_is_logged_and_kept_for_the_next(

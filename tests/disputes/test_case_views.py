@@ -598,24 +598,24 @@ def test_status_of_a_withdrawn_case_has_no_actions(client, city):
 
 # Queries do not grow with the data --------------------------------------------------------------
 
-# Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (2),
-# the scope and the bell's unread count (8), then the page's own reads.
+# Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (1),
+# the scope and the bell's unread count (7), then the page's own reads.
 PINNED_LIST = {
     # + filter compounds, rows, one figure query (its total is the list's count) (+ the
     # waiting count for handlers); the figures kept for the scope spare it on the next view
     # (tests/disputes/test_list_figures.py)
-    "bureau": 12,
-    "street": 12,
-    "manager_a": 12,
-    "viewer_a": 11,
+    "bureau": 11,
+    "street": 11,
+    "manager_a": 11,
+    "viewer_a": 10,
 }
 PINNED_DETAIL = {
     # + case, can_handle, handler choices (if accepting or reassigning is offered), working
     # days, parties, sessions, return visits, timeline; for a reader shown the parties in full,
     # the audit entry saying so
-    "community": 17,
-    "street": 16,
-    "viewer_a": 14,
+    "community": 16,
+    "street": 15,
+    "viewer_a": 13,
 }
 
 

@@ -306,7 +306,7 @@ def test_the_export_is_a_post_named_in_the_url_conf(client, city):
 # between answering at once and a job, the memberships the first sheet and the figures name,
 # the cases and their parties (one query a chunk, the parties' sheet filled from the same
 # rows), and the audit entry
-PINNED_EXPORT = 14
+PINNED_EXPORT = 13
 
 
 def _count(client) -> int:

@@ -32,12 +32,12 @@ S = InspectionStatus
 CAST = list(EXPECTED_COMPOUNDS)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Pinned: session, user, scope, the savepoint pair of ATOMIC_REQUESTS, permissions (2), the
+# Pinned: session, user, scope, the savepoint pair of ATOMIC_REQUESTS, permissions (1), the
 # bell's unread count, then the page's own reads (check, answers, evidence, previous self-check
 # and its answers for a supervision, hazards, timeline, the month's legal-education activities
 # beside 法制教育好). Never more with more answers/evidence/activities.
-PINNED_DETAIL = 15  # a self-check's page reads 14
-PINNED_HTMX_SAVE = 23  # the save itself (lock, scope, answer, audit, rescore), the item, the score
+PINNED_DETAIL = 14  # a self-check's page reads 13
+PINNED_HTMX_SAVE = 22  # the save itself (lock, scope, answer, audit, rescore), the item, the score
 
 
 def url(name, *args):

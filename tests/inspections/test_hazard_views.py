@@ -40,13 +40,13 @@ def ahead(days: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
-# Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (2),
-# the bell's unread count and the scope (8), then the page's own reads. A page whose queries grow
+# Pinned query counts: session, user, the savepoint pair of ATOMIC_REQUESTS, permissions (1),
+# the bell's unread count and the scope (7), then the page's own reads. A page whose queries grow
 # with its rows fails.
 # + filter compounds, rows, figures (their total is the list's count), compounds under key
 # management; the figures kept for the scope spare one query on the next view
-PINNED_LIST = 12
-PINNED_DETAIL = 11  # + hazard, timeline, compounds under key management
+PINNED_LIST = 11
+PINNED_DETAIL = 10  # + hazard, timeline, compounds under key management
 
 
 def login(client, user):

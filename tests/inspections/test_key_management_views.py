@@ -21,9 +21,9 @@ ENTER = reverse("inspections:key_management_enter")
 LEAVE = reverse("inspections:key_management_leave")
 CAST = ["bureau", "street", "community", "manager_a", "manager_b", "viewer_a", "nobody"]
 
-# session, user, savepoint pair, permissions (2), unread count, scope (8) + spells now, history
+# session, user, savepoint pair, permissions (1), unread count, scope (7) + spells now, history
 # count and rows, and (for the bureau) the compounds it could put on.
-PINNED_LIST = 12
+PINNED_LIST = 11
 
 
 def login(client, user):

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 # The compound filter reads only a chosen compound, not the scope's list (a typeahead).
 PAGES = {
-    "team_list": 16,  # with the page count and the audit entry of the leaders shown in full
-    "patrol_list": 14,  # its figures kept (patrols.list_figures): computing them reads 5 more
-    "patrol_missed": 11,  # its windows kept (computing them reads 3 more), its place filters
+    "team_list": 15,  # with the page count and the audit entry of the leaders shown in full
+    "patrol_list": 13,  # its figures kept (patrols.list_figures): computing them reads 5 more
+    "patrol_missed": 10,  # its windows kept (computing them reads 3 more), its place filters
 }
 
 

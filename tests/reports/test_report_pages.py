@@ -197,7 +197,7 @@ def test_regenerating_a_published_report_makes_a_new_version(
     assert 'data-testid="report-versions"' in page.content.decode()
 
 
-LIST_QUERIES, PAGE_QUERIES = 12, 11  # may_request: one query
+LIST_QUERIES, PAGE_QUERIES = 11, 10  # may_request: one query
 
 
 @pytest.mark.parametrize("months", [1, 6])
