@@ -50,8 +50,23 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     if _CLOCK_KEY in config.stash:
         days = os.environ[CLOCK_SHIFT_ENV]
-        return f"clock moved {days} days ahead: today is {datetime.date.today()}"
+        return (
+            f"clock moved {days} days ahead: today is {datetime.date.today()}; "
+            "tests marked other_processes are left to the run at today's date"
+        )
     return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """With the clock moved, leave out the tests whose work runs in processes of their own
+    (`manage.py` commands, a server): the move reaches only this process, so there they would
+    run at today's date again, repeating the first run for several minutes."""
+    if _CLOCK_KEY not in config.stash:
+        return
+    left = [item for item in items if item.get_closest_marker("other_processes")]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if not item.get_closest_marker("other_processes")]
 
 
 def _member(username, org, role=Role.ADMIN):

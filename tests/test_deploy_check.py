@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.other_processes  # a server or command of its own
+
 ROOT = Path(__file__).resolve().parent.parent
 # Variables that would change what production reads: the test sets its own. The browser
 # tests set DJANGO_ALLOW_ASYNC_UNSAFE for the session, which the deploy check refuses (async.E001).

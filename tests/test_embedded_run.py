@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.other_processes  # a server or command of its own
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "SafeCompound-2026"  # the demo's (communities/demo.py)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -22,7 +22,7 @@ from django.db import connection
 from scale.bench.pages import ROLES, SEARCHES, WORKBENCH_FORMS, WORKBENCH_LISTS
 from scale.bench.run import GROUPS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.other_processes]
 
 
 def _url(name: str) -> str:
