@@ -20,8 +20,9 @@ from the demo's name helpers, codes and numbers valid by construction (ID number
 check digit and are unique per document while the resident lives there; credit codes carry
 theirs). Dates are relative to today, never after now.
 
-Key management spells (``checks``) and patrol findings (``patrols``) are generated too. Not
-generated yet: activities, supervision inspections, evidence files. Organisations are made for
+Key management spells (``checks``) and patrol findings (``patrols``) are generated too, and
+the places' activities of the last year (``activities``). Not generated yet: supervision
+inspections, evidence files. Organisations are made for
 the new companies only (the new streets and communities have no office or committee logins).
 """
 
@@ -40,6 +41,7 @@ from communities.models import District, PropertyCompany, ResidentTally
 from communities.residents.tallies import refresh_all
 from disputes.workdays import _exceptions
 
+from .activities import activities_seed
 from .cases import disputes_seed
 from .checks import hazards_seed, key_management_seed, self_checks_seed
 from .patrols import facilities_seed, patrols_seed
@@ -92,6 +94,7 @@ def seed_scale(
         _phase(run, "disputes", lambda: disputes_seed(run))
         _phase(run, "patrols", lambda: patrols_seed(run))
         _phase(run, "facilities", lambda: facilities_seed(run))
+        _phase(run, "activities", lambda: activities_seed(run))
     # Fresh statistics first, so the planner sees the size (the tallies' counts over a million
     # households, planned on an empty table's statistics, ran for many minutes instead of one).
     _analyze(run, run.writers)

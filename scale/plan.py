@@ -126,6 +126,8 @@ class Place:
     name: str
     street_id: int
     kind: str
+    community_id: int
+    community_name: str
     mode: str
     company_id: int | None = None
     company_name: str = ""
@@ -140,6 +142,7 @@ class Run:
     writers: dict[str, TableWriter] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
+    communities: list[tuple[int, str]] = field(default_factory=list)  # the new ones: (pk, name)
     holidays: dict = field(default_factory=dict)
     pending_logs: list = field(default_factory=list)  # patrol logs waiting for their batch
 

@@ -108,6 +108,7 @@ def regions_seed(run: Run, district: District) -> None:
         for i, (street_id, street_code, n) in enumerate(slots)
     ]
     communities.write(community_rows)
+    run.communities = [(row["id"], row["name"]) for row in community_rows]
     compounds = run.writer(Compound)
     pk = compounds.ids(n_compounds)
     rows = []
@@ -125,6 +126,8 @@ def regions_seed(run: Run, district: District) -> None:
             name=name,
             street_id=community["street_id"],
             kind=kind,
+            community_id=community["id"],
+            community_name=community["name"],
             mode=mode,
             year_built=rng.randint(*YEARS_BUILT[kind]),
         )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from communities.demo import COMPANY_NAMES, DISTRICT_CODE
 from communities.models import (
+    Activity,
     Community,
     Compound,
     Household,
@@ -250,6 +251,30 @@ def test_key_management_spells(scaled):
         assert spell.started_by_id is None and spell.start_reason
         if spell.ended_on is not None:
             assert spell.started_on < spell.ended_on <= today and spell.end_reason
+
+
+def test_activities_of_the_last_year(scaled):
+    """Most new compounds record an activity in a month, each new community one a month, all
+    dated in the last twelve months and never after today; valid as the form would save them."""
+    new = scaled["new"]
+    today = timezone.localdate()
+    of_compounds = Activity.objects.filter(compound__in=new)
+    assert 0.4 * 12 * new.count() <= of_compounds.count() <= 0.8 * 12 * new.count()
+    communities = set(new.values_list("community_id", flat=True))
+    of_communities = Activity.objects.filter(community_id__in=communities)
+    assert of_communities.count() == 12 * len(communities)
+    earliest = today.replace(day=1)
+    for _ in range(11):
+        earliest = previous_month(earliest)
+    for activity in [*of_compounds.order_by("?")[:30], *of_communities[:10]]:
+        activity.full_clean()
+        assert earliest <= activity.date <= today
+        assert activity.organiser.endswith("居民委员会") or activity.organisation_id
+    months = {(a.date.year, a.date.month) for a in of_communities}
+    assert len(months) == 12
+    # 法制教育 (the self-check's 法制教育好) is among them, in the month before this one too
+    last_month = previous_month(today.replace(day=1))
+    assert of_compounds.legal_education().in_month(last_month).exists()
 
 
 def _statements(scale: float) -> int:
