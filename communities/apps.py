@@ -68,6 +68,9 @@ class CommunitiesConfig(AppConfig):
 
         register_exporter()
         extend_role_permissions(ACTIVITY_ROLE_PERMISSIONS)
+        from communities.activities.list_figures import connect as activities_connect
+
+        activities_connect()  # the list's kept figures go stale when an activity changes
         from communities.residents.setup import connect as residents_connect
 
         residents_connect()

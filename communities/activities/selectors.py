@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from communities.models import (
     LEGAL_EDUCATION_KINDS,
@@ -58,11 +59,20 @@ def _narrow(activities: QuerySet, filters: ActivityFilters) -> QuerySet:
 
 
 def activities_for_list(*, user, filters: ActivityFilters = ActivityFilters()) -> QuerySet:
-    """The user's activities, newest first, with their place and photo count in one query."""
+    """The user's activities, newest first, with their place and photo count in one query.
+    The count is a subquery per row shown, not a GROUP BY of every activity in scope before
+    the page is cut (a province's list read 170,000 rows for 25)."""
+    photos = (
+        ActivityPhoto.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         _narrow(Activity.objects.visible_to(user), filters)
         .select_related("compound__community", "community")
-        .annotate(photo_count=Count("photos"))
+        .annotate(photo_count=Coalesce(Subquery(photos), 0))
         .order_by("-date", "-pk")
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communities import selectors as register
 from communities.exports.views import export_begin
 from communities.models import Street
+from communities.paginators import EstimatedCountPaginator
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from communities.validators import ascii_int
@@ -30,6 +30,7 @@ from . import selectors as s
 from . import services
 from .exporting import EXPORTER_KEY
 from .forms import ActivityFilterForm, ActivityForm, PhotoForm
+from .list_figures import list_figures
 
 PAGE_SIZE = 25
 VIEW = "communities.view_activity"
@@ -60,14 +61,16 @@ def activity_list(request):
     form = filter_form(user, request.GET)
     filters = form.filters()
     activities = s.activities_for_list(user=user, filters=filters)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = list_figures(user, filters, activities)  # kept; its total is the list's count
+    paginator = EstimatedCountPaginator(activities, PAGE_SIZE, count=figures.total)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "activities": list(page.object_list),
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
-        "figures": s.activity_figures(activities),
+        "figures": figures,
         "can_add": user.has_perm(ADD),
     }
     return render(request, "communities/activity_list.html", context)

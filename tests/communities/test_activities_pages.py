@@ -131,10 +131,47 @@ def test_the_list_costs_the_same_queries_for_two_and_for_twenty_activities(clien
     for n in range(18):
         record(city.community, compound=a1, title=f"活动{n}")
         record(city.community, community=city.communities[0], title=f"社区活动{n}")
-
+    computing = _list_queries(client)  # the activities changed: the figures are read again
     large = _list_queries(client)
 
-    assert small == large == 12
+    # session, user, savepoints (2), permissions, scope, bell, the filter's streets and
+    # communities, the rows with their photo counts; the figures (kept: communities.activities.
+    # list_figures) are one more when read, and their total is the pages' count
+    assert small == large == 10
+    assert computing == large + 1
+
+
+def test_the_kept_figures_count_a_new_activity_at_the_next_view(client, city, activities):
+    client.force_login(city.manager_a)
+    assert figure(client.get(LIST), "total") == 3
+
+    new = record(city.manager_a, compound=city.compounds["A2"], participants=11)
+    response = client.get(LIST)
+    assert figure(response, "total") == 4 and figure(response, "participants") == 211
+    assert new.pk in listed(response)
+
+    Activity.objects.get(pk=new.pk).delete()
+    response = client.get(LIST)
+    assert figure(response, "total") == 3 and new.pk not in listed(response)
+
+
+def test_the_pages_are_counted_from_the_figures_and_show_each_rows_photos(client, city):
+    client.force_login(city.community)
+    a1 = city.compounds["A1"]
+    with_photos = record(city.community, compound=a1, title="有照片的活动")
+    for _ in range(2):
+        services.activity_photo_add(activity=with_photos, actor=city.community, upload=png_upload())
+    for n in range(30):  # 31 activities: two pages of 25
+        record(city.community, compound=a1, title=f"活动{n}", date=last_month())
+
+    first = client.get(LIST)
+    second = client.get(LIST, {"page": 2})
+
+    assert first.context["page"].paginator.count == figure(first, "total") == 31
+    assert len(listed(first)) == 25 and len(listed(second)) == 6
+    photos = {a.pk: a.photo_count for a in first.context["activities"]}
+    assert photos[with_photos.pk] == 2
+    assert set(photos.values()) == {0, 2}
 
 
 # Recording, the page, the photos -----------------------------------------------------------------
@@ -407,5 +444,28 @@ def test_the_admin_list_costs_the_same_queries_for_few_and_many_activities(clien
     for n in range(20):
         record(city.bureau, compound=city.compounds["B1"], title=f"乙一普法{n}")
         record(city.bureau, community=city.communities[1], title=f"团结社区活动{n}")
+    computing = _admin_list_queries(client)  # the activities changed: their months read again
 
-    assert _admin_list_queries(client) == few == 11  # the community filter reads none (typed)
+    # the community filter reads none (typed); the month filter's months are kept
+    assert _admin_list_queries(client) == few == 9
+    assert computing == few + 1
+
+
+def _admin_months(response) -> set[str]:
+    return set(re.findall(r"\?month=(\d{4}-\d{2})", response.content.decode()))
+
+
+def test_the_admin_filters_by_the_months_of_the_activities_in_scope(client, city, activities):
+    changelist = reverse("admin:communities_activity_changelist")
+    client.force_login(city.manager_a)
+    this_month, previous = f"{today():%Y-%m}", f"{last_month():%Y-%m}"
+
+    assert _admin_months(client.get(changelist)) == {this_month, previous}
+    narrowed = client.get(changelist, {"month": previous})
+    assert [a.pk for a in narrowed.context["cl"].result_list] == [activities["drill"].pk]
+
+    earlier = last_month().replace(day=1) - datetime.timedelta(days=40)
+    record(city.manager_a, compound=city.compounds["A1"], date=earlier)  # shown at the next view
+    assert f"{earlier:%Y-%m}" in _admin_months(client.get(changelist))
+    refused = client.get(changelist, {"month": "2026-13"})  # the admin's incorrect lookup
+    assert refused.status_code == 302 and refused["Location"].endswith("?e=1")
