@@ -1,14 +1,14 @@
 """The register in the admin: regions, compounds, companies, terms, households."""
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communities import audit
 from communities import models as m
 from communities import resources as r
 from communities.forms import ManagementTermFormSet
-from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, personal_fields
 from communities.residents.admin import ResidentInline
 from communities.residents.figures import with_counts
@@ -131,14 +131,19 @@ class PropertyCompanyAdmin(RegisterAdmin):
 
     def get_queryset(self, request):
         # Count only the compounds this user can see: a company's work elsewhere is not theirs.
-        running = current_term_q(prefix="management_terms__") & Q(
-            management_terms__compound__in=m.Compound.objects.visible_to(request.user)
+        # A subquery per row shown, not a GROUP BY of every company's terms before the page.
+        running = (
+            m.ManagementTerm.objects.current()
+            .filter(
+                company=OuterRef("pk"),
+                compound__in=m.Compound.objects.visible_to(request.user),
+            )
+            .order_by()
+            .values("company")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_compounds=Count("management_terms", filter=running, distinct=True))
-        )
+        return super().get_queryset(request).annotate(n_compounds=Coalesce(Subquery(running), 0))
 
     def _editable(self, request, obj) -> bool:
         if obj is None:

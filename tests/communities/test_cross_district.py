@@ -1,12 +1,14 @@
 """Holes a review found at the edges of the scoping rule, now closed: a second district, a
 company working across the line, and users with memberships in both."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from communities import models as m
 from communities.admin.scoped import MSG_HIDDEN_RELATED
@@ -261,6 +263,35 @@ def test_company_counts_include_only_compounds_in_scope(client, city, far):
     response = client.get(reverse("admin:communities_propertycompany_changelist"))
     counts = {c.name: c.n_compounds for c in response.context["cl"].result_list}
     assert counts["外区Z物业"] == 1  # Z1 only
+
+
+def test_company_counts_leave_out_ended_terms_and_sort_the_list(client, city, far):
+    """The count is of the compounds each company runs today (one subquery per row shown); an
+    ended term is not one of them, and the column sorts the list by it."""
+    ended = f.CompoundFactory(community=city.communities[0], code="A9")
+    f.ManagementTermFactory(
+        compound=ended,
+        company=city.company_b,
+        start=datetime.date(2020, 1, 1),
+        end=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    client.force_login(city.street)
+    url = reverse("admin:communities_propertycompany_changelist")
+    listed = client.get(url).context["cl"].result_list
+    counts = {c.pk: c.n_compounds for c in listed}
+    assert (
+        counts[city.company_b.pk]
+        == m.ManagementTerm.objects.current()
+        .filter(company=city.company_b, compound__community__street=city.streets[0])
+        .count()
+    )
+    column = "4"  # compounds_managed, the fifth of list_display (no checkbox column)
+    most_first = [
+        c.n_compounds for c in client.get(url, {"o": f"-{column}"}).context["cl"].result_list
+    ]
+    fewest_first = [c.n_compounds for c in client.get(url, {"o": column}).context["cl"].result_list]
+    assert most_first == sorted(counts.values(), reverse=True) and len(set(most_first)) > 1
+    assert fewest_first == most_first[::-1]
 
 
 # 7. Terms typed together must not overlap either ---------------------------------------------
