@@ -3,12 +3,14 @@
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities import audit
 from communities import models as m
 from communities import resources as r
 from communities.forms import ManagementTermFormSet
+from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, personal_fields
 from communities.residents.admin import ResidentInline
 from communities.residents.figures import with_counts
@@ -161,15 +163,40 @@ class PropertyCompanyAdmin(RegisterAdmin):
         return obj.n_compounds
 
 
+class TermStatusFilter(admin.SimpleListFilter):
+    """In force today, ended, or not started yet (``current_term_q``, the one definition)."""
+
+    title = _("term status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("in force")),
+            ("ended", _("ended")),
+            ("future", _("not started yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.filter(current_term_q(today))
+        if self.value() == "ended":
+            return queryset.filter(end__lt=today)
+        if self.value() == "future":
+            return queryset.filter(start__gt=today)
+        return queryset
+
+
 @admin.register(m.ManagementTerm)
 class ManagementTermAdmin(RegisterAdmin):
     resource_classes = [r.ManagementTermResource]
     list_display = ["compound", "company", "start_day", "end_day", "contract_number"]
     list_select_related = ["compound", "company"]
-    list_filter = [("company", AutocompleteFilter)]  # a province's 2,000 companies: typed
+    # a province's 2,000 companies: typed. By status, not ``date_hierarchy``: its distinct years
+    # and first and last start dates of every term in scope were read on every view
+    list_filter = [TermStatusFilter, ("company", AutocompleteFilter)]
     search_fields = ["compound__name", "compound__code", "company__name", "contract_number"]
     autocomplete_fields = ["compound", "company"]
-    date_hierarchy = "start"
     start_day = short_date_column(m.ManagementTerm, "start")
     end_day = short_date_column(m.ManagementTerm, "end")
 

@@ -294,6 +294,43 @@ def test_company_counts_leave_out_ended_terms_and_sort_the_list(client, city, fa
     assert fewest_first == most_first[::-1]
 
 
+def test_terms_filter_by_status_in_force_ended_or_not_started(client, city, far):
+    """The terms list filters by status by ``current_term_q``'s rule; it reads no dates to offer
+    (``date_hierarchy`` read every term's years on every view)."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    compound = f.CompoundFactory(community=city.communities[0], code="A8")
+    ended = f.ManagementTermFactory(
+        compound=compound, company=city.company_b, start=today - 400 * day, end=today - day
+    )
+    current = f.ManagementTermFactory(compound=compound, company=city.company_a, start=today)
+    future = f.ManagementTermFactory(
+        compound=f.CompoundFactory(community=city.communities[0], code="A7"),
+        company=city.company_a,
+        start=today + 30 * day,
+    )
+    client.force_login(city.street)
+    url = reverse("admin:communities_managementterm_changelist")
+
+    def listed(status):
+        response = client.get(url, {"status": status} if status else {})
+        assert response.status_code == 200
+        return {t.pk for t in response.context["cl"].result_list}
+
+    everything = listed(None)
+    assert {ended.pk, current.pk, future.pk} <= everything
+    assert listed("ended") == set(
+        m.ManagementTerm.objects.visible_to(city.street)
+        .filter(end__lt=today)
+        .values_list("pk", flat=True)
+    )
+    assert ended.pk in listed("ended") and current.pk not in listed("ended")
+    assert current.pk in listed("current") and {ended.pk, future.pk}.isdisjoint(listed("current"))
+    assert listed("future") == {future.pk}
+    assert listed("current") | listed("ended") | listed("future") == everything
+    assert "服务期状态" in client.get(url).content.decode()
+
+
 # 7. Terms typed together must not overlap either ---------------------------------------------
 
 
