@@ -5,11 +5,11 @@ see them in a working district."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import TYPE_CHECKING
 
 from communities.models import Activity, ActivityKind
+from communities.months import month_bounds, month_of, previous_month
 
 from .plan import with_ids
 
@@ -55,16 +55,16 @@ def activities_seed(run: Run) -> None:
 
 
 def _months(today: datetime.date) -> list[datetime.date]:
-    firsts, month = [], today.replace(day=1)
+    firsts, month = [], month_of(today)
     for _ in range(MONTHS):
         firsts.append(month)
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        month = previous_month(month)
     return firsts
 
 
 def _activity(run: Run, first: datetime.date, organiser: str, **place) -> dict:
     rng, today = run.rng, run.plan.today
-    last = min(today, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
+    last = min(today, month_bounds(first)[1])
     day = first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
     kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
     recorded = run.at(day, 18, rng.randrange(60))

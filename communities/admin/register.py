@@ -3,14 +3,12 @@
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities import audit
 from communities import models as m
 from communities import resources as r
 from communities.forms import ManagementTermFormSet
-from communities.models.companies import current_term_q
 from communities.privacy import can_see_personal_data, personal_fields
 from communities.residents.admin import ResidentInline
 from communities.residents.figures import with_counts
@@ -164,7 +162,8 @@ class PropertyCompanyAdmin(RegisterAdmin):
 
 
 class TermStatusFilter(admin.SimpleListFilter):
-    """In force today, ended, or not started yet (``current_term_q``, the one definition)."""
+    """In force today, ended, or not started yet (the model's ``current``, ``ended`` and
+    ``not_started``)."""
 
     title = _("term status")
     parameter_name = "status"
@@ -177,13 +176,12 @@ class TermStatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "current":
-            return queryset.filter(current_term_q(today))
+            return queryset.current()
         if self.value() == "ended":
-            return queryset.filter(end__lt=today)
+            return queryset.ended()
         if self.value() == "future":
-            return queryset.filter(start__gt=today)
+            return queryset.not_started()
         return queryset
 
 

@@ -142,6 +142,14 @@ class ManagementTermQuerySet(ScopedQuerySet):
     def current(self, on: datetime.date | None = None):
         return self.filter(current_term_q(on))
 
+    def ended(self, on: datetime.date | None = None):
+        """Terms whose last day is before the day (today by default)."""
+        return self.filter(end__lt=on or timezone.localdate())
+
+    def not_started(self, on: datetime.date | None = None):
+        """Terms that start after the day (today by default)."""
+        return self.filter(start__gt=on or timezone.localdate())
+
 
 class ManagementTerm(TimeStamped):
     compound = models.ForeignKey(
