@@ -19,7 +19,7 @@ from communities.months import month_of
 from communities.panels import HomePanel, register_home_panel
 from communities.scoping import scope_for
 
-from .dashboard_actions import action_items
+from .dashboard_actions import PENDING, action_items
 from .dashboard_cache import snapshot_for
 from .dashboard_figures import BAR_LIMIT, chart_data, level_label
 
@@ -34,7 +34,15 @@ def dashboard_context(request) -> dict | None:
         return None
     today = timezone.localdate()
     snapshot = snapshot_for(user, scope, today)  # the figures, kept per scope
+    if snapshot is None:  # the scope's first figures, being computed in the background
+        return {
+            "pending": True,
+            "month": month_of(today),
+            "today": today,
+            "actions": action_items(user, today, PENDING),
+        }
     return {  # the month to date as of the snapshot's day (yesterday's, while it refreshes)
+        "pending": False,
         "month": month_of(snapshot.today),
         "today": snapshot.today,
         "figures": snapshot.figures,

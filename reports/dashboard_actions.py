@@ -4,12 +4,12 @@ are waiting and a link to the list that shows exactly those.
 Each count is the list's own selector with the list's own filter (the self-check tabs, the
 hazard and case lists' "mine", "overdue" and "awaiting", the missed patrols, the registration
 work list), so the number on the home is the number of rows the link opens. A part appears
-only for a role holding the permission to act on it (a viewer sees none). About ten queries in
-all, whatever the number of records (each part's two counts are one statement:
-``communities.counting``). The self-check, hazard and case counts are kept per user until one
-of those records changes; the registration work list's counts read every resident of the scope:
-the home takes them from the dashboard's snapshot (``dashboard_cache``); the missed patrols are
-kept like the joint-defence pages' figures.
+only for a role holding the permission to act on it (a viewer sees none). The self-check,
+hazard and case lists are counted together in one statement (``communities.counting``), the
+missed patrols in three, whatever the number of records. The self-check, hazard and case
+counts are kept per user until one of those records changes; the registration work list's
+counts read every resident of the scope: the home takes them from the dashboard's snapshot
+(``dashboard_cache``); the missed patrols are kept like the joint-defence pages' figures.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -36,6 +37,9 @@ from patrols.list_figures import kept
 from patrols.missed import patrols_due
 from patrols.models import PatrolTeam
 
+#: The registration counts while the dashboard's first snapshot is computed (they come with it).
+PENDING = object()
+
 #: The missed patrols counted: the missed-patrol list's default period.
 MISSED_PATROL_DAYS = 7
 
@@ -52,7 +56,17 @@ def _link(name: str, **query) -> str:
     return f"{reverse(name)}?{urlencode(query)}"
 
 
-def _check_items(user, today: datetime.date) -> list[ActionItem]:
+@dataclass(frozen=True)
+class Waiting:
+    """A list of things waiting for the user: counted with the others in one statement."""
+
+    key: str
+    label: str
+    rows: QuerySet
+    url: str
+
+
+def _checks_waiting(user, today: datetime.date) -> list[Waiting]:
     """A company fills the self-checks (to do, returned, overdue); a street office or the
     bureau reviews them."""
     if scope_for(user).company_only:
@@ -69,58 +83,54 @@ def _check_items(user, today: datetime.date) -> list[ActionItem]:
         }
     else:
         return []
-    counts = check_selectors.check_tab_counts(user=user, tabs=tuple(labels), today=today)
     return [
-        ActionItem(f"checks_{tab}", label, counts[tab], _link("inspections:check_list", list=tab))
+        Waiting(
+            f"checks_{tab}",
+            label,
+            check_selectors.checks_in_tab(user=user, tab=tab, today=today),
+            _link("inspections:check_list", list=tab),
+        )
         for tab, label in labels.items()
     ]
 
 
-def _hazard_items(user, today: datetime.date) -> list[ActionItem]:
+def _hazards_waiting(user, today: datetime.date) -> list[Waiting]:
     """Hazards my company must rectify or I must verify, and the overdue ones."""
     if not (
         user.has_perm("inspections.rectify_hazard") or user.has_perm("inspections.verify_hazard")
     ):
         return []
-    mine, overdue = counts(
-        hazards_filtered(user=user, filters=HazardFilters(mine=True), today=today),
-        hazards_filtered(user=user, filters=HazardFilters(overdue=True), today=today),
-    )
     return [
-        ActionItem(
+        Waiting(
             "hazards_mine",
             pgettext("dashboard", "Hazards for me to act on"),
-            mine,
+            hazards_filtered(user=user, filters=HazardFilters(mine=True), today=today),
             _link("inspections:hazard_list", mine=1),
         ),
-        ActionItem(
+        Waiting(
             "hazards_overdue",
             pgettext("dashboard", "Hazards overdue"),
-            overdue,
+            hazards_filtered(user=user, filters=HazardFilters(overdue=True), today=today),
             _link("inspections:hazard_list", overdue=1),
         ),
     ]
 
 
-def _case_items(user, today: datetime.date) -> list[ActionItem]:
+def _cases_waiting(user, today: datetime.date) -> list[Waiting]:
     """Cases waiting for my organisation to accept them, and the open cases past deadline."""
     if not user.has_perm("disputes.handle_disputecase"):
         return []
-    awaiting, overdue = counts(
-        awaiting_cases(user=user),
-        cases_for_list(user=user, filters=CaseFilters(overdue=True), today=today),
-    )
     return [
-        ActionItem(
+        Waiting(
             "cases_awaiting",
             pgettext("dashboard", "Disputes waiting for us to accept"),
-            awaiting,
+            awaiting_cases(user=user),
             _link("disputes:case_list", awaiting=1),
         ),
-        ActionItem(
+        Waiting(
             "cases_overdue",
             pgettext("dashboard", "Disputes overdue"),
-            overdue,
+            cases_for_list(user=user, filters=CaseFilters(overdue=True), today=today),
             _link("disputes:case_list", overdue=1),
         ),
     ]
@@ -156,12 +166,14 @@ def registration_counts(user, today: datetime.date) -> dict[str, int]:
     return tallies.item_counts(tallies.current(compounds_visible_to(user), today))
 
 
-def _registration_items(user, today: datetime.date, kept: dict | None) -> list[ActionItem]:
+def _registration_items(user, today: datetime.date, kept: dict | object | None) -> list[ActionItem]:
     """The registration work list's items (not registered, expiring, expired, no tenant): the
     list the community committees and street offices follow (a company types residents in,
     it does not chase registrations). The counts are the snapshot's (``kept``) when there is
     one, as of its time."""
     if scope_for(user).company_only or not user.has_perm("communities.change_resident"):
+        return []
+    if kept is PENDING:  # computed with the snapshot, in the background: shown once it is there
         return []
     counts = kept if kept is not None else registration_counts(user, today)
     return [
@@ -175,25 +187,31 @@ def _registration_items(user, today: datetime.date, kept: dict | None) -> list[A
     ]
 
 
-COUNTED = (_check_items, _hazard_items, _case_items)
+COUNTED = (_checks_waiting, _hazards_waiting, _cases_waiting)
 #: what moves when a self-check, hazard or case is saved or deleted
 COUNTED_GENERATIONS = (check_figures.CHECKS, check_figures.GENERATION, case_figures.GENERATION)
 
 
 def _counted_items(user, today: datetime.date) -> list[ActionItem]:
-    """The self-checks, hazards and cases waiting for the user, kept per user and day until
-    one of them is saved or deleted (``communities.kept.kept_for_user``): their six counts
-    over a province were half the home's time on every view."""
+    """The self-checks, hazards and cases waiting for the user, counted in one statement
+    (``communities.counting.counts``) and kept per user and day until one of them is saved or
+    deleted (``communities.kept.kept_for_user``): their counts over a province were half the
+    home's time on every view."""
 
     def compute() -> list[ActionItem]:
-        return [item for part in COUNTED for item in part(user, today)]
+        waiting = [w for part in COUNTED for w in part(user, today)]
+        found = counts(*(w.rows for w in waiting)) if waiting else []
+        return [ActionItem(w.key, w.label, n, w.url) for w, n in zip(waiting, found, strict=True)]
 
     return kept_for_user(COUNTED_GENERATIONS, "reports:actions", user, (today,), compute)
 
 
-def action_items(user, today: datetime.date, registration: dict | None = None) -> list[ActionItem]:
+def action_items(
+    user, today: datetime.date, registration: dict | object | None = None
+) -> list[ActionItem]:
     """Everything waiting for the user's action that their role may act on, in a fixed order;
-    ``registration`` is the registration work list's counts when already read."""
+    ``registration`` is the registration work list's counts when already read (``PENDING``:
+    being read with the dashboard's first snapshot, left out until then)."""
     return [
         *_counted_items(user, today),
         *_patrol_items(user, today),

@@ -5,8 +5,10 @@ figures, the places' bars) read hundreds of thousands of rows: a minute of queri
 computed once per scope and kept in the cache (Redis in production, shared by every web
 process) as a ``Snapshot`` with the moment it was computed; the home shows that moment.
 
-- A scope's first view computes the snapshot in the request (a new installation, a cache
-  emptied by a restart).
+- A scope's first view (a new installation, a cache emptied by a restart) asks for the
+  snapshot in the background and shows that the figures are being computed; the rest of the
+  home (the list, what waits for the user) is there at once. Where tasks run in the web
+  process (``make run``, the tests) the snapshot is ready in the same view.
 - A snapshot is **stale** once something it counts has changed since (a self-check, case,
   hazard, resident, term or compound saved or deleted through the ORM bumps one generation
   number, on commit), once it is older than ``DASHBOARD_FRESH_SECONDS`` (this also catches bulk
@@ -107,18 +109,28 @@ def store(key: str, snapshot: Snapshot) -> None:
     cache.set(key, snapshot, settings.DASHBOARD_KEEP_SECONDS)
 
 
-def snapshot_for(user, scope: Scope, today: datetime.date) -> Snapshot:
-    """The scope's snapshot: computed now if there is none, else the one kept (a stale one
-    asks for a new one in the background)."""
+def snapshot_for(user, scope: Scope, today: datetime.date) -> Snapshot | None:
+    """The scope's snapshot kept (a stale one asks for a new one in the background), or None
+    while the first one is being computed: a scope with none asks for it in the background too
+    (a province's first view would otherwise wait a minute, and every user of the scope who
+    arrived meanwhile would compute it again). Where tasks run in the process (``make run``,
+    the tests) the task has computed it by the time it is read again."""
     key = scope_key(scope)
     kept = cache.get(key)
     if kept is None:
-        kept = compute(user, scope, today)
-        store(key, kept)
-    elif is_stale(kept) and cache.add(f"{key}:refreshing", 1, settings.DASHBOARD_REFRESH_SECONDS):
+        if _refresh_asked(f"{key}:first"):
+            _send_refresh(user.pk, get_language())  # now: a first view has written nothing
+        return cache.get(key)
+    if is_stale(kept) and _refresh_asked(f"{key}:refreshing"):
         language = get_language()
         transaction.on_commit(lambda: _send_refresh(user.pk, language))
     return kept
+
+
+def _refresh_asked(key: str) -> bool:
+    """True for the first to ask (for the first snapshot, or a new one) within
+    ``DASHBOARD_REFRESH_SECONDS``: the one who sends the task."""
+    return cache.add(key, 1, settings.DASHBOARD_REFRESH_SECONDS)
 
 
 def _send_refresh(user_id: int, language: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from unittest import mock
 
+from celery import Task
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -62,3 +65,20 @@ def count_queries(call: Callable[[], object]) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as captured:
         result = call()
     return len(captured.captured_queries), result
+
+
+@contextmanager
+def tasks_after() -> Iterator[list]:
+    """Tasks sent inside are run when it ends, as a worker of its own would run them, not
+    inside the call (the bench runs without a broker, where Celery would run a task in the
+    request and count its queries as the page's: the home's first view asks a worker for its
+    figures)."""
+    sent: list = []
+
+    def keep(task, args=None, kwargs=None, **options):
+        sent.append((task, args, kwargs))
+
+    with mock.patch.object(Task, "apply_async", keep):
+        yield sent
+    for task, args, kwargs in sent:
+        task.apply(args, kwargs)

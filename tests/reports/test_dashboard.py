@@ -301,8 +301,10 @@ def test_the_dashboard_is_registered_as_a_home_panel():
 
 # The home with the dashboard: the home's own (tests/communities/test_views.py, PINNED_HOME)
 # and the dashboard's, which are: 2 for the 12-month trend (each app's months in one
-# statement), 2 for the hazards and 列管率 of this month and the last, 3 for the bars, and the
-# counts of what waits for the user (two lists a statement: communities.counting).
+# statement), 2 for the hazards and 列管率 of this month and the last, 3 for the bars, the
+# counts of what waits for the user (one statement: communities.counting), and the refresh
+# task's reads of its user and scope (run in the process here; with a worker the first view
+# shows that the figures are being computed: tests/reports/test_dashboard_cache.py).
 PINNED = {"bureau": 30, "street": 30}
 
 
