@@ -25,7 +25,7 @@ from communities.kept import Generation, kept_for_scope
 
 from .team_selectors import PatrolFilters
 
-VERSION = 2  # bump when the figures' shape changes (2: the missed windows as a WindowTable)
+VERSION = 3  # bump when the figures' shape changes (3: the log list's length, ``listed``)
 GENERATION = Generation("patrols:generation")
 
 

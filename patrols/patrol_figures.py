@@ -2,7 +2,7 @@
 
 Every function works on the logs of a queryset the caller has already scoped
 (``PatrolLog.objects.visible_to(user)``) and, with ``logs_in``, narrowed to a period. The rows
-are read once (``patrol_rows``: three queries whatever the number of logs or compounds) and
+are read once (``patrol_rows``: two queries whatever the number of logs or compounds) and
 grouped in one pass by compound, community, street or district and, if asked, by month.
 
 A log covering two compounds counts for each compound, but once for a community, street or
@@ -25,7 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, F, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from communities.months import month_bounds
@@ -68,6 +69,7 @@ class PatrolRows:
     compound_places: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     members: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     findings: list[dict] = field(default_factory=list)
+    listed: int = 0  # every log read, ended or under way
 
     def places(self, level: str) -> Iterator[tuple[int, int]]:
         """Each place as (log id, the id of its compound, community, street or district)."""
@@ -80,53 +82,74 @@ class PatrolRows:
 
 
 def patrol_rows(logs: QuerySet, compounds: QuerySet | None = None) -> PatrolRows:
-    """Read the scoped logs' rows: three queries. With ``compounds`` (a reader's visible
-    compounds), only the places and findings among them count: a patrol that also went through
-    another company's compound counts for the reader's own, its hours once."""
+    """Read the scoped logs' rows: two queries, the logs, then their places, members present
+    and findings together (``_links``). With ``compounds`` (a reader's visible compounds),
+    only the places and findings among them count: a patrol that also went through another
+    company's compound counts for the reader's own, its hours once. ``listed`` counts every
+    log given, under way or not (a list's length)."""
     rows = PatrolRows()
-    ended = logs.filter(ended_at__isnull=False).order_by()
     months: dict[datetime.date, datetime.date] = {}  # one date object per month, not per log
-    logs_read = ended.values_list("pk", "started_at", "ended_at")
+    logs_read = logs.order_by().values_list("pk", "started_at", "ended_at")
     for pk, started, ended_at in logs_read.iterator(chunk_size=READ_CHUNK):
+        rows.listed += 1
+        if ended_at is None:  # under way: no length yet
+            continue
         rows.seconds[pk] = (ended_at - started).total_seconds()
         month = timezone.localtime(started).date().replace(day=1)
         rows.month[pk] = months.setdefault(month, month)
     if not rows.seconds:
         return rows
     # The logs again as a subquery, not their ids as parameters: a province's 150,000 ids made
-    # three statements of 150,000 parameters (30 s to build and run). A log written between
-    # the statements is left out of the other two, as it is of the first.
-    ids = ended.values("pk")
-    through = PatrolLog.compounds.through.objects.filter(patrollog_id__in=ids)
-    if compounds is not None:
-        through = through.filter(compound__in=compounds)
-    places = through.values_list("patrollog_id", *_PATHS.values()).order_by()
-    for log_id, compound_id, *above in places.iterator(chunk_size=READ_CHUNK):
-        if log_id in rows.seconds:
+    # statements of 150,000 parameters (30 s to build and run). A log written between the
+    # statements is left out of the second, as it is of the first.
+    ids = logs.filter(ended_at__isnull=False).order_by().values("pk")
+    for part, log_id, *link in _links(ids, compounds).iterator(chunk_size=READ_CHUNK):
+        if log_id not in rows.seconds:
+            continue
+        if part == _PLACE:
+            compound_id, *above = link[:4]
             rows.place_logs.append(log_id)
             rows.place_compounds.append(compound_id)
             if compound_id not in rows.compound_places:
                 rows.compound_places[compound_id] = tuple(above)
-    present = PatrolLog.members.through.objects.filter(patrollog_id__in=ids)
-    pairs = present.values_list("patrollog_id", "teammember_id").order_by()
-    for log_id, member_id in pairs.iterator(chunk_size=READ_CHUNK):
-        if log_id in rows.seconds:
-            rows.members[log_id].add(member_id)
-    found = PatrolFinding.objects.filter(log_id__in=ids).order_by()
-    if compounds is not None:
-        found = found.filter(compound__in=compounds)
-    rows.findings = [
-        {**row, "month": rows.month[row["log_id"]]}
-        for row in found.values(
-            "log_id", "hazard_id", **{f"place_{lvl}": _finding_path(lvl) for lvl in LEVELS}
-        )
-        if row["log_id"] in rows.seconds
-    ]
+        elif part == _MEMBER:
+            rows.members[log_id].add(link[0])
+        else:
+            place = dict(zip((f"place_{level}" for level in LEVELS), link[:4], strict=True))
+            rows.findings.append(
+                {"log_id": log_id, "hazard_id": link[4], "month": rows.month[log_id], **place}
+            )
     return rows
 
 
-def _finding_path(level: str) -> F:
-    return F(_PATHS[level])
+_PLACE, _MEMBER, _FINDING = 1, 2, 3
+_LINK_COLUMNS = ("link_part", "link_log", "link_1", "link_2", "link_3", "link_4", "link_5")
+
+
+def _links(ids: QuerySet, compounds: QuerySet | None) -> QuerySet:
+    """The places, members present and findings of the logs ``ids`` in one statement
+    (``UNION ALL``), each row ``(part, log id, …)``: a place's compound, community, street
+    and district; a member's id; a finding's compound, community, street, district and hazard.
+    Three statements over a province's 150,000 logs made the log list's first view pass its
+    limit of queries."""
+    nothing = Cast(Value(None), BigIntegerField())  # a typed NULL: PostgreSQL's UNION matches types
+
+    def columns(rows: QuerySet, part: int, log: str, *links) -> QuerySet:
+        links = [F(link) if isinstance(link, str) else link for link in links]
+        named = dict(zip(_LINK_COLUMNS, [Value(part), F(log), *links], strict=True))
+        return rows.order_by().annotate(**named).values_list(*_LINK_COLUMNS)
+
+    places = PatrolLog.compounds.through.objects.filter(patrollog_id__in=ids)
+    found = PatrolFinding.objects.filter(log_id__in=ids)
+    if compounds is not None:
+        places = places.filter(compound__in=compounds)
+        found = found.filter(compound__in=compounds)
+    present = PatrolLog.members.through.objects.filter(patrollog_id__in=ids)
+    return columns(places, _PLACE, "patrollog_id", *_PATHS.values(), nothing).union(
+        columns(present, _MEMBER, "patrollog_id", "teammember_id", *[nothing] * 4),
+        columns(found, _FINDING, "log_id", *_PATHS.values(), "hazard_id"),
+        all=True,
+    )
 
 
 # The figures: each one definition over a group's logs (a set of ids) and findings -------------
@@ -216,8 +239,8 @@ def _month_rows(compounds: QuerySet, month: datetime.date) -> PatrolRows:
 
 def patrol_month_figures(compounds: QuerySet, month: datetime.date) -> dict:
     """Ended patrols started in the month through the compounds: logs, hours, members active,
-    findings and hazards raised among them (a log through two of them counts once); three
-    queries, none with no log."""
+    findings and hazards raised among them (a log through two of them counts once); two
+    queries, one with no log."""
     return totals_of(_month_rows(compounds, month))
 
 
@@ -225,5 +248,5 @@ def patrol_month_figures_by(
     compounds: QuerySet, month: datetime.date, level: str = COMPOUND
 ) -> dict[int, dict]:
     """``patrol_month_figures`` of each compound, community, street or district (by id; a
-    place with no log is absent: ``EMPTY``), from the same three queries."""
+    place with no log is absent: ``EMPTY``), from the same two queries."""
     return figures_by_rows(_month_rows(compounds, month), level)

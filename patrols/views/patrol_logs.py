@@ -265,7 +265,12 @@ def _figures(user, filters, wanted) -> dict:
             key=lambda r: r[0],
         )
         months = sorted(figures_by_rows(rows, ALL, by_month=True).items(), reverse=True)
-        return {"figures": totals_of(rows), "by_place": places, "by_month": months}
+        return {
+            "figures": totals_of(rows),
+            "by_place": places,
+            "by_month": months,
+            "listed": rows.listed,  # the list's length, under way or not
+        }
 
     return {
         **list_figures(user, filters, level, compute),
@@ -288,8 +293,9 @@ def patrol_list(request):
     user = request.user
     form = PatrolFilterForm(request.GET, places=s.filter_places(user, request.GET))
     filters = form.filters()
-    page = EstimatedCountPaginator(
-        s.logs_for_page(user=user, filters=filters), LOG_PAGE_SIZE
+    figures = _figures(user, filters, request.GET.get("by"))
+    page = EstimatedCountPaginator(  # the figures counted the listed logs: no COUNT here
+        s.logs_for_page(user=user, filters=filters), LOG_PAGE_SIZE, count=figures["listed"]
     ).get_page(request.GET.get("page"))
     logs = list(page.object_list)
     context = {
@@ -298,7 +304,7 @@ def patrol_list(request):
         "filter_form": form,
         "filters": filters,
         "refused_filters": form.refused(),
-        **_figures(user, filters, request.GET.get("by")),
+        **figures,
         "my_teams": list(teams_run_by(user).filter(active=True).order_by("name")[:20])
         if user.has_perm("patrols.add_patrollog")
         else [],

@@ -112,12 +112,12 @@ def test_the_panel_reads_a_fixed_number_of_queries(city, patrolled, django_asser
     request.user.has_perm("patrols.view_patrolteam")  # the page has read these already
     scope_for(request.user)
     a1 = city.compounds["A1"]
-    # teams, latest logs, and the figures' four (ended logs, places, members, findings)
-    with django_assert_num_queries(6):
+    # teams, latest logs, and the figures' two (the logs; their places, members and findings)
+    with django_assert_num_queries(4):
         small = panel_context(request, a1)
     for hours in range(60, 90, 3):
         log_patrol(teams.officers, city.street, start_hours_ago=hours, members=[teams.m.qian])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         large = panel_context(request, a1)
     assert (small["logs"]["figures"]["logs"], large["logs"]["figures"]["logs"]) == (3, 13)
     assert len(large["logs"]["latest"]) == 5

@@ -62,6 +62,24 @@ def test_the_figures_kept_show_a_new_log_at_the_next_view(client, city, teams):
     assert listed(client, city.street)["figures"]["logs"] == 2
 
 
+def test_the_lists_length_is_the_figures_count_of_every_listed_log(client, city, teams):
+    """The page count comes with the kept figures (no COUNT of the list): every listed log,
+    a patrol under way included, per filter, and a new log at the next view."""
+    log_patrol(teams.guards, city.manager_a)
+    log_patrol(teams.officers, city.street, start_hours_ago=6)
+    sp.patrol_start(
+        team=teams.volunteers, actor=city.community, compounds=[city.compounds["A1"]], members=[]
+    )
+    context = listed(client, city.street)
+    assert context["page"].paginator.count == context["listed"] == 3
+    assert context["figures"]["logs"] == 2  # the one under way has no length yet
+    assert len(context["logs"]) == 3
+    assert listed(client, city.street, kind="officers")["page"].paginator.count == 1
+    assert listed(client, city.street, open="1")["page"].paginator.count == 1
+    log_patrol(teams.officers, city.street, start_hours_ago=9)
+    assert listed(client, city.street)["page"].paginator.count == 4
+
+
 def test_the_figures_are_kept_per_filter_and_scope(client, city, teams):
     log_patrol(teams.guards, city.manager_a)
     log_patrol(teams.officers, city.street, start_hours_ago=6)

@@ -300,7 +300,7 @@ def another_street(city) -> None:
         approve(self_check(compound, city.manager_a, MONTH, submit_on=7), city.bureau, 8)
 
 
-QUERIES = 62  # about 20 per month compared, a dozen for the places, a few for the lists
+QUERIES = 54  # about 20 per month compared, a dozen for the places, a few for the lists
 
 
 def test_the_number_of_queries_does_not_grow(report_world, django_assert_num_queries):

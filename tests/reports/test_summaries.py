@@ -276,6 +276,7 @@ def test_the_compound_summary_reads_the_same_number_of_queries_for_more_compound
     assert few == SUMMARY_QUERIES
 
 
-# The compound summary's file: the scope (2), the title rows per sheet (2), the compounds (1),
-# the month's figures (self-checks, hazards, disputes, 列管率: 4), the patrols (3).
-SUMMARY_QUERIES = 12
+# The compound summary's file: the scope (1), the title rows per sheet (2), the compounds (1),
+# the month's figures (self-checks, hazards, disputes, 列管率: 4), the patrols (2: the logs,
+# then their places, members and findings together).
+SUMMARY_QUERIES = 10
