@@ -80,6 +80,29 @@ def test_the_unregistered_are_the_default_tab(city, people):
     assert pks(filters.rows()) == pks([people[k] for k in ("a1", "a1_foreign", "b1", "b2")])
 
 
+def test_the_unregistered_come_by_compound_and_home_the_registrations_by_expiry(city, people):
+    """Those not registered have no permit to expire: they come by compound, building, unit and
+    room (the order of a walk round the compounds, and one the compound code's index gives
+    without sorting them all); the registrations soonest expiry first."""
+    first_in_b2 = f.ResidentFactory(  # added last, a home before B2's other one
+        household=f.HouseholdFactory(compound=city.compounds["B2"], building="0", room="001"),
+        **FLOATING,
+    )
+    rows = list(form(city.bureau).rows())
+    homes = [
+        (r.household.compound.code, r.household.building, r.household.unit, r.household.room)
+        for r in rows
+    ]
+    assert homes == sorted(homes) and len(homes) == 5
+    in_b2 = [r.pk for r in rows if r.household.compound.code == "B2"]
+    assert in_b2 == [first_in_b2.pk, people["b2"].pk]
+    later = f.ResidentFactory(
+        household=city.households["A1"], **{**EXPIRING, "permit_expires": days(20)}
+    )
+    expiring = [r.pk for r in form(city.bureau, item="expiring").rows()]
+    assert expiring == [people["a2"].pk, later.pk]
+
+
 @pytest.mark.parametrize(("item", "expected"), [("expiring", "a2"), ("expired", "n1")])
 def test_each_tab_gives_its_residents(city, people, item, expected):
     assert pks(form(city.bureau, item=item).rows()) == {people[expected].pk}
