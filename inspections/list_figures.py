@@ -1,4 +1,5 @@
-"""The hazard list's figures, kept per scope and filter (issue 14), and the admin's months.
+"""The hazard list's figures, kept per scope and filter (issue 14), the check list's tab counts
+and the admin's months.
 
 Above the list stand the figures of the hazards it shows (one query: total, unverified, to
 rectify, awaiting verification, verified, overdue). A bureau's list covers a province's
@@ -37,6 +38,14 @@ def list_figures(user, filters: HazardFilters, hazards: QuerySet, today: datetim
     return kept_for_scope(
         GENERATION, name, user, (filters, today), lambda: hazard_figures(hazards, today)
     )
+
+
+def tab_counts(user, parts: tuple, compute: Callable[[], dict]) -> dict:
+    """The check list's tab counts (``check_tab_counts``) for the user's scope, tabs, day and
+    narrowing filters (``parts``), kept until a check is saved or deleted: over a province's
+    110,000 checks they took 60 ms on every view, and the shown tab's count is the list's
+    length (no COUNT of its own)."""
+    return kept_for_scope(CHECKS, f"inspections:tabs:v{VERSION}", user, parts, compute)
 
 
 def kept_months(user, name: str, compute: Callable[[], list]) -> list:

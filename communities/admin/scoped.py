@@ -2,6 +2,7 @@
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth import get_user_model
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities import audit
@@ -78,6 +81,17 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, written as its widget renders it: the widget's templates
+        took half a millisecond a row (a quarter of a 50-row list's rendering)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     @property
     def media(self):

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from communities.actions import Action, RecordActions, refusal_text
 from communities.activities.selectors import activities_for_evidence
+from communities.paginators import EstimatedCountPaginator
 from communities.scoping import get_visible_or_404
 from communities.uploads import private_file_response
 from inspections import services
@@ -41,6 +42,7 @@ from inspections.forms.checks import (
     ReopenForm,
     ReturnForm,
 )
+from inspections.list_figures import tab_counts
 from inspections.models import Answer, Inspection, InspectionKind
 from inspections.periods import month_start
 from inspections.selectors import checks as sel
@@ -105,7 +107,11 @@ def check_list(request):
     compounds = sel.compounds_for_checks(user=user)
     filters, narrow = _list_filters(request, compounds)
     rows = sel.checks_in_tab(user=user, tab=tab, today=today, **narrow)
-    counts = sel.check_tab_counts(user=user, tabs=tabs, today=today, **narrow)
+    counts = tab_counts(
+        user,
+        (tabs, today, narrow["month"], narrow["compound_id"]),
+        lambda: sel.check_tab_counts(user=user, tabs=tabs, today=today, **narrow),
+    )
     # Compounds still without the month's self-check: the manager opens it from "to do"; after
     # the due day everyone sees them among the overdue.
     period = sel.not_opened_period(tab=tab, month=narrow["month"], today=today)
@@ -116,7 +122,10 @@ def check_list(request):
         )
         not_opened = Paginator(missing, LIST_PAGE_SIZE).get_page(request.GET.get("npage"))
     labels = sel.tab_labels(user=user)
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # the tab's count is the list's length: no COUNT of its own
+    page = EstimatedCountPaginator(rows, LIST_PAGE_SIZE, count=counts[tab]).get_page(
+        request.GET.get("page")
+    )
     page.object_list = sel.with_failed_vetoes(page.object_list)
     context = {
         "tabs": [(t, labels[t], counts[t]) for t in tabs],

@@ -6,6 +6,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections import services
@@ -22,9 +24,10 @@ BEFORE_DUE = datetime.datetime(2026, 10, 5, 4, 0, tzinfo=datetime.UTC)
 LIST = reverse("inspections:check_list")
 
 # Pinned: session, user, scope, savepoints (2), permissions (1), the bell, then the page's
-# own reads: the compound filter's choices, the row count and rows, the counts of every list,
-# the compounds still without a check (count and rows), the compounds of the open-by-hand form,
-# the failed 否决项 of the rows on the page.
+# own reads: the compound filter's choices, the rows (their count is the tab's), the counts of
+# every list (kept until a check changes: inspections.list_figures.tab_counts), the compounds
+# still without a check (count and rows), the compounds of the open-by-hand form, the failed
+# 否决项 of the rows on the page.
 PINNED_LIST = 15
 
 
@@ -341,3 +344,31 @@ def test_list_page_query_count_is_pinned(
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(rows(response)) > 1
+
+
+def test_the_tab_counts_are_kept_until_a_check_changes_and_count_the_list(client, city, checks):
+    """The second view reads no count; the shown tab's count is the list's length; a check
+    submitted shows in the counts at the next view."""
+    login(client, city.street)
+
+    def view():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST, {"list": "overdue"})
+        counted = [
+            q for q in queries.captured_queries if 'COUNT("inspections_inspection' in q["sql"]
+        ]
+        return response, counted
+
+    with time_machine.travel(AFTER_DUE):
+        first, counted = view()
+        assert counted  # computed at the first view
+        again, counted = view()
+        assert counted == [] and tab_counts(again) == tab_counts(first)
+        assert again.context["page"].paginator.count == tab_counts(again)["overdue"]
+        assert len(rows(again)) == tab_counts(again)["overdue"]
+        waiting = tab_counts(again)["review"]
+        returned = checks["A1-09"]  # returned to company A, overdue
+        services.inspection_submit(inspection=returned, actor=city.manager_a)
+        after, counted = view()
+    assert counted and tab_counts(after)["review"] == waiting + 1
+    assert tab_counts(after)["overdue"] == tab_counts(again)["overdue"] - 1
