@@ -1,20 +1,26 @@
-"""The inspections' share of ``seed_scale``: monthly self-checks with answers and timelines,
-and hazards with theirs."""
+"""The inspections' share of ``seed_scale``: monthly self-checks with answers, their photos
+and timelines, the bureau's supervision inspections, and hazards with theirs."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import random
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
+from communities.models import Organisation, OrganisationKind
 from communities.months import month_moments
 from inspections.models import (
     Answer,
     AnswerType,
     ChecklistItem,
     ChecklistTemplate,
+    Evidence,
     Hazard,
     HazardAction,
     HazardEvent,
@@ -143,6 +149,7 @@ def _month_checks(run, template, items, places, quality, month, last: bool) -> N
     )
     pk = inspections.ids(len(places))
     check_rows, answer_rows, event_rows = [], [], []
+    photo_rows = []  # the answers that need a photo (evidence_required_for)
     for i, place in enumerate(places):
         steps = ["open", *_check_status(rng, last)]
         times = _check_times(run, month, steps[1:])
@@ -182,6 +189,8 @@ def _month_checks(run, template, items, places, quality, month, last: bool) -> N
                         "updated_at": row["submitted_at"],
                     }
                 )
+                if a.item.evidence_required and (a.value_bool or a.value_score):
+                    photo_rows.append(answer_rows[-1])
         check_rows.append(row)
         before = ""
         for step, at in zip(steps, times, strict=True):
@@ -196,6 +205,125 @@ def _month_checks(run, template, items, places, quality, month, last: bool) -> N
             )
             before = TO_STATUS[step]
     inspections.write(check_rows)
+    with_ids(answers, answer_rows)
+    with_ids(events, event_rows)
+    _evidence(run, photo_rows)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+#: The one photo every generated evidence row names (written once into the media folder):
+#: 700,000 photos of a province would be gigabytes of invented pictures.
+EVIDENCE_PHOTO = "inspections/evidence/scale/现场照片.jpg"
+EVIDENCE_SHARE = 0.97  # of the answers that need a photo, with one (the rest show as missing)
+
+
+def _evidence(run: Run, answers: list[dict]) -> None:
+    """A photo for most answers that need one, uploaded when the check was submitted."""
+    size = _evidence_photo()
+    rows = [
+        {
+            "answer_id": answer["id"],
+            "file": EVIDENCE_PHOTO,
+            "thumbnail": "",
+            "original_name": "现场照片.jpg",
+            "content_type": "image/jpeg",
+            "size": size,
+            "uploaded_at": answer["updated_at"],
+        }
+        for answer in answers
+        if run.rng.random() < EVIDENCE_SHARE
+    ]
+    with_ids(run.writer(Evidence), rows)
+
+
+def _evidence_photo() -> int:
+    """Write the shared photo if it is not there; its size in bytes."""
+    if not default_storage.exists(EVIDENCE_PHOTO):
+        image = Image.new("RGB", (64, 48), (96, 128, 96))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG")
+        default_storage.save(EVIDENCE_PHOTO, ContentFile(buffer.getvalue()))
+    return default_storage.size(EVIDENCE_PHOTO)
+
+
+# --- supervisions ---------------------------------------------------------------------------
+
+SUPERVISION_SHARE = 0.03  # of the compounds, a supervision by the bureau each month
+
+
+def supervisions_seed(run: Run) -> None:
+    """The bureau's supervision inspections (督导检查): a few compounds a month, answered by the
+    inspector a little more strictly than the company's own check, final once submitted (the
+    current month's last ones still drafts)."""
+    template = ChecklistTemplate.objects.current()
+    bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU).order_by("pk").first()
+    if template is None or bureau is None:
+        return
+    items = list(
+        ChecklistItem.objects.filter(section__template=template).order_by(
+            "section__order", "order", "pk"
+        )
+    )
+    rng, now = run.rng, run.plan.now
+    last = max(run.plan.check_months)
+    n = min(len(run.places), max(1, round(len(run.places) * SUPERVISION_SHARE)))
+    chosen = [(m, place) for m in run.plan.check_months for place in rng.sample(run.places, n)]
+    inspections, answers, events = (
+        run.writer(Inspection),
+        run.writer(Answer),
+        run.writer(InspectionEvent),
+    )
+    pk = inspections.ids(len(chosen))
+    rows, answer_rows, event_rows = [], [], []
+    for i, (month, place) in enumerate(chosen):
+        start, _end = month_moments(month)
+        opened = start + datetime.timedelta(days=rng.randint(2, 20), hours=rng.randint(1, 8))
+        submitted = opened + datetime.timedelta(hours=rng.randint(1, 4))
+        done = submitted <= now and not (month == last and rng.random() < 0.2)
+        row = {
+            "id": pk + i,
+            "compound_id": place.pk,
+            "template_id": template.pk,
+            "period": month,
+            "kind": InspectionKind.SUPERVISION,
+            "status": InspectionStatus.SUBMITTED if done else InspectionStatus.DRAFT,
+            "organisation_id": bureau.pk,
+            "created_at": opened,
+            "updated_at": submitted if done else opened,
+        }
+        steps = [("open", opened)] + ([("submit", submitted)] if done else [])
+        if done:
+            given = _answers(rng, items, rng.gauss(0.85, 0.06))
+            score = score_answers(template, items, {a.item.pk: a for a in given})
+            row["score"], row["result"] = score.percent, score.result
+            row["submitted_at"] = submitted
+            answer_rows += [
+                {
+                    "inspection_id": pk + i,
+                    "item_id": a.item.pk,
+                    "value_bool": a.value_bool,
+                    "value_score": a.value_score,
+                    "value_number": a.value_number,
+                    "value_text": a.value_text,
+                    "updated_at": submitted,
+                }
+                for a in given
+            ]
+        rows.append(row)
+        before = ""
+        for step, at in steps:
+            event_rows.append(
+                {
+                    "inspection_id": pk + i,
+                    "action": ACTIONS[step],
+                    "from_status": before,
+                    "to_status": TO_STATUS[step],
+                    "at": at,
+                }
+            )
+            before = TO_STATUS[step]
+    inspections.write(rows)
     with_ids(answers, answer_rows)
     with_ids(events, event_rows)
 

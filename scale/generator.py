@@ -7,23 +7,25 @@ companies (demo companies A and B get a share of the new compounds, so ``manager
 100,000 hazards spread from the first generated month to now (15 months with the default
 three months: a month's 同比 has data), and a self-check for every company-run compound in
 each of the last ``months`` complete months and the same months a year before (so 同比 has
-data), each with its answers and timeline. Each record's status agrees with its timeline, so
+data), each with its answers, a photo for most answers that need one (all naming one shared
+picture, ``checks.EVIDENCE_PHOTO``) and its timeline, and the bureau's supervision inspections
+of a few compounds each of those months. Each record's status agrees with its timeline, so
 the apps' monthly figures read the generated months as they read real ones.
 
 Why not the services: they save row by row (and audit each row); a million households would
 take hours. Here rows are drawn in memory from ``random.Random(seed)`` and written table by
 table through ``scale.writer.TableWriter`` (COPY on PostgreSQL), by the parts: ``register``
-(regions, compounds, companies, households, residents), ``checks`` (self-checks, hazards),
-``cases`` (disputes) and ``patrols`` (teams and logs, watch groups, facilities), which share
-``plan`` (the sizes, the run, the name helpers). Everything is invented: names
+(regions, compounds, companies, households, residents), ``checks`` (self-checks, evidence,
+supervisions, hazards), ``cases`` (disputes) and ``patrols`` (teams and logs, watch groups,
+facilities), which share ``plan`` (the sizes, the run, the name helpers). Everything is
+invented: names
 from the demo's name helpers, codes and numbers valid by construction (ID numbers carry their
 check digit and are unique per document while the resident lives there; credit codes carry
 theirs). Dates are relative to today, never after now.
 
 Key management spells (``checks``) and patrol findings (``patrols``) are generated too, and
-the places' activities of the last year (``activities``). Not generated yet: supervision
-inspections, evidence files. Organisations are made for
-the new companies only (the new streets and communities have no office or committee logins).
+the places' activities of the last year (``activities``). Organisations are made for the new
+companies only (the new streets and communities have no office or committee logins).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from disputes.workdays import _exceptions
 
 from .activities import activities_seed
 from .cases import disputes_seed
-from .checks import hazards_seed, key_management_seed, self_checks_seed
+from .checks import hazards_seed, key_management_seed, self_checks_seed, supervisions_seed
 from .patrols import facilities_seed, patrols_seed
 from .plan import CREDIT_PREFIX, DEFAULT_MONTHS, DEFAULT_SEED, Plan, Run
 from .register import companies_seed, homes_seed, regions_seed
@@ -89,6 +91,7 @@ def seed_scale(
         _phase(run, "companies and terms", lambda: companies_seed(run, district))
         _phase(run, "households and residents", lambda: homes_seed(run))
         _phase(run, "self-checks", lambda: self_checks_seed(run))
+        _phase(run, "supervisions", lambda: supervisions_seed(run))
         _phase(run, "hazards", lambda: hazards_seed(run))
         _phase(run, "key management", lambda: key_management_seed(run))
         _phase(run, "disputes", lambda: disputes_seed(run))
