@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import audit
 from communities.admin.autocomplete_filter import autocomplete_filter_media
+from communities.admin.changelist import RowLinksChangeList
 from communities.paginators import EstimatedCountPaginator
 from communities.privacy import can_see_personal_data, mask_value, personal_fields
 
@@ -105,6 +106,9 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
             _note_refused(request, self.model, object_id, from_field)
             raise Http404
         return obj
+
+    def get_changelist(self, request, **kwargs):
+        return RowLinksChangeList
 
     def get_changelist_instance(self, request):
         # A filter value Python or the database driver cannot turn into a query value

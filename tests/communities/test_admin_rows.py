@@ -1,6 +1,6 @@
-"""The change lists' row checkbox (``ScopedAdminMixin.action_checkbox``) is Django's, written
-without the widget's templates: the same HTML for every scoped admin, and each row's names its
-row."""
+"""The scoped change lists' rows as Django writes them, written faster: the row checkbox
+(``ScopedAdminMixin.action_checkbox``) without the widget's templates, and the row links with
+the list's filters without resolving each row's URL (``communities.admin.changelist``)."""
 
 import re
 
@@ -42,3 +42,28 @@ def test_a_change_list_shows_a_checkbox_per_row_naming_it(client, city):
     named = re.findall(box + ' class="action-select"', html)
     visible = Compound.objects.visible_to(operator).values_list("pk", flat=True)
     assert sorted(int(pk) for pk in named) == sorted(visible) and named
+
+
+def row_links(html: str, changelist: str) -> list[str]:
+    return re.findall(rf'<th class="field-[^"]+"><a href="({changelist}[^"]+)"', html)
+
+
+@pytest.mark.parametrize("query", ["", "o=-2", "q=A", "kind=commodity&o=1"])
+def test_row_links_carry_the_lists_filters_as_djangos_do(client, city, query):
+    """Each row links to its change page with ``_changelist_filters`` (back to the same list
+    after saving), exactly as Django's ``add_preserved_filters`` writes it."""
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+    from django.utils.http import urlencode
+
+    client.force_login(city.bureau)
+    changelist = reverse("admin:communities_compound_changelist")
+    html = client.get(f"{changelist}?{query}").content.decode()
+    links = row_links(html, changelist)
+    assert links
+    preserved = urlencode({"_changelist_filters": query}) if query else ""
+    opts = Compound._meta
+    for link in links:
+        change = link.split("?")[0].replace("&amp;", "&")
+        djangos = add_preserved_filters({"preserved_filters": preserved, "opts": opts}, change)
+        assert link.replace("&amp;", "&") == djangos
+        assert ("_changelist_filters" in link) == bool(query)
