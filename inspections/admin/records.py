@@ -168,6 +168,7 @@ class EvidenceAdmin(ScopedReadOnlyAdmin):
     # File names only, no links: files are served by the workbench's scoped views.
     list_display = ["original_name", "compound", "month", "item_code", "kind", "file_size"]
     list_select_related = ["answer__inspection__compound", "answer__item"]
+    ordering = ["-uploaded_at", "-pk"]  # newest first, by the (uploaded_at, id) index
     list_filter = [
         FileKindFilter,
         ("answer__inspection__compound__community__street", ScopedPlaceFilter),

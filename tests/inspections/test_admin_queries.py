@@ -104,3 +104,20 @@ def test_scoped_users_pages_are_as_cheap(client, city, template, who, model):
     small = _count(client, url)
     _grow(city, compounds)
     assert _count(client, url) == small <= PINNED[model]
+
+
+def test_the_evidence_admin_lists_the_newest_upload_first(client, city):
+    """Newest first, by the (uploaded_at, id) index: a province's 730,000 photos are never
+    sorted whole for a page."""
+    _small(city)
+    newest = Evidence.objects.order_by("-uploaded_at", "-pk").first()
+    Evidence.objects.filter(pk=newest.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    client.force_login(city.bureau)
+    response = client.get(reverse("admin:inspections_evidence_changelist"))
+    shown = [row.pk for row in response.context["cl"].result_list]
+    expected = list(Evidence.objects.order_by("-uploaded_at", "-pk").values_list("pk", flat=True))
+    assert shown == expected and shown[-1] == newest.pk
+    index = Evidence._meta.indexes[0]
+    assert list(index.fields) == ["uploaded_at", "id"]
