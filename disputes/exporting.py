@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -168,14 +169,26 @@ def _parties_by_case(case_ids: list[int]) -> dict[int, list[PartyRow]]:
     see; scoping them again joined every case in scope to each chunk's query (at a province's
     size the planner then scanned every party for each chunk: 150 ms a chunk, not 10)."""
     parties: dict[int, list[PartyRow]] = {}
-    rows = (
-        Party.objects.filter(case_id__in=case_ids)
-        .order_by("pk")
-        .values_list("case_id", "role", *PARTY_FIELDS)
-    )
-    for case_id, *values in rows:
+    for case_id, *values in _party_values(case_ids):
         parties.setdefault(case_id, []).append(PartyRow(*values))
     return parties
+
+
+def _party_values(case_ids: list[int]) -> list[tuple]:
+    """(case id, role, name, phone, ID number) of the cases' parties, in the order of their keys.
+    On PostgreSQL the keys go as one array (``= ANY(%s)``): an ``IN`` of a chunk's 2,000
+    parameters cost 25 ms of Python a chunk to build and parse (4 s of a province's export)."""
+    columns = ("case_id", "role", *PARTY_FIELDS)
+    if connection.vendor != "postgresql":
+        rows = Party.objects.filter(case_id__in=case_ids).order_by("pk")
+        return list(rows.values_list(*columns))
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(Party._meta.get_field(c).column) for c in columns)
+    table, case, pk = (quote(name) for name in (Party._meta.db_table, "case_id", "id"))
+    sql = f"SELECT {selected} FROM {table} WHERE {case} = ANY(%s) ORDER BY {pk}"  # noqa: S608 (the model's names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_ids])
+        return cursor.fetchall()
 
 
 def case_rows(
