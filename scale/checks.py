@@ -81,11 +81,7 @@ def self_checks_seed(run: Run) -> None:
     template = ChecklistTemplate.objects.current()
     if template is None:
         return
-    items = list(
-        ChecklistItem.objects.filter(section__template=template).order_by(
-            "section__order", "order", "pk"
-        )
-    )
+    items = _items(template)
     places = [p for p in run.places if p.company_id]
     quality = {p.pk: min(0.99, max(0.6, run.rng.gauss(0.9, 0.06))) for p in places}
     last = max(run.plan.check_months)
@@ -121,6 +117,43 @@ ACTIONS = {
     "return": InspectionAction.RETURN,
     "approve": InspectionAction.APPROVE,
 }
+
+
+def _items(template) -> list:
+    return list(
+        ChecklistItem.objects.filter(section__template=template).order_by(
+            "section__order", "order", "pk"
+        )
+    )
+
+
+def _answer_row(inspection_id: int, answer: _Answer, at: datetime.datetime) -> dict:
+    return {
+        "inspection_id": inspection_id,
+        "item_id": answer.item.pk,
+        "value_bool": answer.value_bool,
+        "value_score": answer.value_score,
+        "value_number": answer.value_number,
+        "value_text": answer.value_text,
+        "updated_at": at,
+    }
+
+
+def _event_rows(inspection_id: int, steps) -> list[dict]:
+    """The timeline of a check taking ``steps`` ((step, moment) pairs) in turn."""
+    rows, before = [], ""
+    for step, at in steps:
+        rows.append(
+            {
+                "inspection_id": inspection_id,
+                "action": ACTIONS[step],
+                "from_status": before,
+                "to_status": TO_STATUS[step],
+                "at": at,
+            }
+        )
+        before = TO_STATUS[step]
+    return rows
 
 
 def _check_times(run: Run, month: datetime.date, steps: list[str]) -> list[datetime.datetime]:
@@ -178,32 +211,11 @@ def _month_checks(run, template, items, places, quality, month, last: bool) -> N
             if steps[-1] == "return":
                 row["review_comment"] = "请补充整改说明。"
             for a in given:
-                answer_rows.append(
-                    {
-                        "inspection_id": pk + i,
-                        "item_id": a.item.pk,
-                        "value_bool": a.value_bool,
-                        "value_score": a.value_score,
-                        "value_number": a.value_number,
-                        "value_text": a.value_text,
-                        "updated_at": row["submitted_at"],
-                    }
-                )
+                answer_rows.append(_answer_row(pk + i, a, row["submitted_at"]))
                 if a.item.evidence_required and (a.value_bool or a.value_score):
                     photo_rows.append(answer_rows[-1])
         check_rows.append(row)
-        before = ""
-        for step, at in zip(steps, times, strict=True):
-            event_rows.append(
-                {
-                    "inspection_id": pk + i,
-                    "action": ACTIONS[step],
-                    "from_status": before,
-                    "to_status": TO_STATUS[step],
-                    "at": at,
-                }
-            )
-            before = TO_STATUS[step]
+        event_rows += _event_rows(pk + i, zip(steps, times, strict=True))
     inspections.write(check_rows)
     with_ids(answers, answer_rows)
     with_ids(events, event_rows)
@@ -260,11 +272,7 @@ def supervisions_seed(run: Run) -> None:
     bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU).order_by("pk").first()
     if template is None or bureau is None:
         return
-    items = list(
-        ChecklistItem.objects.filter(section__template=template).order_by(
-            "section__order", "order", "pk"
-        )
-    )
+    items = _items(template)
     rng, now = run.rng, run.plan.now
     last = max(run.plan.check_months)
     n = min(len(run.places), max(1, round(len(run.places) * SUPERVISION_SHARE)))
@@ -298,31 +306,9 @@ def supervisions_seed(run: Run) -> None:
             score = score_answers(template, items, {a.item.pk: a for a in given})
             row["score"], row["result"] = score.percent, score.result
             row["submitted_at"] = submitted
-            answer_rows += [
-                {
-                    "inspection_id": pk + i,
-                    "item_id": a.item.pk,
-                    "value_bool": a.value_bool,
-                    "value_score": a.value_score,
-                    "value_number": a.value_number,
-                    "value_text": a.value_text,
-                    "updated_at": submitted,
-                }
-                for a in given
-            ]
+            answer_rows += [_answer_row(pk + i, a, submitted) for a in given]
         rows.append(row)
-        before = ""
-        for step, at in steps:
-            event_rows.append(
-                {
-                    "inspection_id": pk + i,
-                    "action": ACTIONS[step],
-                    "from_status": before,
-                    "to_status": TO_STATUS[step],
-                    "at": at,
-                }
-            )
-            before = TO_STATUS[step]
+        event_rows += _event_rows(pk + i, steps)
     inspections.write(rows)
     with_ids(answers, answer_rows)
     with_ids(events, event_rows)
