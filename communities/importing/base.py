@@ -8,9 +8,11 @@ A resource is built for one user (``Resource(user=request.user)``). It
 - reports a duplicate within the file, a value registered to another row, a missing add/change
   permission, a row the user would not see once written, and every model validation error,
   under the cell's Chinese column header;
-- writes nothing row by row: once every row has passed, a real import writes them all with
-  ``bulk_create``/``bulk_update`` in batches of ``CHUNK`` (a dry run writes nothing at all),
-  then re-checks with ``visible_to`` that every written row is visible, else fails the import.
+- writes nothing row by row: once every row has passed, a real import writes the new rows
+  with one COPY on PostgreSQL (``importing.inserting``; ``bulk_create`` elsewhere) and the
+  changed ones with ``bulk_update`` in batches of ``CHUNK`` (a dry run writes nothing at
+  all), then re-checks with ``visible_to`` that every written row is visible, else fails the
+  import.
 
 Rows written in bulk send no ``post_save``: django-auditlog keeps no entry per row; the import's
 own audit entry (``importing.audit``) records the file's SHA-256 and the counts. What ``save()``
@@ -36,6 +38,7 @@ from import_export.results import RowResult
 from communities.chunks import chunked
 from communities.scoping import scope_for
 
+from . import inserting
 from . import messages as msg
 from .formats import ImportFileError, _is_blank
 from .limits import shown
@@ -172,6 +175,7 @@ class RegisterResource(resources.ModelResource):
         self._columns: dict[str, set | None] = {}
         self._stored_parents: dict[int, tuple] = {}
         self._pending: list[tuple[int, object]] = []
+        self._inserted: set[int] = set()
         self._dry_run = False
         self._blank_diff_values: list | None = None
         self._row_number = 0
@@ -321,6 +325,7 @@ class RegisterResource(resources.ModelResource):
         }
         self._rows_by_key = {}
         self._pending = []
+        self._inserted = set()
 
     def _check_columns(self, dataset) -> None:
         headers = set(dataset.headers or [])
@@ -432,6 +437,12 @@ class RegisterResource(resources.ModelResource):
         if outside:
             raise ImportScopeError(outside)
 
+    def _visible_ids(self, pks: list[int]) -> set[int]:
+        visible: set[int] = set()
+        for chunk in chunked(pks, READ_CHUNK):
+            visible |= set(self.scoped_queryset().filter(pk__in=chunk).values_list("pk", flat=True))
+        return visible
+
     def stays_visible(self, instance, scope) -> bool:
         """Whether the user will see the row once written: an existing row under the same
         parents still is (it was read from ``visible_to``); else its new parents decide."""
@@ -451,7 +462,8 @@ class RegisterResource(resources.ModelResource):
         now = timezone.now()
         for obj in new + changed:
             self.prepare_for_writing(obj, now)
-        manager.bulk_create(new, batch_size=CHUNK)
+        inserting.insert(self._meta.model, new)
+        self._inserted = {obj.pk for obj in new}
         if changed:
             manager.bulk_update(changed, self._fields_to_update(), batch_size=CHUNK)
 
@@ -476,9 +488,19 @@ class RegisterResource(resources.ModelResource):
 
     def _check_saved_in_scope(self) -> None:
         saved = [(row, obj.pk) for row, obj in self._pending]
-        visible: set[int] = set()
-        for chunk in chunked([pk for _row, pk in saved], READ_CHUNK):
-            visible |= set(self.scoped_queryset().filter(pk__in=chunk).values_list("pk", flat=True))
+        visible = self._visible_ids([pk for _row, pk in saved if pk not in self._inserted])
+        if self._inserted:
+            # New rows' ids were handed out together: one read over their range, not IN lists.
+            span = (min(self._inserted), max(self._inserted))
+            visible |= set(
+                self.scoped_queryset().filter(pk__range=span).values_list("pk", flat=True)
+            )
         outside = [row for row, pk in saved if pk not in visible]
         if outside:
             raise ImportScopeError(outside)
+
+    def _visible_ids(self, pks: list[int]) -> set[int]:
+        visible: set[int] = set()
+        for chunk in chunked(pks, READ_CHUNK):
+            visible |= set(self.scoped_queryset().filter(pk__in=chunk).values_list("pk", flat=True))
+        return visible
