@@ -112,7 +112,8 @@ class MaskingDiff(resources.Diff):
         return [shown(resource.export_field(field, instance)) for field in fields]
 
     def as_html(self) -> list:
-        # resources.Diff.as_html, without diff_main where its answer is known.
+        # resources.Diff.as_html, without diff_main where its answer is known, and a cell
+        # that is one insert, deletion or equal run written as diff_prettyHtml writes it.
         dmp = diff_match_patch()
         data = []
         for v1, v2 in zip(self.left, self.right, strict=False):
@@ -120,17 +121,31 @@ class MaskingDiff(resources.Diff):
             if v1 != v2 and self.new:
                 v1 = ""
             if v1 == v2:
-                diff = [(dmp.DIFF_EQUAL, v1)] if v1 else []
+                html = _pretty(EQUAL_HTML, v1)
             elif not v1:
-                diff = [(dmp.DIFF_INSERT, v2)]
+                html = _pretty(INSERT_HTML, v2)
             elif not v2:
-                diff = [(dmp.DIFF_DELETE, v1)]
+                html = _pretty(DELETE_HTML, v1)
             else:
                 diff = dmp.diff_main(v1, v2)
                 dmp.diff_cleanupSemantic(diff)
+                html = dmp.diff_prettyHtml(diff)
             # As the library does: diff_prettyHtml escapes &, < and > of the cell's text.
-            data.append(mark_safe(dmp.diff_prettyHtml(diff)))  # noqa: S308
+            data.append(mark_safe(html))  # noqa: S308
         return data
+
+
+# diff_prettyHtml's markup of one run (diff_match_patch 20230430 and later).
+INSERT_HTML = '<ins style="background:#e6ffe6;">%s</ins>'
+DELETE_HTML = '<del style="background:#ffe6e6;">%s</del>'
+EQUAL_HTML = "<span>%s</span>"
+
+
+def _pretty(markup: str, text: str) -> str:
+    if not text:
+        return ""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return markup % escaped.replace("\n", "&para;<br>")
 
 
 class RegisterResource(resources.ModelResource):
@@ -177,6 +192,8 @@ class RegisterResource(resources.ModelResource):
         self._pending: list[tuple[int, object]] = []
         self._inserted: set[int] = set()
         self._dry_run = False
+        self._preview = self._preview_html = False
+        self._row_diff: tuple = ()
         self._blank_diff_values: list | None = None
         self._row_number = 0
 
@@ -304,10 +321,27 @@ class RegisterResource(resources.ModelResource):
     def import_data_inner(self, dataset, dry_run, *args, **kwargs):
         self._dry_run = dry_run
         self._blank_diff_values = None
-        # Only a preview shows the before/after of each row; a real import skips them.
-        self._meta = copy(type(self)._meta)
-        self._meta.skip_diff = self._meta.skip_diff or not dry_run
+        # Only a preview shows the before/after of each row; a real import skips them. The
+        # library's diff deep-copies every row's instance first (a fifth of a preview's time):
+        # the preview's diff is made here instead, its "before" read when the row's instance
+        # is found and its "after" once the row is through (the same values, no copy).
+        meta = type(self)._meta
+        self._preview = dry_run and not meta.skip_diff
+        self._preview_html = self._preview and not meta.skip_html_diff
+        self._meta = copy(meta)
+        self._meta.skip_diff = True
         return super().import_data_inner(dataset, dry_run, *args, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if self._preview:
+            self._row_diff = (instance, MaskingDiff(self, instance, new))
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self._preview:
+            instance, diff = self._row_diff
+            diff.compare_with(self, instance)
+            if self._preview_html:
+                row_result.diff = diff.as_html()
 
     def blank_diff_values(self, instance) -> list:
         """The preview's "before" of a new row: the model's defaults, the same for each."""

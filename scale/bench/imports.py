@@ -1,10 +1,17 @@
-"""The register import of new compounds (dry run and real) beside one bulk insert, each in a
-child process (``child.py``), with the statements each sends."""
+"""The register import of new compounds (dry run and real) beside a plain import of the same
+file, each in a child process (``child.py``), with the statements each sends.
+
+The floor is what the simplest hand-written import costs: the upload read by openpyxl's
+read-only reader, each row made a ``Compound`` (its community from one dict, its kind and
+management mode from their labels), one ``bulk_create`` in batches of 500; no validation,
+no scope, no preview, no audit. The issue measured its floor that way (3.7 s and 22
+statements against the import's 50 s). The insert alone is timed too and shown beside it."""
 
 from __future__ import annotations
 
 import io
 
+import openpyxl
 import xlsxwriter
 
 from communities.models import Community, Compound, CompoundKind, ManagementMode
@@ -75,8 +82,24 @@ def read_upload(data: bytes):
     return XLSXFormat().create_dataset(data)
 
 
-def compound_objects(count: int) -> list[Compound]:
-    return [Compound(**row) for row in _rows(count)]
+def plain_import(data: bytes) -> list[Compound]:
+    """The rows of ``data`` as unsaved compounds, the plain way (see the module's docstring)."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    attribute = {f.column_name: f.attribute for f in compound_resource(None).get_import_fields()}
+    names = [attribute[header] for header in next(rows)]
+    communities = {community.code: community for community in Community.objects.all()}
+    kinds = {str(label): value for value, label in CompoundKind.choices}
+    modes = {str(label): value for value, label in ManagementMode.choices}
+    objects = []
+    for row in rows:
+        values = {name: value for name, value in zip(names, row, strict=True) if value is not None}
+        values["community"] = communities[values["community"]]
+        values["kind"] = kinds[values["kind"]]
+        values["management_mode"] = modes[values["management_mode"]]
+        objects.append(Compound(**values))
+    book.close()
+    return objects
 
 
 def run(*, quick: bool, progress) -> list[Figure]:
@@ -98,7 +121,10 @@ def run(*, quick: bool, progress) -> list[Figure]:
             peak_mb=done["peak_mb"],
             floor_peak_mb=floor["peak_mb"],
         )
-        figure.note = f"floor {floor['statements']} statements"
+        figure.note = (
+            f"floor {floor['statements']} statements, "
+            f"of which the insert {floor['insert_seconds']:.2f} s"
+        )
         figure.check(f"≤ {targets.IMPORT_RATIO}× bulk insert", figure.ratio <= targets.IMPORT_RATIO)
         figure.check(f"statements ≤ {allowed}", done["statements"] <= allowed)
         figures.append(figure)

@@ -287,6 +287,8 @@ def test_terms_are_checked_against_the_database_in_a_fixed_number_of_queries(cit
         (["", "0", "a<b", "x"], ["甲", "0", "a<b", ""], True),
         (["甲一小区", "12", "", "是"], ["甲一小区（新）", "13", "2", "是"], False),
         (["", "line\nbreak"], ["", "line\nbreak"], False),
+        (["a & b > c", "", "旧\n址"], ["", "<新> & 址", "旧\n址"], False),
+        (["x"], ["<b>&amp;</b>\n"], True),
     ],
 )
 def test_the_previews_diff_is_the_librarys_without_its_cost(left, right, new):
@@ -295,3 +297,26 @@ def test_the_previews_diff_is_the_librarys_without_its_cost(left, right, new):
     for diff in (ours, theirs):
         diff.left, diff.right, diff.new = left, right, new
     assert ours.as_html() == theirs.as_html()
+
+
+def test_the_preview_shows_each_rows_before_and_after(city):
+    run(city.bureau, compound_rows(2))
+    rows = compound_rows(3)
+    rows[0][4] = 555  # 户数 of XQ00000: 100 → 555
+    rows[2][1] = "新<小区> & 二"  # a new row, with text to escape
+
+    result, errors = run(city.bureau, rows, dry_run=True)
+
+    assert errors == []
+    headers = result.diff_headers
+    changed, same, new = (dict(zip(headers, row.diff, strict=True)) for row in result.rows)
+    assert changed["户数"] == (
+        '<del style="background:#ffe6e6;">100</del><ins style="background:#e6ffe6;">555</ins>'
+    )
+    assert changed["名称"] == "<span>新建小区0</span>"
+    assert same["户数"] == "<span>101</span>"
+    assert new["名称"] == '<ins style="background:#e6ffe6;">新&lt;小区&gt; &amp; 二</ins>'
+    assert new["小区编码"] == '<ins style="background:#e6ffe6;">XQ00002</ins>'
+    # A preview writes nothing: the stored row keeps its count.
+    assert m.Compound.objects.get(code="XQ00000").household_count == 100
+    assert not m.Compound.objects.filter(code="XQ00002").exists()
