@@ -339,6 +339,9 @@ class HouseholdResource(RegisterResource):
     def dehydrate_landlord_phone(self, obj) -> str:
         return self._personal(obj, "landlord_phone")
 
+    def imports_itself(self, field: Field) -> bool:
+        return field.attribute in personal_fields(m.Household)
+
     def import_field(self, field: Field, instance, row, is_m2m=False, **kwargs):
         if field.attribute in personal_fields(m.Household) and field.column_name in row:
             self._import_personal(field, instance, row)

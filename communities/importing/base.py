@@ -29,11 +29,12 @@ from django.db.models import CheckConstraint, UniqueConstraint
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
+from import_export.widgets import ManyToManyWidget
 
 from communities.chunks import chunked
 from communities.scoping import scope_for
@@ -106,10 +107,10 @@ class MaskingDiff(resources.Diff):
 
     @staticmethod
     def _values(resource, instance) -> list:
+        exporters = resource.preview_exporters()
         if instance is None:
-            return ["" for _field in resource.get_import_fields()]
-        fields = resource.get_import_fields()
-        return [shown(resource.export_field(field, instance)) for field in fields]
+            return ["" for _export in exporters]
+        return [shown(export(instance)) for export in exporters]
 
     def as_html(self) -> list:
         # resources.Diff.as_html, without diff_main where its answer is known, and a cell
@@ -131,7 +132,7 @@ class MaskingDiff(resources.Diff):
                 dmp.diff_cleanupSemantic(diff)
                 html = dmp.diff_prettyHtml(diff)
             # As the library does: diff_prettyHtml escapes &, < and > of the cell's text.
-            data.append(mark_safe(html))  # noqa: S308
+            data.append(SafeString(html))  # what mark_safe returns, without its checks per cell
         return data
 
 
@@ -194,6 +195,9 @@ class RegisterResource(resources.ModelResource):
         self._dry_run = False
         self._preview = self._preview_html = False
         self._row_diff: tuple = ()
+        self._exporters: list | None = None
+        self._import_fields: list | None = None
+        self._plan: list | None = None
         self._blank_diff_values: list | None = None
         self._row_number = 0
 
@@ -321,6 +325,7 @@ class RegisterResource(resources.ModelResource):
     def import_data_inner(self, dataset, dry_run, *args, **kwargs):
         self._dry_run = dry_run
         self._blank_diff_values = None
+        self._exporters = self._import_fields = self._plan = None
         # Only a preview shows the before/after of each row; a real import skips them. The
         # library's diff deep-copies every row's instance first (a fifth of a preview's time):
         # the preview's diff is made here instead, its "before" read when the row's instance
@@ -342,6 +347,27 @@ class RegisterResource(resources.ModelResource):
             diff.compare_with(self, instance)
             if self._preview_html:
                 row_result.diff = diff.as_html()
+
+    def get_import_fields(self):
+        # The library works them out from the import order on every call: once for each row
+        # (and each cell of a preview). They do not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def preview_exporters(self) -> list:
+        """For each import column, what ``export_field`` would call on an instance (its
+        ``dehydrate_`` method, else the field's ``export``): looked up once per import, not
+        once per cell of the preview."""
+        if self._exporters is None:
+            self._exporters = [self._exporter(field) for field in self.get_import_fields()]
+        return self._exporters
+
+    def _exporter(self, field):
+        method = field.get_dehydrate_method(self.get_field_name(field))
+        if not callable(method):
+            method = getattr(self, method, None)
+        return method if method is not None else field.export
 
     def blank_diff_values(self, instance) -> list:
         """The preview's "before" of a new row: the model's defaults, the same for each."""
@@ -375,6 +401,50 @@ class RegisterResource(resources.ModelResource):
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
         return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        """The library's ``import_instance`` (each column's widget cleans its cell, a default
+        replaces an empty value, errors are gathered by field), with the work of its three
+        calls per cell (``import_field``, ``Field.save``, ``Field.clean``) done inline for
+        the plain columns: 240,000 cells for 20,000 compounds."""
+        errors = {}
+        for field, plain in self._import_plan():
+            if plain and field.column_name not in row:
+                continue
+            try:
+                if not plain:
+                    self.import_field(field, instance, row, **kwargs)
+                    continue
+                value = field.widget.clean(row[field.column_name], row=row, **kwargs)
+            except ValueError as error:
+                errors[field.attribute] = ValidationError(force_str(error), code="invalid")
+                continue
+            if value in field.empty_values and field.default is not NOT_PROVIDED:
+                value = field.default() if callable(field.default) else field.default
+            if value is not None or field.saves_null_values:
+                setattr(instance, field.attribute, value)
+        if errors:
+            raise ValidationError(errors)
+
+    def _import_plan(self) -> list[tuple[Field, bool]]:
+        """The import columns (many-to-many ones left out, as the library does), each marked
+        plain when ``Field.save`` would set one attribute of the instance itself."""
+        if self._plan is None:
+            self._plan = [
+                (field, self._plain(field))
+                for field in self.get_import_fields()
+                if field.attribute and not isinstance(field.widget, ManyToManyWidget)
+            ]
+        return self._plan
+
+    def _plain(self, field: Field) -> bool:
+        basic = type(field) is Field and not field.readonly and "__" not in field.attribute
+        return basic and not self.imports_itself(field)
+
+    def imports_itself(self, field: Field) -> bool:
+        """Whether ``field`` goes through this resource's own ``import_field``: every field
+        when a resource overrides it, unless it says which fields it handles itself."""
+        return type(self).import_field is not resources.Resource.import_field
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number", 0)

@@ -161,6 +161,8 @@ class ChoiceWidget(widgets.Widget):
         # (value, lazy label) pairs read once: TextChoices builds its list on every access,
         # and a preview renders every cell of every row.
         self.pairs = tuple(choices.choices if hasattr(choices, "choices") else choices)
+        # A choices class's labels are kept per language by ``choice_label``; pairs are read.
+        self.labels = choices if isinstance(choices, type) else self.pairs
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs) -> str | None:
@@ -174,7 +176,7 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return choice_label(self.pairs, value)
+        return choice_label(self.labels, value)
 
 
 class ScopedLookupWidget(widgets.Widget):

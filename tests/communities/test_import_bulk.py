@@ -320,3 +320,31 @@ def test_the_preview_shows_each_rows_before_and_after(city):
     # A preview writes nothing: the stored row keeps its count.
     assert m.Compound.objects.get(code="XQ00000").household_count == 100
     assert not m.Compound.objects.filter(code="XQ00002").exists()
+
+
+def test_a_resource_overriding_import_field_gets_every_cell(city):
+    seen = []
+
+    class Recording(r.CompoundResource):
+        def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+            seen.append(field.column_name)
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    result, errors = run(city.bureau, compound_rows(2), resource=Recording)
+
+    assert errors == []
+    assert result.totals["new"] == 2
+    every = [field.column_name for field in Recording().get_import_fields()]
+    assert sorted(seen) == sorted(every * 2)  # the file's columns and the others alike
+    assert set(every) > set(COMPOUND_HEADERS)
+    assert m.Compound.objects.get(code="XQ00001").household_count == 101
+
+
+def test_households_personal_cells_go_through_their_own_rule(city):
+    resource = r.HouseholdResource(user=fresh(city.bureau))
+    by_attribute = {field.attribute: plain for field, plain in resource._import_plan()}
+
+    assert by_attribute["head_phone"] is False
+    assert by_attribute["head_id_number"] is False
+    assert by_attribute["building"] is True
+    assert by_attribute["compound"] is True
