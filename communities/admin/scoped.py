@@ -98,14 +98,30 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
     def media(self):
         return super().media + autocomplete_filter_media(self)
 
+    #: relations the one object's page shows besides those ``get_queryset`` joins for the
+    #: list (a list joining all of them can cost more to plan than to read)
+    object_select_related: tuple[str, ...] = ()
+
     def get_object(self, request, object_id, from_field=None):
         # Raising here, before Django checks model permissions, makes an id outside the scope
         # a 404 for everyone: no 403-versus-redirect difference tells that it exists.
-        obj = super().get_object(request, object_id, from_field)
+        if self.object_select_related:
+            obj = self._joined_object(request, object_id, from_field)
+        else:
+            obj = super().get_object(request, object_id, from_field)
         if obj is None:
             _note_refused(request, self.model, object_id, from_field)
             raise Http404
         return obj
+
+    def _joined_object(self, request, object_id, from_field):
+        """ModelAdmin.get_object, joining ``object_select_related`` as well."""
+        queryset = self.get_queryset(request).select_related(*self.object_select_related)
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_changelist(self, request, **kwargs):
         return RowLinksChangeList

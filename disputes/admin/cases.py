@@ -160,6 +160,7 @@ class DisputeCaseAdmin(
     actions = ["export_xlsx"]
     inlines = [PartyInline, SessionInline, ReturnVisitInline, CaseEventInline]
     change_list_template = "admin/disputes/disputecase/change_list.html"
+    object_select_related = ("street", "leader", "registered_by")
 
     def get_search_results(self, request, queryset, search_term):
         """Django's search (every word in one of the fields: the number, the description for
@@ -238,12 +239,11 @@ class DisputeCaseAdmin(
 
     def get_queryset(self, request):
         # Joined here, not by ``list_select_related``: the change list skips that as soon as
-        # the queryset selects anything related.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("street", "compound", "handler", "leader", "registered_by")
-        )
+        # the queryset selects anything related. Only what the list shows: with the street,
+        # the leader and the registrar joined as well, PostgreSQL spent 16–27 ms planning
+        # each page (nine tables, three of them outer joins) to read 50 rows in 1.5 ms. The
+        # case's page joins them (``object_select_related``).
+        return super().get_queryset(request).select_related("compound", "handler")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -341,3 +341,28 @@ def test_the_case_page_shows_its_timeline_in_words_and_people_by_name(client, ci
     for code in (">register<", ">accept<", ">registered<", ">community<", ">manager_a<"):
         assert code not in page
     assert f"{case.number} register" not in page
+
+
+CASE_ROWS = 'SELECT "disputes_disputecase"."id", "disputes_disputecase"."created_at"'
+
+
+def _rows_query(client, address) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(address)
+    assert response.status_code == 200
+    return next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith(CASE_ROWS))
+
+
+def test_the_list_joins_what_it_shows_and_the_case_page_the_rest(client, city, cases):
+    """Each join of the list is planned on every page: the leader and the registrar (and the
+    case's street) are read by the case's page only, in its one query for the case."""
+    case = accept(cases["A1"], city.manager_a)
+    client.force_login(city.bureau)
+
+    listing = _rows_query(client, url())
+    page = _rows_query(client, url("change", case.pk))
+
+    assert listing.count('JOIN "auth_user"') == 1  # the handler
+    assert page.count('JOIN "auth_user"') == 3  # registrar, leader, handler: joined, not fetched
+    response = client.get(url("change", case.pk))
+    assert case.registered_by.get_full_name() or case.registered_by.username in response.text
