@@ -5,7 +5,8 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -131,7 +132,17 @@ class ChecklistTemplateAdmin(TemplateAdminBase):
         return obj
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_inspections=Count("inspections"))
+        # Counted per template shown, not by joining every inspection to every template and
+        # grouping (which the list's count repeated): a province's 550,000 self-checks made
+        # that 60 ms for one template.
+        used = (
+            m.Inspection.objects.filter(template=OuterRef("pk"))
+            .order_by()
+            .values("template")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(n_inspections=Coalesce(Subquery(used), 0))
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "published_at", "copied_from"]

@@ -408,3 +408,19 @@ def test_template_sections_list_shows_the_item_counts(client, city, template):
     counts = {s.code: s.n_items for s in response.context["cl"].result_list}
     assert counts == {"SY": 3, "LH": 10}
     assert ChecklistSection.objects.count() == 2
+
+
+def test_templates_list_shows_how_many_checks_use_each_version(client, city, template, draft):
+    for code in ("A1", "A2"):
+        services.inspection_open(compound=city.compounds[code], period=PERIOD, actor=city.manager_a)
+    client.force_login(city.bureau)
+
+    response = client.get(url("checklisttemplate"))
+    ordered = client.get(url("checklisttemplate") + "?o=8")  # by the count, fewest first
+
+    counts = {t.version: t.n_inspections for t in response.context["cl"].result_list}
+    assert counts == {template.version: 2, draft.version: 0}
+    assert [t.version for t in ordered.context["cl"].result_list] == [
+        draft.version,
+        template.version,
+    ]
