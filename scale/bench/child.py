@@ -5,7 +5,7 @@ removes its files.
 
 Tasks: ``export`` (the dispute export job as `bureau`), ``export_floor`` (the same rows from a
 plain ``values_list`` into xlsxwriter), ``report`` (the district's monthly report job),
-``import`` / ``import_floor`` (compounds through the register import, or one bulk insert).
+``import`` / ``import_floor`` (compounds through the register import, or the plain import).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ REPORT_SECONDS = 60  # the province's monthly report job
 REPORT_MB = 200  # … peak memory of the task's process
 EXPORT_RATIO = 1.2  # an export against xlsxwriter fed from a plain values_list
 EXPORT_MB = 150  # … peak memory
-IMPORT_RATIO = 2  # an import pass against one bulk insert
+IMPORT_RATIO = 2  # an import pass against a plain import of the same file
 IMPORT_STATEMENTS_BASE = 60  # statements ≤ this + one per IMPORT_STATEMENTS_PER rows
 IMPORT_STATEMENTS_PER = 500
 
