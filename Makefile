@@ -41,13 +41,13 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=docs
 	$(PY) manage.py compilemessages --ignore=.venv
 
-worker: install
-	$(VENV)/bin/celery -A config worker -l info
+worker: install  # one worker on both queues, for development (production runs one per queue: Procfile)
+	$(VENV)/bin/celery -A config worker -Q default,heavy -l info
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-production-local: install  # gunicorn + Celery worker + beat, production settings (see docs/operations.md)
+production-local: install  # the Procfile under honcho: gunicorn, a worker per queue, beat (docs/operations.md)
 	scripts/production-local.sh
 
 clean:

@@ -5,6 +5,12 @@ from celery import shared_task
 from communities.exports.services import export_job_run, export_jobs_purge, export_jobs_resend
 
 
+@shared_task(name="communities.ping", ignore_result=False)
+def ping() -> str:
+    """``/health/workers/`` sends one to each queue: a worker consuming it answers."""
+    return "pong"
+
+
 @shared_task(name="communities.run_export")
 def run_export(job_id: int) -> bool:
     """Write one export job's file; a second delivery of the same job does nothing."""

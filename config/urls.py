@@ -8,6 +8,8 @@ from communities.accounts.views import PasswordChangeView
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
+    path("health/workers/", health.workers, name="health_workers"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The production topology on one machine, in one command: gunicorn, a Celery worker and the one
-# Celery beat, with production settings against PostgreSQL and Redis. Ctrl-C stops all three.
+# The production topology on one machine, in one command: the Procfile's gunicorn, a Celery
+# worker for each queue (`default`, `heavy`) and the one Celery beat, with production settings
+# against PostgreSQL and Redis. Ctrl-C stops them all.
 #
 #   DATABASE_URL=postgres://user:pass@127.0.0.1:5432/safecompound \
 #   REDIS_URL=redis://127.0.0.1:6379/0 make production-local
@@ -23,14 +24,8 @@ BIND=${BIND:-127.0.0.1:8000}
 "$VENV/bin/python" manage.py migrate --noinput
 "$VENV/bin/python" manage.py collectstatic --noinput --verbosity 0
 
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }
-trap cleanup EXIT INT TERM
-"$VENV/bin/celery" -A config worker --loglevel info --concurrency "${WORKER_CONCURRENCY:-2}" &
-pids+=($!)
-"$VENV/bin/celery" -A config beat --loglevel info &
-pids+=($!)
-"$VENV/bin/gunicorn" config.wsgi --bind "$BIND" --workers "${WEB_CONCURRENCY:-3}" \
-  --access-logfile - --timeout 120 &
-pids+=($!)
-wait -n "${pids[@]}"
+# The Procfile's processes (gunicorn, a worker per queue, the one beat) under honcho, with the
+# virtualenv's commands first on the PATH. Ctrl-C, or one process ending, stops them all.
+export PATH="$PWD/$VENV/bin:$PATH"
+export BIND
+exec "$VENV/bin/honcho" start --procfile Procfile

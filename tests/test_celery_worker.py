@@ -5,8 +5,10 @@ Locally, without REDIS_URL, this is skipped; in CI (CI set) a missing broker is 
 
 import datetime
 import hashlib
+import json
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,9 @@ def create_district(code: str, name: str) -> int:
     return District.objects.create(code=code, name=name).pk
 
 
-@pytest.fixture
-def redis_worker():
+@contextmanager
+def worker_on(queues):
+    """A real worker on the real Redis consuming ``queues``, the app sending through Redis."""
     if not settings.REDIS_URL:
         if os.environ.get("CI"):
             pytest.fail("CI must run with REDIS_URL pointing at a real Redis")
@@ -34,10 +37,19 @@ def redis_worker():
         task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL
     )
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=list(queues)
+        ):
             yield
     finally:
         app.conf.update(saved)
+
+
+@pytest.fixture
+def redis_worker():
+    """A worker on every queue, as the Procfile's two together."""
+    with worker_on(settings.WORKER_QUEUES):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
@@ -143,3 +155,44 @@ def test_a_real_worker_writes_a_street_summary_through_redis(redis_worker, city,
     book = load_workbook(job.file.path)
     assert book.sheetnames[1:] == [f"{before:%Y-%m}", f"{month:%Y-%m}"]
     assert hashlib.sha256(Path(job.file.path).read_bytes()).hexdigest() == job.sha256
+
+
+# --- the queues and the workers' health (issue 15) -----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_health_is_ok_when_every_queue_has_a_worker(redis_worker, client):
+    response = client.get("/health/workers/")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"default": "ok", "heavy": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_without_a_worker_is_named_and_its_jobs_wait(client, settings, city):
+    """A worker on `default` only: the workers' health is a 503 naming `heavy`, and an export
+    (a heavy job) waits for a worker of its queue while a default task runs at once."""
+    settings.HEALTH_WORKER_TIMEOUT = 2
+    with worker_on(["default"]):
+        response = client.get("/health/workers/")
+        job = export_job_create(
+            user=city.bureau,
+            exporter_key="communities.compound",
+            params={},
+            file_format="xlsx",
+            total=5,
+        )
+        assert create_district.delay("330107", "东湖示范区").get(timeout=30)
+        time.sleep(2)
+        job.refresh_from_db()
+        waiting = job.status
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"default": "ok", "heavy": "no answer within 2 s"}
+    assert waiting == "pending"  # the export is on `heavy`, which nobody consumed
+    with worker_on(["heavy"]):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not job.finished:
+            time.sleep(0.2)
+            job.refresh_from_db()
+    assert (job.status, job.row_count) == ("done", 5)

@@ -72,6 +72,24 @@ def test_check_deploy_passes_under_production_settings():
     assert "System check identified no issues (1 silenced)" in result.stdout
 
 
+def test_collectstatic_succeeds_under_production_settings(tmp_path):
+    """The deploy step (docs/operations.md §3.4, `make production-local`): the hashed manifest
+    storage post-processes every file and refuses a reference to a missing one (a vendored
+    script's source map did that)."""
+    code = (
+        "from django.conf import settings; from django.core.management import call_command; "
+        f"settings.STATIC_ROOT = {str(tmp_path)!r}; "
+        "call_command('collectstatic', interactive=False, verbosity=0)"
+    )
+    result = _production(code)
+
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["vendor/chart.umd.min.js"]
+    assert (tmp_path / hashed).exists()
+    assert (tmp_path / (hashed + ".gz")).exists()  # whitenoise's compressed copy
+
+
 def test_check_deploy_passes_with_preloading_asked_for_and_nothing_silenced():
     result = _production(CHECK_DEPLOY, SECURE_HSTS_PRELOAD="true")
 

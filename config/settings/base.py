@@ -331,6 +331,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Two queues, each with workers of its own (Procfile, docs/operations.md §4): the long jobs
+# (a province's monthly report, an export of 300,000 rows, the dashboard's figures, the
+# nightly tallies) go to `heavy`; everything else (reminders, notifications, the scheduled
+# rules, resends) to `default`, so a long report never delays a reminder. A worker started
+# without `-Q` consumes `default` only.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+HEAVY_TASKS = (
+    "reports.build_report",
+    "reports.refresh_dashboard",
+    "communities.run_export",
+    "communities.refresh_resident_tallies",
+)
+CELERY_TASK_ROUTES = {name: {"queue": "heavy"} for name in HEAVY_TASKS}
+WORKER_QUEUES = ("default", "heavy")  # every queue a worker must consume
+# /health/workers/: each queue is asked to answer a ping within this many seconds; the answer
+# is kept this long, so a monitor polling often sends few pings.
+HEALTH_WORKER_TIMEOUT = env.float("HEALTH_WORKER_TIMEOUT", default=5.0)
+HEALTH_WORKER_KEEP_SECONDS = env.int("HEALTH_WORKER_KEEP_SECONDS", default=10)
 
 # django-import-export: import and export need their own permissions (see communities.Meta).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
