@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint messages screenshots worker beat production-local clean
+.PHONY: install run test lint messages screenshots worker beat production-local backup restore clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ beat: install
 
 production-local: install  # the Procfile under honcho: gunicorn, a worker per queue, beat (docs/operations.md)
 	scripts/production-local.sh
+
+# The database (PostgreSQL: DATABASE_URL) and MEDIA_ROOT, into a new folder under BACKUP_DIR
+# (default ./backups); `make restore BACKUP=backups/safecompound-…` into an empty database.
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+restore: install
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

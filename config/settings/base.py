@@ -214,6 +214,8 @@ USER_GUIDE_DIR = BASE_DIR / "docs" / "user-guide"
 STATICFILES_DIRS = [BASE_DIR / "static", ("user-guide/img", USER_GUIDE_DIR / "img")]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# `manage.py backup` makes its folders here unless told otherwise (docs/operations.md §6).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -10,79 +10,25 @@ database is created beside the test database and dropped after; on SQLite it is 
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from scale.bench.pages import ROLES, SEARCHES, WORKBENCH_FORMS, WORKBENCH_LISTS
 from scale.bench.run import GROUPS
+from tests.processes import manage, scratch_database
 
 pytestmark = [pytest.mark.django_db, pytest.mark.other_processes]
 
 
-def _url(name: str) -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    )
-
-
 @pytest.fixture
 def bench_database(tmp_path):
-    if connection.vendor == "sqlite":
-        yield _url(str(tmp_path / "bench.sqlite3"))
-        return
-    db = connection.settings_dict
-    name = f"{db['NAME']}_bench"
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield _url(name)
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("bench", tmp_path) as url:
+        yield url
 
 
 def _manage(database_url: str, media: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(media),
-        # Tasks in-process and a cache of its own: CI's Redis is the suite's (and its real
-        # worker's), and a snapshot kept there would outlive this database.
-        "REDIS_URL": "",
-        "CACHE_URL": "",
-        "CELERY_BROKER_URL": "memory://",
-        "CELERY_RESULT_BACKEND": "",
-    }
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stderr[-4000:]}"
-    return done.stdout
+    return manage(database_url, media, *args).stdout
 
 
 def test_bench_quick_writes_every_figure(bench_database, tmp_path):
