@@ -23,3 +23,5 @@ urlpatterns = [
 ]
 # No URL serves MEDIA_ROOT, not even under DEBUG: every upload and export holds data of one
 # organisation and is served by a view that checks the reader's scope first.
+
+handler500 = "communities.error_views.server_error"

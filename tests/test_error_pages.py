@@ -4,8 +4,12 @@ The test settings run with DEBUG off, as `make run` and production do (tests/tes
 checks the embedded run itself).
 """
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import include, path, reverse
 
@@ -35,10 +39,16 @@ def _suspicious(request):
     raise SuspiciousOperation("tampered")
 
 
+def _database_gone(request):
+    raise OperationalError("terminating connection due to administrator command")
+
+
+handler500 = site_urls.handler500
 urlpatterns = [
     path("boom/", _boom),
     path("forbidden/", _forbidden),
     path("suspicious/", _suspicious),
+    path("database-gone/", _database_gone),
     path("", include(site_urls)),
 ]
 
@@ -104,6 +114,31 @@ def test_a_server_error_is_a_chinese_500_without_a_traceback(city):
     text = _page(response)
     assert "出错" in text
     assert "division" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_database_that_does_not_answer_is_a_503_saying_try_again(city):
+    client = Client(raise_request_exception=False)
+    client.force_login(city.manager_a)
+    response = client.get("/database-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    text = _page(response)
+    assert "数据库暂时没有响应" in text and "不会只保存一半" in text
+    assert "administrator command" not in text
+
+
+@pytest.mark.django_db
+def test_a_database_down_before_the_view_is_the_same_503(city):
+    """Every statement fails (a restart): the session and user are read by middleware,
+    before any view, and the answer is still the plain 503."""
+    client = Client(raise_request_exception=False)
+    client.force_login(city.manager_a)
+    with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("gone")):
+        response = client.get(reverse("communities:home"))
+    assert response.status_code == 503
+    assert "系统暂时无法访问" in _page(response)
 
 
 @pytest.mark.django_db

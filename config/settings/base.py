@@ -137,6 +137,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "POSTGRES_SERVER_SIDE_CURSORS", default=True
     )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection (CONN_MAX_AGE) is checked before a request reuses it: after PostgreSQL
+# restarts, the next request opens a new one instead of failing on the dead one.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and sessions (GB/T 22239 8.1.4.1; communities.accounts, docs/operations.md).
