@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint messages screenshots worker beat production-local backup restore clean
+.PHONY: install run test faults lint messages screenshots worker beat production-local backup restore clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ PARALLEL ?= -n auto
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PARALLEL) --ignore=tests/test_celery_worker.py $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PARALLEL) --ignore=tests/test_celery_worker.py --ignore=tests/faults $(PYTEST_ARGS)
 	$(VENV)/bin/pytest tests/test_celery_worker.py
+	$(if $(SAFECOMPOUND_TEST_CLOCK_SHIFT_DAYS),,$(MAKE) faults)
+
+# Faults survived, against real processes on 127.0.0.1 (issue 15): a PostgreSQL server of the
+# tests' own is stopped and restarted under the site's gunicorn (tests/faults). The last step of
+# `make test`, but in the run with the clock moved (their processes keep today's date).
+faults: install
+	$(VENV)/bin/pytest tests/faults
 
 screenshots: install  # refresh the user guide's screenshots from the browser tests
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
