@@ -310,8 +310,14 @@ CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache that knows nothing, not a failing site
+            # (communities/cache_backends.py).
+            "BACKEND": "communities.cache_backends.TolerantRedisCache",
             "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
             # Two installations sharing one Redis (staging beside production) must not read
             # each other's figures: give each its own prefix.
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="safecompound"),
