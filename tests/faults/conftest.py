@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,28 +118,20 @@ class Site:
         return {int(pid) for pid in children.read_text().split()}
 
 
-@pytest.fixture(scope="module")
-def site(postgres, tmp_path_factory):
-    """The demo city under gunicorn (two workers, connections kept 60 s) on ``postgres``."""
-    media = tmp_path_factory.mktemp("media")
+def demo_city(postgres: PrivatePostgres, media: Path) -> None:
     manage(postgres.url, media, "migrate", "--noinput")
     manage(postgres.url, media, "seed_demo", "--city-only", "--households-per-compound", "1")
+
+
+@contextmanager
+def serving(database: str, media: Path, **env: str):
+    """The site under gunicorn (two workers, connections kept 60 s) on ``database``."""
     port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "30",
-        ],
+        [*command, "--workers", "2", "--timeout", "60"],
         cwd=settings.BASE_DIR,
-        env=site_environment(postgres.url, media, CONN_MAX_AGE="60"),
+        env=site_environment(database, media, CONN_MAX_AGE="60", **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -152,6 +145,90 @@ def site(postgres, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def celery_worker(database: str, media: Path, **env: str):
+    """A Celery worker on both queues (one process: the pool is ``solo``)."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,heavy"]
+    process = subprocess.Popen(  # noqa: S603
+        [*command, "--pool", "solo", "--loglevel", "info", "-n", f"faults{free_port()}@%h"],
+        cwd=settings.BASE_DIR,
+        env=site_environment(database, media, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def site(postgres, tmp_path_factory):
+    """The demo city under gunicorn on ``postgres``, tasks in the web process."""
+    media = tmp_path_factory.mktemp("media")
+    demo_city(postgres, media)
+    with serving(postgres.url, media) as site:
+        yield site
+
+
+class PrivateRedis:
+    """A Redis server of the test's own on its own port, keeping nothing on disk (as the
+    machine's); stopped and started again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            pytest.fail("redis-server is missing (Debian: redis-server)")
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis():
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @dataclass

@@ -1,0 +1,84 @@
+"""Redis stopped while a monthly report is asked for (issue 15): the site with a real worker,
+both on a Redis of the test's own. With Redis down the request is accepted and the report
+recorded as waiting; once Redis is back the sweep (beat's ``reports.resend_pending_reports``,
+every 5 minutes: here run as if that time had passed) sends it, the worker that was running
+all along builds it, exactly once, and a second sweep sends nothing."""
+
+import datetime
+import hashlib
+import re
+import time
+import zoneinfo
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.processes import manage
+
+from .conftest import celery_worker, demo_city, fetch, log_in, serving
+
+pytestmark = pytest.mark.other_processes
+
+SWEEP = (
+    "import datetime; from django.utils import timezone; from reports.services import "
+    "reports_resend; print('sent', reports_resend(now=timezone.now() + "
+    "datetime.timedelta(minutes=6)))"
+)
+
+
+def last_month() -> str:
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+    return f"{today.replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+
+
+def reports(url: str) -> list[tuple]:
+    with psycopg.connect(url) as db:
+        return db.execute(
+            "SELECT id, status, attempts, sent_at IS NOT NULL, workbook, workbook_sha256, "
+            "circular, circular_sha256 FROM reports_monthlyreport ORDER BY id"
+        ).fetchall()
+
+
+def sweep(postgres, media, redis) -> str:
+    printed = manage(postgres.url, media, "shell", "-c", SWEEP, REDIS_URL=redis.url).stdout
+    return printed.strip().splitlines()[-1]
+
+
+def test_a_report_asked_for_while_redis_is_down_is_built_once_it_is_back(postgres, redis, tmp_path):
+    media = tmp_path / "media"
+    demo_city(postgres, media)
+    env = {"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url, "CACHE_URL": redis.url}
+    env["CELERY_RESULT_BACKEND"] = redis.url
+    with serving(postgres.url, media, **env) as site, celery_worker(postgres.url, media, **env):
+        browser = log_in(site, "bureau")
+        page = fetch(browser, site.base + "/reports/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        redis.stop()
+
+        asked = fetch(
+            browser,
+            site.base + "/reports/request/",
+            {"csrfmiddlewaretoken": token, "street": "", "month": last_month()},
+        )
+        waiting = reports(postgres.url)
+        redis.start()
+        first = sweep(postgres, media, redis)
+        deadline = time.monotonic() + 90
+        while reports(postgres.url)[0][1] != "ready":
+            assert time.monotonic() < deadline, f"not built: {reports(postgres.url)}"
+            time.sleep(0.5)
+        second = sweep(postgres, media, redis)
+        shown = fetch(browser, site.base + asked.headers["Location"])
+
+    assert asked.status == 302  # accepted: to the report's page
+    assert re.fullmatch(r"/reports/\d+/", asked.headers["Location"])
+    assert [(status, sent) for _id, status, _a, sent, *_files in waiting] == [("pending", False)]
+    assert (first, second) == ("sent 1", "sent 0")
+    ((_id, status, attempts, _sent, workbook, workbook_sha, circular, circular_sha),) = reports(
+        postgres.url
+    )
+    assert (status, attempts) == ("ready", 1)  # built once
+    for name, digest in ((workbook, workbook_sha), (circular, circular_sha)):
+        assert hashlib.sha256((Path(media) / name).read_bytes()).hexdigest() == digest
+    assert shown.status == 200
