@@ -7,10 +7,12 @@ does the same, in the same order:
 1. without one of the action's permissions: 403 (the same for every id, existing or not);
 2. the record is looked up in the user's scope: outside it, or missing, a 404;
 3. the form is checked; a valid one calls the one service;
-4. a refusal (``WorkflowError``, or a ``ValidationError`` from the model) or an invalid form
+4. a record changed by someone else since the page was shown (its ``version``,
+   ``communities.versioning``) is refused like a service's refusal;
+5. a refusal (``WorkflowError``, or a ``ValidationError`` from the model) or an invalid form
    re-renders the record's page with that form, what was typed kept and the reason shown; nothing
    is written (the request is atomic);
-5. success: a message and a redirect to the record's page.
+6. success: a message and a redirect to the record's page.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from communities.versioning import MSG_CHANGED_MEANWHILE, VERSION, changed_meanwhile
 from communities.workflow import WorkflowError
 
 Refusal = WorkflowError | ValidationError
@@ -74,7 +77,10 @@ class RecordActions:
                 extra["auto_id"] = f"id_{action.name}_%s"
             form = action.form_class(request.POST, request.FILES, **extra)
             refusal = None
-            if form.is_valid():
+            if form.is_valid() and changed_meanwhile(type(record), pk, request.POST.get(VERSION)):
+                refusal = WorkflowError(MSG_CHANGED_MEANWHILE)
+                record = self.lookup(request, pk)  # the page shows the record as it now is
+            elif form.is_valid():
                 try:
                     action.run(record, request.user, form)
                 except (WorkflowError, ValidationError) as error:

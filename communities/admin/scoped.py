@@ -19,6 +19,7 @@ from communities.admin.autocomplete_filter import autocomplete_filter_media
 from communities.admin.changelist import RowLinksChangeList
 from communities.paginators import EstimatedCountPaginator
 from communities.privacy import can_see_personal_data, mask_value, personal_fields
+from communities.versioning import VersionCheckMixin, versioned
 
 
 def router_db(objs) -> str:
@@ -113,6 +114,14 @@ class ScopedAdminMixin(AuditlogHistoryAdminMixin):
             _note_refused(request, self.model, object_id, from_field)
             raise Http404
         return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A change form refuses a save over someone else's since the page was shown
+        (``communities.versioning``; the page posts the version, admin/change_form.html)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or not versioned(self.model):
+            return form
+        return type(form.__name__, (VersionCheckMixin, form), {})
 
     def _joined_object(self, request, object_id, from_field):
         """ModelAdmin.get_object, joining ``object_select_related`` as well."""
