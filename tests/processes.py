@@ -49,12 +49,10 @@ def scratch_database(suffix: str, folder: Path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(database: str, media: Path, *args: str, check: bool = True, **env_overrides: str):
-    """``manage.py ARGS`` on ``database`` with ``media`` as MEDIA_ROOT, tasks in-process and a
-    cache of its own (CI's Redis is the suite's and its real worker's). With ``check`` a
-    failure fails the test; else the finished process is returned. ``env_overrides`` (a
-    ``REDIS_URL`` of the test's own…) win."""
-    env = {
+def environment(database: str, media: Path, **overrides: str) -> dict:
+    """A process of the site on ``database`` with ``media`` as MEDIA_ROOT, tasks in-process and
+    a cache of its own (CI's Redis is the suite's and its real worker's); ``overrides`` win."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": database,
@@ -63,8 +61,16 @@ def manage(database: str, media: Path, *args: str, check: bool = True, **env_ove
         "CACHE_URL": "",
         "CELERY_BROKER_URL": "memory://",
         "CELERY_RESULT_BACKEND": "",
-        **env_overrides,
+        **overrides,
     }
+
+
+def manage(database: str, media: Path, *args: str, check: bool = True, **env_overrides: str):
+    """``manage.py ARGS`` on ``database`` with ``media`` as MEDIA_ROOT, tasks in-process and a
+    cache of its own (CI's Redis is the suite's and its real worker's). With ``check`` a
+    failure fails the test; else the finished process is returned. ``env_overrides`` (a
+    ``REDIS_URL`` of the test's own…) win."""
+    env = environment(database, media, **env_overrides)
     done = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -25,7 +25,7 @@ import pytest
 from django.conf import settings
 
 from communities.demo import DEMO_PASSWORD
-from tests.processes import manage
+from tests.processes import environment, manage
 
 
 def free_port() -> int:
@@ -94,18 +94,16 @@ def postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def site_environment(database: str, media: Path, **extra: str) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": database,
-        "MEDIA_ROOT": str(media),
-        "REDIS_URL": "",
-        "CACHE_URL": "",
-        "CELERY_BROKER_URL": "memory://",
-        "CELERY_RESULT_BACKEND": "",
-        **extra,
-    }
+def redis_environment(redis) -> dict:
+    """The site's processes sending tasks and keeping their cache on ``redis``."""
+    names = ("REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_RESULT_BACKEND")
+    return dict.fromkeys(names, redis.url)
+
+
+def csrf_token(browser, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    page = fetch(browser, url)
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
 
 
 @dataclass
@@ -131,7 +129,7 @@ def serving(database: str, media: Path, **env: str):
     process = subprocess.Popen(  # noqa: S603
         [*command, "--workers", "2", "--timeout", "60"],
         cwd=settings.BASE_DIR,
-        env=site_environment(database, media, CONN_MAX_AGE="60", **env),
+        env=environment(database, media, CONN_MAX_AGE="60", **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -154,7 +152,7 @@ def celery_worker(database: str, media: Path, **env: str):
     process = subprocess.Popen(  # noqa: S603
         [*command, "--pool", "solo", "--loglevel", "info", "-n", f"faults{free_port()}@%h"],
         cwd=settings.BASE_DIR,
-        env=site_environment(database, media, **env),
+        env=environment(database, media, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -270,8 +268,7 @@ def fetch(browser: Browser, url: str, data: dict | None = None) -> Answer:
 
 def log_in(site: Site, username: str) -> Browser:
     browser = Browser()
-    page = fetch(browser, site.base + "/accounts/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    token = csrf_token(browser, site.base + "/accounts/login/")
     answer = fetch(
         browser,
         site.base + "/accounts/login/",

@@ -17,7 +17,15 @@ import pytest
 
 from tests.processes import manage
 
-from .conftest import celery_worker, demo_city, fetch, log_in, serving
+from .conftest import (
+    celery_worker,
+    csrf_token,
+    demo_city,
+    fetch,
+    log_in,
+    redis_environment,
+    serving,
+)
 
 pytestmark = pytest.mark.other_processes
 
@@ -65,12 +73,10 @@ def test_an_export_asked_for_while_redis_is_down_is_written_once_it_is_back(
 ):
     media = tmp_path / "media"
     demo_city(postgres, media)
-    env = {"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url, "CACHE_URL": redis.url}
-    env.update(CELERY_RESULT_BACKEND=redis.url, EXPORT_INLINE_MAX_ROWS="1")  # in the background
+    env = {**redis_environment(redis), "EXPORT_INLINE_MAX_ROWS": "1"}  # in the background
     with serving(postgres.url, media, **env) as site, celery_worker(postgres.url, media, **env):
         browser = log_in(site, "bureau")
-        page = fetch(browser, site.base + "/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        token = csrf_token(browser, site.base + "/")
         redis.stop()
 
         asked = fetch(
@@ -100,12 +106,10 @@ def test_an_export_asked_for_while_redis_is_down_is_written_once_it_is_back(
 def test_a_report_asked_for_while_redis_is_down_is_built_once_it_is_back(postgres, redis, tmp_path):
     media = tmp_path / "media"
     demo_city(postgres, media)
-    env = {"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url, "CACHE_URL": redis.url}
-    env["CELERY_RESULT_BACKEND"] = redis.url
+    env = redis_environment(redis)
     with serving(postgres.url, media, **env) as site, celery_worker(postgres.url, media, **env):
         browser = log_in(site, "bureau")
-        page = fetch(browser, site.base + "/reports/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        token = csrf_token(browser, site.base + "/reports/")
         redis.stop()
 
         asked = fetch(

@@ -5,7 +5,6 @@ it out again: it is built once more, exactly once, with the same contents as an 
 build of the same month, and nothing half written is left in MEDIA_ROOT."""
 
 import os
-import re
 import signal
 import time
 
@@ -16,7 +15,15 @@ from openpyxl import load_workbook
 
 from tests.processes import manage
 
-from .conftest import celery_worker, demo_city, fetch, log_in, serving
+from .conftest import (
+    celery_worker,
+    csrf_token,
+    demo_city,
+    fetch,
+    log_in,
+    redis_environment,
+    serving,
+)
 from .test_redis_stopped import last_month
 
 pytestmark = pytest.mark.other_processes
@@ -62,13 +69,11 @@ def test_a_report_whose_worker_was_killed_is_built_once_when_a_worker_comes_back
 ):
     media = tmp_path / "media"
     demo_city(postgres, media)
-    env = {"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url, "CACHE_URL": redis.url}
-    env["CELERY_RESULT_BACKEND"] = redis.url
+    env = redis_environment(redis)
     with serving(postgres.url, media, **env) as site:
         with celery_worker(postgres.url, media, **env) as first:
             browser = log_in(site, "bureau")
-            page = fetch(browser, site.base + "/reports/")
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+            token = csrf_token(browser, site.base + "/reports/")
             fetch(
                 browser,
                 site.base + "/reports/request/",
